@@ -1,0 +1,1 @@
+"""vzcrisis: the curation and release pipeline of venezuela-crisis (publisher side)."""

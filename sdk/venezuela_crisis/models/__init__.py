@@ -1,0 +1,62 @@
+"""The data model: one definition for records, schemas, Parquet, codebook and Datasette."""
+
+from .base import CitationRef, DatePrecision, Quantity, Qualifier, Review, ReviewStatus
+from .registry import CURATED_TABLES, TABLES, TableSpec
+from .tables import (
+    Actor,
+    ActorRecord,
+    Citation,
+    Demand,
+    DemandRecord,
+    Dispute,
+    DisputeRecord,
+    Event,
+    EventRecord,
+    Sanction,
+    SanctionRecord,
+    Source,
+    SourceRecord,
+)
+from .vocab import (
+    VOCAB_DOCS,
+    ActorKind,
+    DemandCategory,
+    DemandStatus,
+    EventType,
+    RecordTable,
+    SanctionKind,
+    SanctionStatus,
+)
+
+__all__ = [
+    "CURATED_TABLES",
+    "TABLES",
+    "VOCAB_DOCS",
+    "Actor",
+    "ActorKind",
+    "ActorRecord",
+    "Citation",
+    "CitationRef",
+    "DatePrecision",
+    "Demand",
+    "DemandCategory",
+    "DemandRecord",
+    "DemandStatus",
+    "Dispute",
+    "DisputeRecord",
+    "Event",
+    "EventRecord",
+    "EventType",
+    "Qualifier",
+    "Quantity",
+    "RecordTable",
+    "Review",
+    "ReviewStatus",
+    "Sanction",
+    "SanctionKind",
+    "SanctionRecord",
+    "SanctionStatus",
+    "Source",
+    "SourceRecord",
+    "TableSpec",
+]

@@ -1,0 +1,216 @@
+"""Building blocks shared by every table: base config, ids, review, citations, dates, quantities.
+
+The data model is declarative: every field is defined once here or in ``tables.py`` with a
+description. JSON Schemas, Arrow/Parquet schemas, the codebook and Datasette column
+descriptions are all generated from these classes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+"""Readable, stable slug: lowercase ASCII letters and digits separated by single hyphens."""
+
+RecordId = Annotated[
+    str,
+    Field(
+        pattern=ID_PATTERN,
+        min_length=2,
+        max_length=80,
+        description="Stable, readable slug id (lowercase, digits, single hyphens). Never reused.",
+    ),
+]
+"""A record id or a reference to one."""
+
+IdList = Annotated[
+    list[RecordId],
+    Field(description="List of record ids."),
+]
+"""A list of record ids (order as written by the curator)."""
+
+Text = Annotated[str, Field(min_length=1, max_length=5000)]
+"""Free text: non-empty, bounded."""
+
+
+class StrictModel(BaseModel):
+    """Base for every model: unknown fields are refused, types are not coerced."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        use_attribute_docstrings=True,
+        validate_default=True,
+    )
+
+
+class DatePrecision(StrEnum):
+    """How precise a date is (after ACLED's time_precision and Wikidata's date precision)."""
+
+    day = "day"
+    week = "week"
+    month = "month"
+    year = "year"
+    approximate = "approximate"
+
+
+class ReviewStatus(StrEnum):
+    """Where a record stands in hand validation. Only `accepted` records are released."""
+
+    pending = "pending"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+class Qualifier(StrEnum):
+    """How a reported number relates to the true value ("more than 75" -> more_than 75)."""
+
+    exactly = "exactly"
+    more_than = "more_than"
+    at_least = "at_least"
+    less_than = "less_than"
+    at_most = "at_most"
+    approximately = "approximately"
+
+
+class Review(StrictModel):
+    """The hand-validation decision for one record."""
+
+    status: ReviewStatus = Field(
+        description="pending (not yet checked), accepted (checked against every quote and "
+        "released), rejected (checked and refused; never released)."
+    )
+    reviewer: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Who made the decision (name or handle). Required once status is not pending.",
+    )
+    date: dt.date | None = Field(
+        default=None, description="Day the decision was made (ISO 8601). Required once decided."
+    )
+    note: str | None = Field(
+        default=None, max_length=2000, description="Reviewer's note, e.g. why it was rejected."
+    )
+    content_hash: str | None = Field(
+        default=None,
+        pattern=r"^sha256:[0-9a-f]{64}$",
+        description="sha256 of the record content the reviewer saw (everything but `review`). "
+        "When the record changes after the decision, the hash no longer matches and the record "
+        "counts as pending again.",
+    )
+
+    @model_validator(mode="after")
+    def _decided_has_reviewer(self) -> Review:
+        if self.status != ReviewStatus.pending and (self.reviewer is None or self.date is None):
+            raise ValueError("a decided review needs both `reviewer` and `date`")
+        return self
+
+
+class CitationRef(StrictModel):
+    """One piece of evidence inside a curated record: a verbatim quote at exact offsets."""
+
+    source: RecordId = Field(description="Id of the source (article) the quote comes from.")
+    quote: Text = Field(
+        description="Verbatim text from the source; source_text[char_start:char_end] == quote, "
+        "counted in Unicode code points."
+    )
+    char_start: int = Field(ge=0, description="Offset of the first character of the quote.")
+    char_end: int = Field(ge=1, description="Offset one past the last character of the quote.")
+
+    @model_validator(mode="after")
+    def _offsets_match_length(self) -> CitationRef:
+        if self.char_end - self.char_start != len(self.quote):
+            raise ValueError(
+                f"char_end - char_start = {self.char_end - self.char_start} but the quote has "
+                f"{len(self.quote)} characters"
+            )
+        return self
+
+
+class Quantity(StrictModel):
+    """A reported number with its qualifier and the verbatim phrase it comes from."""
+
+    value: int = Field(ge=0, description="The number as reported (the bound for qualified ones).")
+    unit: str = Field(
+        min_length=1,
+        max_length=50,
+        description="What is counted, plural noun (e.g. 'people', 'strikes', 'minutes', 'USD').",
+    )
+    qualifier: Qualifier = Field(description="How the reported number relates to the true value.")
+    text: Text = Field(description="The verbatim phrase, e.g. 'more than 75'.")
+
+
+class CuratedRecord(StrictModel):
+    """Fields every curated record carries: id, evidence, review and dispute links."""
+
+    id: RecordId = Field(description="Stable, readable slug id, unique across the dataset.")
+    citations: list[CitationRef] = Field(
+        min_length=1,
+        description="Evidence: at least one verbatim quote from a source. Records reported by "
+        "several articles cite each of them.",
+    )
+    disputes: IdList = Field(
+        default_factory=list,
+        description="Ids of disputes this record is one version of (sources disagree). Empty when "
+        "no source contradicts it.",
+    )
+    review: Review = Field(description="Hand-validation decision.")
+
+
+class DatedRecord(CuratedRecord):
+    """A record that happened (or started) on a date reported with some precision."""
+
+    date: dt.date | None = Field(
+        default=None,
+        description="When it happened or started (ISO 8601); for week/month precision the first "
+        "day of the period. Null when no source dates it.",
+    )
+    date_precision: DatePrecision | None = Field(
+        default=None, description="Precision of `date` (day, week, month, year, approximate)."
+    )
+    date_text: str | None = Field(
+        default=None,
+        max_length=300,
+        description="The verbatim phrase the date comes from, e.g. 'on Friday'.",
+    )
+    date_resolution: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="How a relative date was resolved to `date`, from the articles' own anchors.",
+    )
+    end_date: dt.date | None = Field(
+        default=None, description="When it ended or expired (ISO 8601), if reported."
+    )
+    end_date_text: str | None = Field(
+        default=None, max_length=300, description="The verbatim phrase `end_date` comes from."
+    )
+
+    @model_validator(mode="after")
+    def _dates_consistent(self) -> DatedRecord:
+        if (self.date is None) != (self.date_precision is None):
+            raise ValueError("`date` and `date_precision` go together: give both or neither")
+        if self.end_date is not None and self.date is not None and self.end_date < self.date:
+            raise ValueError(f"end_date {self.end_date} is before date {self.date}")
+        return self
+
+
+class Derived(StrictModel):
+    """Columns computed at release time, never written by hand."""
+
+    source_count: int = Field(
+        default=0, ge=0, description="Derived: number of distinct articles citing the record."
+    )
+    origin_count: int = Field(
+        default=0,
+        ge=0,
+        description="Derived: number of distinct upstream origins among the citing articles "
+        "(four Reuters relays count once).",
+    )
+    disputed: bool = Field(
+        default=False, description="Derived: true when the record is a version in a dispute."
+    )

@@ -1,0 +1,174 @@
+"""Controlled vocabularies. Each value is documented in the codebook via VOCAB_DOCS."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ActorKind(StrEnum):
+    """What sort of actor a record refers to."""
+
+    person = "person"
+    government = "government"
+    state = "state"
+    organization = "organization"
+    armed_group = "armed_group"
+    media = "media"
+    group = "group"
+
+
+class EventType(StrEnum):
+    """PLOVER-aligned event types (https://github.com/openeventdata/PLOVER)."""
+
+    CONSULT = "CONSULT"
+    REQUEST = "REQUEST"
+    REJECT = "REJECT"
+    THREATEN = "THREATEN"
+    SANCTION = "SANCTION"
+    COERCE = "COERCE"
+    ASSAULT = "ASSAULT"
+    ACCUSE = "ACCUSE"
+    AGREE = "AGREE"
+    SUPPORT = "SUPPORT"
+    CONCEDE = "CONCEDE"
+    COOPERATE = "COOPERATE"
+    AID = "AID"
+    RETREAT = "RETREAT"
+    PROTEST = "PROTEST"
+    MOBILIZE = "MOBILIZE"
+    DECLARE = "DECLARE"
+    OTHER = "OTHER"
+
+
+class DemandCategory(StrEnum):
+    """What a demand asks for."""
+
+    amnesty = "amnesty"
+    sanctions_relief = "sanctions_relief"
+    legal_case_closure = "legal_case_closure"
+    safe_passage = "safe_passage"
+    political_transition = "political_transition"
+    military_control = "military_control"
+    resignation = "resignation"
+    departure = "departure"
+    dialogue = "dialogue"
+    policy = "policy"
+    other = "other"
+
+
+class DemandStatus(StrEnum):
+    """Outcome of a demand as reported."""
+
+    rejected = "rejected"
+    partly_rejected = "partly_rejected"
+    accepted = "accepted"
+    pending = "pending"
+    expired = "expired"
+    unknown = "unknown"
+
+
+class SanctionKind(StrEnum):
+    """Kind of coercive measure or designation."""
+
+    sanctions_program = "sanctions_program"
+    terrorist_designation = "terrorist_designation"
+    reward = "reward"
+    airspace_closure = "airspace_closure"
+    indictment = "indictment"
+    legal_case = "legal_case"
+    military_deployment = "military_deployment"
+    other = "other"
+
+
+class SanctionStatus(StrEnum):
+    """Whether a measure is in force as reported."""
+
+    active = "active"
+    lifted = "lifted"
+    proposed = "proposed"
+    expired = "expired"
+    unknown = "unknown"
+
+
+class RecordTable(StrEnum):
+    """Tables whose records can be cited."""
+
+    sources = "sources"
+    actors = "actors"
+    events = "events"
+    demands = "demands"
+    sanctions = "sanctions"
+    disputes = "disputes"
+
+
+VOCAB_DOCS: dict[type[StrEnum], dict[str, str]] = {
+    ActorKind: {
+        "person": "An individual.",
+        "government": "A government or administration (e.g. the Trump administration).",
+        "state": "A country as a whole.",
+        "organization": "An organisation: court, cartel alleged as organisation, OPEC, company.",
+        "armed_group": "A non-state armed group.",
+        "media": "A news organisation or editorial board.",
+        "group": "A set of people named together (e.g. 'his family', 'more than 100 officials').",
+    },
+    EventType: {
+        "CONSULT": "Meetings, calls, visits, talks (PLOVER CONSULT).",
+        "REQUEST": "Asking for something, including demands and requests for talks (PLOVER REQUEST).",
+        "REJECT": "Refusing a request, demand or proposal (PLOVER REJECT).",
+        "THREATEN": "Threats and ultimatums, including deadlines (PLOVER THREATEN).",
+        "SANCTION": "Imposing sanctions, designations, rewards, indictments (PLOVER SANCTION).",
+        "COERCE": "Coercive measures short of force: closures, seizures, blockades (PLOVER COERCE).",
+        "ASSAULT": "Use of force against people or property, e.g. strikes (PLOVER ASSAULT).",
+        "ACCUSE": "Accusations and denials of wrongdoing (PLOVER ACCUSE).",
+        "AGREE": "Agreeing to a request or proposal (PLOVER AGREE).",
+        "SUPPORT": "Statements of support or endorsement (PLOVER SUPPORT).",
+        "CONCEDE": "Concessions and offers that give ground (PLOVER CONCEDE).",
+        "COOPERATE": "Cooperation between actors (PLOVER COOPERATE).",
+        "AID": "Material or humanitarian aid (PLOVER AID).",
+        "RETREAT": "Withdrawal, stepping down, backing off (PLOVER RETREAT).",
+        "PROTEST": "Protests and demonstrations (PLOVER PROTEST).",
+        "MOBILIZE": "Military or police mobilisation and deployment (PLOVER MOBILIZE).",
+        "DECLARE": "A public statement or declaration not covered above (extension of PLOVER).",
+        "OTHER": "An event that fits no other type; explain in the summary.",
+    },
+    DemandCategory: {
+        "amnesty": "Immunity or amnesty from prosecution.",
+        "sanctions_relief": "Lifting of sanctions.",
+        "legal_case_closure": "Closing or dropping a legal case (e.g. at the ICC).",
+        "safe_passage": "Safe passage out of a country.",
+        "political_transition": "Arrangements for who governs next (interim government, elections).",
+        "military_control": "Control over armed forces.",
+        "resignation": "Stepping down from office.",
+        "departure": "Leaving the country.",
+        "dialogue": "Talks, calls or negotiations.",
+        "policy": "A change of policy (e.g. keep up pressure).",
+        "other": "Any other demand; explain in the text.",
+    },
+    DemandStatus: {
+        "rejected": "Refused as reported.",
+        "partly_rejected": "Partly refused, partly granted or unclear.",
+        "accepted": "Granted as reported.",
+        "pending": "No response reported yet.",
+        "expired": "The window to accept or act lapsed.",
+        "unknown": "Status not reported.",
+    },
+    SanctionKind: {
+        "sanctions_program": "Economic or financial sanctions on people or entities.",
+        "terrorist_designation": "Designation as a (foreign) terrorist organisation.",
+        "reward": "A reward offered for information leading to an arrest (amount_usd).",
+        "airspace_closure": "Declaring airspace closed.",
+        "indictment": "Criminal charges filed by prosecutors.",
+        "legal_case": "A case before a court (e.g. the International Criminal Court).",
+        "military_deployment": "Deployment of military forces as pressure.",
+        "other": "Any other measure; explain in the description.",
+    },
+    SanctionStatus: {
+        "active": "In force as reported.",
+        "lifted": "Lifted as reported.",
+        "proposed": "Proposed or threatened, not yet in force.",
+        "expired": "No longer in force because it lapsed.",
+        "unknown": "Status not reported.",
+    },
+}
+"""Meaning of every allowed value, per vocabulary; the codebook and JSON Schemas use it."""
+VOCAB_DOCS[RecordTable] = {t.value: f"A record in the `{t.value}` table." for t in RecordTable}
