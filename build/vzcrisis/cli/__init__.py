@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import curate, publish, query, serve, synth
+from . import curate, publish, query, serve, synth, workflow
 
 app = typer.Typer(
     name="vzcrisis",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (curate, publish, query, serve, synth):
+for _module in (curate, publish, query, serve, synth, workflow):
     _module.register(app)
 
 

@@ -1,0 +1,151 @@
+"""Load curated record files (YAML) into JSON-compatible data, keeping line numbers.
+
+This is the *load* step shared by validate, release, status and review. It never raises on bad
+content: problems are collected as ``Problem`` lines so one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+RECORDS_DIR = Path("seeds") / "records"
+ARTICLES_DIR = Path("seeds") / "articles"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem, printed as ``path:line: record-id: field: message``."""
+
+    path: str
+    line: int
+    record_id: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.record_id or '-'}: {self.field or '-'}: {self.message}"
+
+
+@dataclass
+class RawRecord:
+    """One record as written in a file: JSON-compatible data plus where it came from."""
+
+    path: str
+    line: int
+    table: str
+    schema_version: str
+    data: dict[str, Any]
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else ""
+
+    def line_of(self, field_name: str) -> int:
+        """Line of a top-level field (falls back to the record's first line)."""
+        return self.field_lines.get(field_name.split(".")[0].split("[")[0], self.line)
+
+
+@dataclass
+class RecordFile:
+    """A parsed record file."""
+
+    path: str
+    table: str
+    schema_version: str
+    records: list[RawRecord]
+
+
+def to_plain(value: Any) -> Any:
+    """Convert ruamel's round-trip objects to plain JSON-compatible data (dates -> ISO strings)."""
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value if not isinstance(value, str) else str(value)
+    return str(value)
+
+
+def content_hash(data: dict[str, Any]) -> str:
+    """sha256 of a record's content without its `review`: what the reviewer saw and accepted."""
+    body = {k: v for k, v in to_plain(data).items() if k != "review"}
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def yaml_loader() -> YAML:
+    """A round-trip YAML parser that keeps comments and line numbers and constructs no objects."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def read_record_file(path: Path, root: Path) -> tuple[RecordFile | None, list[Problem]]:
+    """Parse one record file. Returns the file (or None) and the problems found while loading."""
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(rel, 1, "", "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    except OSError as exc:
+        return None, [Problem(rel, 1, "", "", f"cannot read file: {exc.strerror}")]
+    try:
+        doc = yaml_loader().load(text)
+    except MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
+        return None, [Problem(rel, line, "", "", f"invalid YAML: {exc.problem}")]
+    except YAMLError as exc:
+        return None, [Problem(rel, 1, "", "", f"invalid YAML: {exc}")]
+    if not isinstance(doc, CommentedMap):
+        return None, [Problem(rel, 1, "", "", "expected a mapping with schema_version, table, records")]
+    problems: list[Problem] = []
+    for key in ("schema_version", "table", "records"):
+        if key not in doc:
+            problems.append(Problem(rel, 1, "", key, "missing; every record file declares it"))
+    extra = sorted(set(map(str, doc)) - {"schema_version", "table", "records"})
+    for key in extra:
+        problems.append(Problem(rel, _key_line(doc, key), "", key, "unknown top-level key"))
+    if problems:
+        return None, problems
+    version, table, records = doc["schema_version"], doc["table"], doc["records"]
+    if not isinstance(version, str) or not isinstance(table, str):
+        return None, [Problem(rel, 1, "", "schema_version", "schema_version and table must be strings")]
+    if not isinstance(records, CommentedSeq):
+        return None, [Problem(rel, _key_line(doc, "records"), "", "records", "must be a list")]
+    out: list[RawRecord] = []
+    for index, item in enumerate(records):
+        line = records.lc.item(index)[0] + 1
+        if not isinstance(item, CommentedMap):
+            problems.append(Problem(rel, line, "", "", f"record #{index + 1} is not a mapping"))
+            continue
+        field_lines = {str(k): _key_line(item, k) for k in item}
+        out.append(RawRecord(rel, line, table, version, to_plain(item), field_lines))
+    return RecordFile(rel, table, version, out), problems
+
+
+def record_files(root: Path) -> list[Path]:
+    """Every record file of a project, sorted by name."""
+    directory = root / RECORDS_DIR
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file()) if directory.is_dir() else []
+
+
+def _key_line(mapping: CommentedMap, key: Any) -> int:
+    try:
+        return int(mapping.lc.key(key)[0]) + 1
+    except (KeyError, TypeError, AttributeError):
+        return int(getattr(mapping.lc, "line", 0)) + 1
