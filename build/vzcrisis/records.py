@@ -32,7 +32,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.record_id or '-'}: {self.field or '-'}: {self.message}"
+        return (
+            f"{self.path}:{self.line}: {self.record_id or '-'}: {self.field or '-'}: {self.message}"
+        )
 
 
 @dataclass
@@ -112,7 +114,9 @@ def read_record_file(path: Path, root: Path) -> tuple[RecordFile | None, list[Pr
     except YAMLError as exc:
         return None, [Problem(rel, 1, "", "", f"invalid YAML: {exc}")]
     if not isinstance(doc, CommentedMap):
-        return None, [Problem(rel, 1, "", "", "expected a mapping with schema_version, table, records")]
+        return None, [
+            Problem(rel, 1, "", "", "expected a mapping with schema_version, table, records")
+        ]
     problems: list[Problem] = []
     for key in ("schema_version", "table", "records"):
         if key not in doc:
@@ -124,7 +128,9 @@ def read_record_file(path: Path, root: Path) -> tuple[RecordFile | None, list[Pr
         return None, problems
     version, table, records = doc["schema_version"], doc["table"], doc["records"]
     if not isinstance(version, str) or not isinstance(table, str):
-        return None, [Problem(rel, 1, "", "schema_version", "schema_version and table must be strings")]
+        return None, [
+            Problem(rel, 1, "", "schema_version", "schema_version and table must be strings")
+        ]
     if not isinstance(records, CommentedSeq):
         return None, [Problem(rel, _key_line(doc, "records"), "", "records", "must be a list")]
     out: list[RawRecord] = []

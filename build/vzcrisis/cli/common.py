@@ -9,15 +9,15 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-
 from venezuela_crisis.errors import InputError, VenezuelaCrisisError
 
 T = TypeVar("T")
 
 RootOption = Annotated[
     Path,
-    typer.Option("--root", help="Project directory (holds seeds/, schema/, releases/).",
-                 file_okay=False),
+    typer.Option(
+        "--root", help="Project directory (holds seeds/, schema/, releases/).", file_okay=False
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the library result as JSON.")]
 

@@ -1,6 +1,6 @@
 """The data model: one definition for records, schemas, Parquet, codebook and Datasette."""
 
-from .base import CitationRef, DatePrecision, Quantity, Qualifier, Review, ReviewStatus
+from .base import CitationRef, DatePrecision, Qualifier, Quantity, Review, ReviewStatus
 from .registry import CURATED_TABLES, TABLES, TableSpec
 from .tables import (
     Actor,

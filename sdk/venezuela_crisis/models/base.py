@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -35,6 +35,25 @@ IdList = Annotated[
 
 Text = Annotated[str, Field(min_length=1, max_length=5000)]
 """Free text: non-empty, bounded."""
+
+
+def ref(table: str) -> dict[str, Any]:
+    """Field keyword arguments marking a field as holding ids of records in `table`.
+
+    Validation (referential integrity), foreign keys in the datapackage and SQLite, and the
+    codebook all read this mark from the JSON Schema extra ``x-references``.
+    """
+    return {"json_schema_extra": {"x-references": table}}
+
+
+def references(model: type[BaseModel]) -> dict[str, str]:
+    """Fields of `model` that reference other records, mapped to the referenced table."""
+    out: dict[str, str] = {}
+    for name, info in model.model_fields.items():
+        extra = info.json_schema_extra
+        if isinstance(extra, dict) and isinstance(extra.get("x-references"), str):
+            out[name] = str(extra["x-references"])
+    return out
 
 
 class StrictModel(BaseModel):
@@ -114,7 +133,9 @@ class Review(StrictModel):
 class CitationRef(StrictModel):
     """One piece of evidence inside a curated record: a verbatim quote at exact offsets."""
 
-    source: RecordId = Field(description="Id of the source (article) the quote comes from.")
+    source: RecordId = Field(
+        **ref("sources"), description="Id of the source (article) the quote comes from."
+    )
     quote: Text = Field(
         description="Verbatim text from the source; source_text[char_start:char_end] == quote, "
         "counted in Unicode code points."
@@ -155,6 +176,7 @@ class CuratedRecord(StrictModel):
         "several articles cite each of them.",
     )
     disputes: IdList = Field(
+        **ref("disputes"),
         default_factory=list,
         description="Ids of disputes this record is one version of (sources disagree). Empty when "
         "no source contradicts it.",

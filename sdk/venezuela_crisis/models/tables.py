@@ -24,6 +24,7 @@ from .base import (
     RecordId,
     StrictModel,
     Text,
+    ref,
 )
 from .vocab import (
     ActorKind,
@@ -109,12 +110,16 @@ class ActorRecord(CuratedRecord):
 
 
 class EventRecord(DatedRecord):
-    """Something that happened: a call, a demand being made, a rejection, a strike, a declaration."""
+    """Something that happened: a call, a demand made, a rejection, a strike, a declaration."""
 
     type: EventType = Field(description="PLOVER-aligned event type.")
-    actors: IdList = Field(min_length=1, description="Ids of the actors who acted.")
+    actors: IdList = Field(
+        **ref("actors"), min_length=1, description="Ids of the actors who acted."
+    )
     recipients: IdList = Field(
-        default_factory=list, description="Ids of the actors acted upon or addressed."
+        **ref("actors"),
+        default_factory=list,
+        description="Ids of the actors acted upon or addressed.",
     )
     summary: Text = Field(max_length=1000, description="What happened, in plain words.")
     mode: str | None = Field(
@@ -134,23 +139,30 @@ class EventRecord(DatedRecord):
 class DemandRecord(CuratedRecord):
     """One distinct demand (or term, or ultimatum) made by one side to another."""
 
-    by: IdList = Field(min_length=1, description="Ids of the actors making the demand.")
+    by: IdList = Field(
+        **ref("actors"), min_length=1, description="Ids of the actors making the demand."
+    )
     addressed_to: IdList = Field(
-        default_factory=list, description="Ids of the actors the demand is addressed to."
+        **ref("actors"),
+        default_factory=list,
+        description="Ids of the actors the demand is addressed to.",
     )
     beneficiaries: IdList = Field(
-        default_factory=list, description="Ids of the actors who would benefit."
+        **ref("actors"), default_factory=list, description="Ids of the actors who would benefit."
     )
     category: DemandCategory = Field(description="What the demand asks for.")
     text: Text = Field(max_length=1000, description="The demand in plain words.")
     made_in: RecordId | None = Field(
-        default=None, description="Id of the event in which the demand was made."
+        **ref("events"), default=None, description="Id of the event in which the demand was made."
     )
     status: DemandStatus = Field(description="Outcome as reported.")
     response_event: RecordId | None = Field(
-        default=None, description="Id of the event that answered the demand (e.g. a rejection)."
+        **ref("events"),
+        default=None,
+        description="Id of the event that answered the demand (e.g. a rejection).",
     )
     sanctions: IdList = Field(
+        **ref("sanctions"),
         default_factory=list,
         description="Ids of sanctions/measures the demand asks to lift or end.",
     )
@@ -160,8 +172,12 @@ class SanctionRecord(DatedRecord):
     """A coercive measure or designation: sanctions, designations, rewards, closures, cases."""
 
     kind: SanctionKind = Field(description="Kind of measure.")
-    imposed_by: IdList = Field(min_length=1, description="Ids of the actors imposing it.")
-    targets: IdList = Field(min_length=1, description="Ids of the actors it targets.")
+    imposed_by: IdList = Field(
+        **ref("actors"), min_length=1, description="Ids of the actors imposing it."
+    )
+    targets: IdList = Field(
+        **ref("actors"), min_length=1, description="Ids of the actors it targets."
+    )
     status: SanctionStatus = Field(description="Whether it is in force as reported.")
     description: Text = Field(max_length=1000, description="The measure in plain words.")
     amount_usd: int | None = Field(
@@ -171,7 +187,9 @@ class SanctionRecord(DatedRecord):
         description="Amount in US dollars (whole dollars), for rewards; null otherwise.",
     )
     event: RecordId | None = Field(
-        default=None, description="Id of the event in which the measure was announced, if any."
+        **ref("events"),
+        default=None,
+        description="Id of the event in which the measure was announced, if any.",
     )
 
 
@@ -179,10 +197,13 @@ class DisputeRecord(CuratedRecord):
     """A point on which sources disagree. Each version is a record listing this id in `disputes`."""
 
     question: Text = Field(
-        max_length=500, description="The point in dispute, as a question (e.g. 'Who would the "
-        "safe passage cover?')."
+        max_length=500,
+        description="The point in dispute, as a question (e.g. 'Who would the "
+        "safe passage cover?').",
     )
-    summary: Text = Field(max_length=2000, description="How the versions differ, and who says what.")
+    summary: Text = Field(
+        max_length=2000, description="How the versions differ, and who says what."
+    )
 
 
 class Source(SourceRecord):
@@ -218,8 +239,12 @@ class Citation(StrictModel):
     )
     record_table: RecordTable = Field(description="Table of the cited record.")
     record_id: RecordId = Field(description="Id of the cited record.")
-    source_id: RecordId = Field(description="Id of the source the quote comes from.")
+    source_id: RecordId = Field(
+        **ref("sources"), description="Id of the source the quote comes from."
+    )
     quote: Text = Field(description="Verbatim text: source_text[char_start:char_end] == quote.")
-    char_start: int = Field(ge=0, description="Offset of the first character (Unicode code points).")
+    char_start: int = Field(
+        ge=0, description="Offset of the first character (Unicode code points)."
+    )
     char_end: int = Field(ge=1, description="Offset one past the last character.")
     origin: str = Field(description="Derived: upstream origin of the source (from sources.origin).")
