@@ -15,10 +15,21 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 RECORDS_DIR = Path("seeds") / "records"
 ARTICLES_DIR = Path("seeds") / "articles"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Record files larger than this are refused (use several files)."""
+MAX_DEPTH = 20
+"""Deepest nesting of mappings/lists a record file may have (records need 5)."""
+PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+"""The only YAML types a record file may contain: no object-constructing or custom tags."""
 
 
 @dataclass(frozen=True)
@@ -90,24 +101,87 @@ def content_hash(data: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor whose impossible dates (2025-02-30) are YAML errors with a line."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError as exc:
+            raise ConstructorError(
+                None, None, f"invalid date {node.value!r} ({exc})", node.start_mark
+            ) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def yaml_loader() -> YAML:
     """A round-trip YAML parser that keeps comments and line numbers and constructs no objects."""
     yaml = YAML(typ="rt", pure=True)
+    yaml.Constructor = _Constructor
     yaml.allow_duplicate_keys = False
     return yaml
+
+
+def check_yaml_nodes(text: str) -> tuple[int, str] | None:
+    """Refuse what a record file never needs: tags, anchors/aliases, deep nesting.
+
+    Returns (line, message) of the first problem, or None. Runs on the composed node graph, so
+    an alias bomb ("billion laughs") is caught before anything is expanded.
+    """
+    root = yaml_loader().compose(text)
+    if root is None:
+        return None
+    seen: set[int] = set()
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        line = node.start_mark.line + 1
+        if id(node) in seen:
+            return (
+                line,
+                "YAML anchors and aliases are not allowed in record files; write values out",
+            )
+        seen.add(id(node))
+        if node.tag not in PLAIN_TAGS:
+            return line, f"YAML tag {node.tag!r} is not allowed; use plain values"
+        if getattr(node, "anchor", None):
+            return (
+                line,
+                "YAML anchors and aliases are not allowed in record files; write values out",
+            )
+        if depth > MAX_DEPTH:
+            return line, f"nested more than {MAX_DEPTH} levels deep"
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                stack.extend([(key, depth + 1), (value, depth + 1)])
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    return None
 
 
 def read_record_file(path: Path, root: Path) -> tuple[RecordFile | None, list[Problem]]:
     """Parse one record file. Returns the file (or None) and the problems found while loading."""
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                Problem(rel, 1, "", "", f"file is {size} bytes, over the {MAX_FILE_BYTES} limit")
+            ]
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(rel, 1, "", "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
     except OSError as exc:
         return None, [Problem(rel, 1, "", "", f"cannot read file: {exc.strerror}")]
     try:
+        bad = check_yaml_nodes(text)
+        if bad is not None:
+            return None, [Problem(rel, bad[0], "", "", bad[1])]
         doc = yaml_loader().load(text)
+    except RecursionError:
+        return None, [Problem(rel, 1, "", "", f"nested more than {MAX_DEPTH} levels deep")]
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
         return None, [Problem(rel, line, "", "", f"invalid YAML: {exc.problem}")]
