@@ -6,6 +6,7 @@ content: problems are collected as ``Problem`` lines so one run reports all of t
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -65,8 +66,17 @@ class RawRecord:
         return value if isinstance(value, str) else ""
 
     def line_of(self, field_name: str) -> int:
-        """Line of a top-level field (falls back to the record's first line)."""
-        return self.field_lines.get(field_name.split(".")[0].split("[")[0], self.line)
+        """Line of a field given as a dotted path (``citations[0].char_end``).
+
+        Falls back to the nearest enclosing field that has a line, then to the record's first line.
+        """
+        path = field_name
+        while path:
+            if path in self.field_lines:
+                return self.field_lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return self.line
 
 
 @dataclass
@@ -77,6 +87,8 @@ class RecordFile:
     table: str
     schema_version: str
     records: list[RawRecord]
+    key_lines: dict[str, int] = field(default_factory=dict)
+    """Line of each top-level key (``table``, ``schema_version``, ``records``)."""
 
 
 def to_plain(value: Any) -> Any:
@@ -213,15 +225,32 @@ def read_record_file(path: Path, root: Path) -> tuple[RecordFile | None, list[Pr
         if not isinstance(item, CommentedMap):
             problems.append(Problem(rel, line, "", "", f"record #{index + 1} is not a mapping"))
             continue
-        field_lines = {str(k): _key_line(item, k) for k in item}
+        field_lines: dict[str, int] = {}
+        _collect_lines(item, "", field_lines)
         out.append(RawRecord(rel, line, table, version, to_plain(item), field_lines))
-    return RecordFile(rel, table, version, out), problems
+    key_lines = {str(k): _key_line(doc, k) for k in doc}
+    return RecordFile(rel, table, version, out, key_lines), problems
 
 
 def record_files(root: Path) -> list[Path]:
     """Every record file of a project, sorted by name."""
     directory = root / RECORDS_DIR
     return sorted(p for p in directory.glob("*.yaml") if p.is_file()) if directory.is_dir() else []
+
+
+def _collect_lines(node: Any, prefix: str, out: dict[str, int]) -> None:
+    """Record the line of every nested field as a dotted path (``citations[0].char_end``)."""
+    if isinstance(node, CommentedMap):
+        for key in node:
+            path = f"{prefix}.{key}" if prefix else str(key)
+            out[path] = _key_line(node, key)
+            _collect_lines(node[key], path, out)
+    elif isinstance(node, CommentedSeq):
+        for index, item in enumerate(node):
+            path = f"{prefix}[{index}]"
+            with contextlib.suppress(KeyError, TypeError, AttributeError):
+                out[path] = int(node.lc.item(index)[0]) + 1
+            _collect_lines(item, path, out)
 
 
 def _key_line(mapping: CommentedMap, key: Any) -> int:
