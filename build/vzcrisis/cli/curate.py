@@ -1,9 +1,46 @@
-"""CLI commands: curate (see the library module they call)."""
+"""CLI commands: validate (vzcrisis.validate) and schemas (vzcrisis.schemas)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from pathlib import Path
+
 import typer
+
+from ..schemas import write_schemas
+from ..validate import load_project
+from .common import JsonOption, RootOption, print_json, run
+
+
+def validate(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
+    """Check every curated record; print all problems (one line each) or a one-line summary."""
+    project, problems = run(lambda: load_project(root))
+    if as_json:
+        print_json([asdict(p) for p in problems] if problems else project.summary())
+    else:
+        for problem in problems:
+            typer.echo(str(problem), err=True)
+        if not problems:
+            typer.echo(project.summary_line())
+    if problems:
+        raise typer.Exit(1)
+
+
+def schemas(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
+    """Write the JSON Schema of every curated table's current version and the hash registry.
+
+    Refuses to change a published version or to publish a breaking change without a major bump.
+    """
+    result = run(lambda: write_schemas(root))
+    if as_json:
+        print_json(result.as_dict())
+        return
+    for path in result.written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"{len(result.written)} written, {len(result.unchanged)} schemas unchanged")
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the app."""
+    app.command()(validate)
+    app.command()(schemas)

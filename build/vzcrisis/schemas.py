@@ -1,0 +1,221 @@
+"""Generate the versioned JSON Schemas of curated records from the models, and publish them.
+
+One schema per curated table and version: ``schema/<table>/<version>.json`` (draft 2020-12,
+one record). ``schema/registry.json`` holds the sha256 of every published schema file: a
+published version never changes. Changing a model means bumping its version in
+``venezuela_crisis/models/registry.py`` (major for a breaking change) and running
+``vzcrisis schemas``.
+
+Schema ids are ``{ID_BASE}<table>/<version>.json``, e.g.
+``https://venezuela-crisis.example/schema/demands/1.0.0.json``; the path after ``ID_BASE`` is
+the file's path under ``schema/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from venezuela_crisis.errors import InputError
+from venezuela_crisis.models import CURATED_TABLES, TABLES, VOCAB_DOCS
+
+from .schema_compat import compare
+
+SCHEMA_DIR = Path("schema")
+REGISTRY_FILE = SCHEMA_DIR / "registry.json"
+ID_BASE = "https://venezuela-crisis.example/schema/"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_ENUM_DOCS: dict[str, dict[str, str]] = {cls.__name__: docs for cls, docs in VOCAB_DOCS.items()}
+
+
+def parse_version(version: str) -> tuple[int, int, int]:
+    """``"1.2.3"`` -> ``(1, 2, 3)``; raises ValueError for anything that is not X.Y.Z."""
+    parts = version.split(".")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"not a semantic version X.Y.Z: {version!r}")
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def schema_relpath(table: str, version: str) -> str:
+    """Path of a schema file under ``schema/`` (also the tail of its ``$id``)."""
+    return f"{table}/{version}.json"
+
+
+def schema_path(root: Path, table: str, version: str) -> Path:
+    """Where the schema of `table` at `version` lives in a project."""
+    return root / SCHEMA_DIR / schema_relpath(table, version)
+
+
+def record_schema(table: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ONE record of `table`, as the models define it now."""
+    spec = TABLES[table]
+    if spec.record is None:
+        raise ValueError(f"table {table!r} has no curated records")
+    schema = spec.record.model_json_schema(mode="validation")
+    for name, sub in schema.get("$defs", {}).items():
+        docs = _ENUM_DOCS.get(name)
+        if docs is not None and "enum" in sub:
+            sub["x-enumDescriptions"] = {str(v): docs[str(v)] for v in sub["enum"]}
+    model_doc = " ".join((spec.record.__doc__ or "").split())
+    schema.update(
+        {
+            "$schema": DIALECT,
+            "$id": ID_BASE + schema_relpath(table, spec.schema_version),
+            "title": f"{spec.title}: one curated record (schema {spec.schema_version})",
+            "description": f"{spec.description} {model_doc}".strip(),
+            "x-table": table,
+            "x-schemaVersion": spec.schema_version,
+        }
+    )
+    return schema
+
+
+def render(data: Any) -> str:
+    """Deterministic JSON text: sorted keys, indent 2, UTF-8 as is, trailing newline."""
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def sha256_text(text: str) -> str:
+    """sha256 (hex) of text encoded as UTF-8: what the registry records for a schema file."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def published_versions(root: Path, table: str) -> list[str]:
+    """Versions of `table` with a schema file, oldest first (files not named X.Y.Z are ignored)."""
+    directory = root / SCHEMA_DIR / table
+    found: list[tuple[tuple[int, int, int], str]] = []
+    if directory.is_dir():
+        for path in directory.glob("*.json"):
+            try:
+                found.append((parse_version(path.stem), path.stem))
+            except ValueError:
+                continue
+    return [v for _, v in sorted(found)]
+
+
+def load_registry(root: Path) -> dict[str, str]:
+    """``schema/registry.json`` as {path under schema/: sha256 hex}; empty when absent."""
+    path = root / REGISTRY_FILE
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    files = data.get("files", {}) if isinstance(data, dict) else {}
+    return {str(k): str(v) for k, v in files.items()}
+
+
+def registry_document(files: dict[str, str]) -> dict[str, Any]:
+    """The content of ``schema/registry.json`` for these files."""
+    return {
+        "description": "sha256 of every published JSON Schema file under schema/. Published "
+        "files never change: bump the table's version in venezuela_crisis/models/registry.py "
+        "instead and run `vzcrisis schemas`.",
+        "algorithm": "sha256",
+        "id_base": ID_BASE,
+        "files": dict(sorted(files.items())),
+    }
+
+
+@dataclass
+class SchemasResult:
+    """What ``write_schemas`` did: files written and files already up to date."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"written": self.written, "unchanged": self.unchanged}
+
+
+def plan_schemas(root: Path) -> tuple[dict[str, str], list[str]]:
+    """Check the schemas the models generate now against what is published.
+
+    Returns ({path under schema/: text to write}, problems). Nothing is written.
+    """
+    registry = load_registry(root)
+    planned: dict[str, str] = {}
+    problems: list[str] = []
+    for table in CURATED_TABLES:
+        version = TABLES[table].schema_version
+        rel = schema_relpath(table, version)
+        text = render(record_schema(table))
+        path = root / SCHEMA_DIR / rel
+        if path.is_file():
+            current = path.read_text(encoding="utf-8")
+            if current != text:
+                problems.append(
+                    f"schema/{rel}: version {version} is already published and the {table} model "
+                    f"has changed since; bump the version of {table!r} in "
+                    "sdk/venezuela_crisis/models/registry.py (major for a breaking change) and "
+                    "run `vzcrisis schemas` again"
+                )
+            elif rel in registry and registry[rel] != sha256_text(current):
+                problems.append(
+                    f"schema/{rel}: sha256 does not match schema/registry.json; a published "
+                    "schema was edited: restore it from git"
+                )
+            continue
+        try:
+            new_key = parse_version(version)
+        except ValueError as exc:
+            problems.append(f"{table}: {exc}; fix it in sdk/venezuela_crisis/models/registry.py")
+            continue
+        older = [v for v in published_versions(root, table) if parse_version(v) < new_key]
+        newer = [v for v in published_versions(root, table) if parse_version(v) > new_key]
+        if newer:
+            problems.append(
+                f"schema/{rel}: version {version} is older than published {newer[-1]}; "
+                f"use a version above {newer[-1]} in sdk/venezuela_crisis/models/registry.py"
+            )
+            continue
+        if older:
+            previous = older[-1]
+            old = json.loads(schema_path(root, table, previous).read_text(encoding="utf-8"))
+            breaking = compare(old, json.loads(text))
+            if breaking and parse_version(previous)[0] == new_key[0]:
+                problems.append(
+                    f"schema/{rel}: breaking change from {previous} needs a major version bump "
+                    f"({parse_version(previous)[0] + 1}.0.0): " + "; ".join(breaking)
+                )
+                continue
+        planned[rel] = text
+    return planned, problems
+
+
+def write_schemas(root: Path) -> SchemasResult:
+    """Write the current schema of every curated table and update the registry.
+
+    Refuses (InputError, nothing written) to change a published version or to publish a
+    breaking change without a major version bump.
+    """
+    planned, problems = plan_schemas(root)
+    if problems:
+        raise InputError(problems)
+    result = SchemasResult()
+    registry = load_registry(root)
+    for table in CURATED_TABLES:
+        rel = schema_relpath(table, TABLES[table].schema_version)
+        if rel not in planned:
+            result.unchanged.append(f"schema/{rel}")
+            text = (root / SCHEMA_DIR / rel).read_text(encoding="utf-8")
+            registry.setdefault(rel, sha256_text(text))
+            continue
+        _write_atomic(root / SCHEMA_DIR / rel, planned[rel])
+        registry[rel] = sha256_text(planned[rel])
+        result.written.append(f"schema/{rel}")
+    registry_text = render(registry_document(registry))
+    registry_path = root / REGISTRY_FILE
+    if not registry_path.is_file() or registry_path.read_text("utf-8") != registry_text:
+        _write_atomic(registry_path, registry_text)
+        result.written.append(REGISTRY_FILE.as_posix())
+    return result
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, path)
