@@ -183,6 +183,11 @@ class CuratedRecord(StrictModel):
     )
     review: Review = Field(description="Hand-validation decision.")
 
+    @property
+    def sources(self) -> list[str]:
+        """Ids of the distinct sources cited, in citation order (not a field; derived)."""
+        return list(dict.fromkeys(c.source for c in self.citations))
+
 
 class DatedRecord(CuratedRecord):
     """A record that happened (or started) on a date reported with some precision."""
