@@ -1,0 +1,172 @@
+"""Actor name matching: turn what a user types ("maduro", "Nicolás Maduro") into actor ids.
+
+Matching is case- and accent-insensitive and ignores punctuation and extra spaces. A query is
+compared with every actor in three tiers; the first tier with any match decides:
+
+1. **id** -- the query is an actor id (``nicolas-maduro``).
+2. **name** -- the query equals an actor's canonical name or one of its aliases
+   (``"Nicolas Maduro"``, ``"Maduro"`` when the curators listed it as an alias).
+3. **token** -- the query is a single word that appears in an actor's name or aliases
+   (``"Delcy"`` in ``"Delcy Rodríguez"``).
+
+Within the deciding tier exactly one actor must match, else `AmbiguousActorError` lists the
+candidates. So an exact alias wins over a word in another actor's name: when ``"Maduro"`` is an
+alias of ``nicolas-maduro``, it does not clash with ``"Maduro's family"``; when it is no one's
+alias, both actors contain the word and the query is ambiguous. Nothing matches ->
+`UnknownActorError` with the closest names (difflib).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from .errors import AmbiguousActorError, UnknownActorError
+
+MatchKind = Literal["id", "name", "alias", "token"]
+
+_STOPWORDS = frozenset({"of", "the", "and", "de", "del", "la", "las", "los", "el", "y", "s"})
+
+
+def normalize(text: str) -> str:
+    """Lowercase, strip accents, turn punctuation into spaces and collapse whitespace."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = bare.replace("'", "").replace("\u2019", "")  # apostrophes join: O'Neil == ONeil
+    return " ".join(re.findall(r"\w+", bare))
+
+
+def tokens(text: str) -> set[str]:
+    """Words of a name usable for single-word matching (no stopwords, at least 2 letters)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = re.sub(r"['\u2019]s\b", "", bare)  # possessive: "Maduro's family" -> maduro, family
+    return {w for w in re.findall(r"\w+", bare) if len(w) >= 2 and w not in _STOPWORDS}
+
+
+@dataclass(frozen=True)
+class ActorName:
+    """One actor as the matcher sees it."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActorMatch:
+    """How a query resolved to one actor (what `VenezuelaCrisis.resolve` returns)."""
+
+    query: str
+    id: str
+    name: str
+    matched: str
+    """The id, name or alias text that matched."""
+    how: MatchKind
+    """Tier that decided: id, name (canonical name), alias, or token (a word of a name)."""
+
+    def __str__(self) -> str:
+        what = {
+            "id": "is the id of",
+            "name": "is the canonical name of",
+            "alias": f"equals the alias {self.matched!r} of",
+            "token": f"is a word of {self.matched!r}, a name of",
+        }[self.how]
+        return f"{self.query!r} {what} {self.name} ({self.id})"
+
+
+class ActorIndex:
+    """Resolves free text to actor ids. Build it once per release from the actors table."""
+
+    def __init__(self, actors: Iterable[ActorName]) -> None:
+        self.actors: dict[str, ActorName] = {a.id: a for a in actors}
+        self._by_name: dict[str, list[tuple[str, str, MatchKind]]] = {}
+        self._by_token: dict[str, list[tuple[str, str]]] = {}
+        for actor in self.actors.values():
+            labels = [(actor.name, "name")] + [(alias, "alias") for alias in actor.aliases]
+            for text, kind in labels:
+                key = normalize(text)
+                if key:
+                    self._by_name.setdefault(key, []).append(
+                        (actor.id, text, "name" if kind == "name" else "alias")
+                    )
+                for word in tokens(text):
+                    self._by_token.setdefault(word, []).append((actor.id, text))
+
+    def resolve(self, query: str) -> ActorMatch:
+        """The single actor `query` names; raise Unknown/AmbiguousActorError otherwise."""
+        if not isinstance(query, str) or not query.strip():
+            raise UnknownActorError(f"actor must be a non-empty string, got {query!r}")
+        if query in self.actors:
+            actor = self.actors[query]
+            return ActorMatch(query, actor.id, actor.name, query, "id")
+        key = normalize(query)
+        named = _first_per_actor(self._by_name.get(key, []))
+        if len(named) == 1:
+            actor_id, text, kind = named[0]
+            return ActorMatch(query, actor_id, self.actors[actor_id].name, text, kind)
+        if len(named) > 1:
+            raise self._ambiguous(query, [a for a, _, _ in named], "name or alias")
+        if " " not in key:
+            found = _first_per_actor([(a, t, "token") for a, t in self._by_token.get(key, [])])
+            if len(found) == 1:
+                actor_id, text, _ = found[0]
+                return ActorMatch(query, actor_id, self.actors[actor_id].name, text, "token")
+            if len(found) > 1:
+                raise self._ambiguous(query, [a for a, _, _ in found], "word of a name")
+        raise self._unknown(query)
+
+    def resolve_many(self, queries: str | Iterable[str]) -> list[str]:
+        """Actor ids for one query or several (any of them); order kept, duplicates dropped."""
+        items = [queries] if isinstance(queries, str) else list(queries)
+        if not items:
+            raise UnknownActorError("actor filter is empty: give a name, alias or id")
+        return list(dict.fromkeys(self.resolve(q).id for q in items))
+
+    def search(self, text: str) -> list[str]:
+        """Ids of actors whose id, name or any alias contains `text` (normalized); sorted."""
+        needle = normalize(text)
+        if not needle:
+            return sorted(self.actors)
+        hits = []
+        for actor in self.actors.values():
+            labels = [actor.id.replace("-", " "), actor.name, *actor.aliases]
+            if any(needle in normalize(label) for label in labels):
+                hits.append(actor.id)
+        return sorted(hits)
+
+    def _ambiguous(self, query: str, ids: list[str], tier: str) -> AmbiguousActorError:
+        listed = "; ".join(f"{self.actors[i].name} ({i})" for i in sorted(ids))
+        return AmbiguousActorError(
+            f"actor {query!r} is ambiguous: it matches a {tier} of {len(ids)} actors: {listed}. "
+            "Use one of the ids or a fuller name."
+        )
+
+    def _unknown(self, query: str) -> UnknownActorError:
+        labels: dict[str, str] = {}
+        for actor in self.actors.values():
+            for text in (actor.id, actor.name, *actor.aliases):
+                labels.setdefault(normalize(text), actor.id)
+        close = difflib.get_close_matches(normalize(query), list(labels), n=8, cutoff=0.5)
+        ids = list(dict.fromkeys(labels[c] for c in close))[:5]
+        hint = (
+            "closest: " + "; ".join(f"{self.actors[i].name} ({i})" for i in ids)
+            if ids
+            else "see vc.actors() for every actor"
+        )
+        return UnknownActorError(f"no actor matches {query!r}; {hint}")
+
+
+def _first_per_actor(
+    hits: list[tuple[str, str, MatchKind]],
+) -> list[tuple[str, str, MatchKind]]:
+    """One hit per actor, preferring a canonical-name hit over an alias hit."""
+    best: dict[str, tuple[str, str, MatchKind]] = {}
+    for hit in hits:
+        if hit[0] not in best or (hit[2] == "name" and best[hit[0]][2] != "name"):
+            best[hit[0]] = hit
+    return list(best.values())

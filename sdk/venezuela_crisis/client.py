@@ -1,0 +1,391 @@
+"""`VenezuelaCrisis`: typed, offline, pinned queries over one release of the dataset."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+import pyarrow as pa
+from pydantic import BaseModel, ValidationError
+
+from . import queries as q
+from .actors import ActorIndex, ActorMatch, ActorName
+from .db import Database
+from .download import fetch_release, is_url
+from .errors import QueryError, ReleaseIntegrityError, UnknownVersionError
+from .models import (
+    CURATED_TABLES,
+    TABLES,
+    Actor,
+    ActorKind,
+    Citation,
+    Demand,
+    DemandCategory,
+    DemandStatus,
+    Dispute,
+    Event,
+    EventType,
+    RecordTable,
+    Sanction,
+    SanctionKind,
+    SanctionStatus,
+    Source,
+)
+from .releases import SEMVER, Release, locate, open_release
+from .results import Results
+from .views import DisputedPoint, ReleaseDiff, TimelineEntry
+
+M = TypeVar("M", bound=BaseModel)
+PathLike = str | os.PathLike[str]
+
+
+class VenezuelaCrisis:
+    """One opened, verified release. Reads local files only (a URL is downloaded once).
+
+    ``VenezuelaCrisis()`` opens the newest bundled release; ``version="1.0.0"`` pins one
+    (bundled, in ``releases_dir`` or ``$VENEZUELA_CRISIS_RELEASES``); ``path=`` opens any release
+    directory or an ``https://`` URL of one. Actor filters take an id, a name or an alias (see
+    `resolve`). Safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        version: str | None = None,
+        *,
+        path: PathLike | None = None,
+        releases_dir: PathLike | None = None,
+        verify: bool = True,
+    ) -> None:
+        self._releases_dir = releases_dir
+        if path is not None:
+            text = os.fspath(path)
+            directory = fetch_release(text) if is_url(text) else Path(text).expanduser()
+        else:
+            directory = locate(version, releases_dir)
+        self._release: Release = open_release(directory, verify_files=verify)
+        if version is not None and self._release.version != version:
+            raise UnknownVersionError(
+                f"{directory} holds release {self._release.version}, not {version}"
+            )
+        self._db = Database(self._release)
+        self._index: ActorIndex | None = None
+        self._index_lock = threading.Lock()
+
+    # -- what is open ---------------------------------------------------------------------
+    @property
+    def version(self) -> str:
+        """Version of the open release (X.Y.Z)."""
+        return self._release.version
+
+    @property
+    def path(self) -> Path:
+        """Local directory of the open release."""
+        return self._release.path
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        """The release's manifest.json (version, tables, files with sha256, …)."""
+        return self._release.manifest
+
+    @property
+    def tables(self) -> dict[str, int]:
+        """Table name -> number of rows, as in the manifest; these are also the SQL views."""
+        return {t: int(self.manifest["tables"][t].get("rows", 0)) for t in TABLES}
+
+    def __repr__(self) -> str:
+        return f"VenezuelaCrisis(version={self.version!r}, path={str(self.path)!r})"
+
+    def close(self) -> None:
+        """Close the DuckDB connection."""
+        self._db.close()
+
+    def __enter__(self) -> VenezuelaCrisis:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- escape hatch ---------------------------------------------------------------------
+    def sql(self, query: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
+        """Run any SQL on the views (sources, actors, events, demands, sanctions, disputes,
+        citations); bind values with ``?`` and `params`. Returns a pyarrow Table."""
+        return self._db.arrow(query, params)
+
+    # -- actors ---------------------------------------------------------------------------
+    @property
+    def _actors(self) -> ActorIndex:
+        with self._index_lock:
+            if self._index is None:
+                rows = self._db.arrow(
+                    "select id, name, aliases from actors order by id"
+                ).to_pylist()
+                self._index = ActorIndex(
+                    ActorName(r["id"], r["name"], tuple(r["aliases"] or ())) for r in rows
+                )
+            return self._index
+
+    def resolve(self, actor: str) -> ActorMatch:
+        """Which actor `actor` names and why (id, canonical name, alias or a word of a name)."""
+        return self._actors.resolve(actor)
+
+    def actor(self, actor: str) -> Actor:
+        """The one actor named by an id, name or alias (see `resolve`)."""
+        return self.actors(id=self.resolve(actor).id)[0]
+
+    def actors(
+        self,
+        name: str | None = None,
+        *,
+        id: q.Many | None = None,
+        kind: q.Many | None = None,
+        country: str | None = None,
+    ) -> Results[Actor]:
+        """Actors whose id, name or an alias contains `name` (case/accent-insensitive)."""
+        where = q.Where()
+        if name is not None:
+            where.one_of("id", self._actors.search(name))
+        if id is not None:
+            where.one_of("id", q.as_list(id, "id"))
+        if kind is not None:
+            where.one_of("kind", q.as_enum(ActorKind, kind, "kind"))
+        if country is not None:
+            where.add("t.country = upper(?)", country)
+        return self._rows("actors", Actor, where)
+
+    # -- tables ---------------------------------------------------------------------------
+    def sources(self, *, origin: q.Many | None = None, id: q.Many | None = None) -> Results[Source]:
+        """Source articles, optionally from upstream `origin`(s) (e.g. "Reuters"; any case)."""
+        where = q.Where()
+        if origin is not None:
+            where.add(
+                "strip_accents(lower(t.origin)) in "
+                "(select strip_accents(lower(unnest(?::VARCHAR[]))))",
+                q.as_list(origin, "origin"),
+            )
+        if id is not None:
+            where.one_of("id", q.as_list(id, "id"))
+        return self._rows("sources", Source, where)
+
+    def events(
+        self,
+        *,
+        since: q.DateLike | None = None,
+        until: q.DateLike | None = None,
+        type: q.Many | None = None,
+        actor: q.Many | None = None,
+        by: q.Many | None = None,
+        recipient: q.Many | None = None,
+        source: q.Many | None = None,
+        disputed: bool | None = None,
+        min_sources: int | None = None,
+        min_origins: int | None = None,
+    ) -> Results[Event]:
+        """Events by date range (inclusive), PLOVER `type`, involved `actor` (acting or
+        addressed), acting `by`, `recipient`, citing `source` id, disputed, corroboration."""
+        where = q.Where()
+        q.dated(where, since, until, "t.date")
+        if type is not None:
+            where.one_of("type", q.as_enum(EventType, type, "type"))
+        if actor is not None:
+            ids = self._actors.resolve_many(actor)
+            where.add(
+                "(list_has_any(t.actors, ?::VARCHAR[]) "
+                "or list_has_any(t.recipients, ?::VARCHAR[]))",
+                ids,
+                ids,
+            )
+        self._actor_filter(where, "actors", by)
+        self._actor_filter(where, "recipients", recipient)
+        self._common(where, "events", source, disputed, min_sources, min_origins)
+        return self._rows("events", Event, where, "t.date nulls last, t.id")
+
+    def demands(
+        self,
+        *,
+        by: q.Many | None = None,
+        addressed_to: q.Many | None = None,
+        status: q.Many | None = None,
+        category: q.Many | None = None,
+        source: q.Many | None = None,
+        made_in: str | None = None,
+        disputed: bool | None = None,
+        min_sources: int | None = None,
+        min_origins: int | None = None,
+    ) -> Results[Demand]:
+        """Demands made `by` an actor, `addressed_to` one, by `status`, `category`, citing
+        `source` id, made in event `made_in`, disputed, corroboration."""
+        where = q.Where()
+        self._actor_filter(where, "by", by)
+        self._actor_filter(where, "addressed_to", addressed_to)
+        if status is not None:
+            where.one_of("status", q.as_enum(DemandStatus, status, "status"))
+        if category is not None:
+            where.one_of("category", q.as_enum(DemandCategory, category, "category"))
+        if made_in is not None:
+            where.add("t.made_in = ?", made_in)
+        self._common(where, "demands", source, disputed, min_sources, min_origins)
+        return self._rows("demands", Demand, where)
+
+    def sanctions(
+        self,
+        *,
+        target: q.Many | None = None,
+        imposed_by: q.Many | None = None,
+        kind: q.Many | None = None,
+        status: q.Many | None = None,
+        since: q.DateLike | None = None,
+        until: q.DateLike | None = None,
+        source: q.Many | None = None,
+        disputed: bool | None = None,
+        min_sources: int | None = None,
+        min_origins: int | None = None,
+    ) -> Results[Sanction]:
+        """Sanctions and measures by `target`, `imposed_by`, `kind`, `status`, date range,
+        citing `source` id, disputed, corroboration."""
+        where = q.Where()
+        self._actor_filter(where, "targets", target)
+        self._actor_filter(where, "imposed_by", imposed_by)
+        if kind is not None:
+            where.one_of("kind", q.as_enum(SanctionKind, kind, "kind"))
+        if status is not None:
+            where.one_of("status", q.as_enum(SanctionStatus, status, "status"))
+        q.dated(where, since, until, "t.date")
+        self._common(where, "sanctions", source, disputed, min_sources, min_origins)
+        return self._rows("sanctions", Sanction, where, "t.date nulls last, t.id")
+
+    def disputes(self) -> Results[Dispute]:
+        """Every dispute record (the questions sources disagree on)."""
+        return self._rows("disputes", Dispute, q.Where())
+
+    def citations(
+        self,
+        record_id: str | None = None,
+        *,
+        source: q.Many | None = None,
+        table: q.Many | None = None,
+    ) -> Results[Citation]:
+        """Evidence: the quotes supporting `record_id` (any table), or citing `source` ids."""
+        where = q.Where()
+        if record_id is not None:
+            self.record(record_id)  # clear error for an unknown id
+            where.add("t.record_id = ?", record_id)
+        if source is not None:
+            where.one_of("source_id", q.as_list(source, "source"))
+        if table is not None:
+            where.one_of("record_table", q.as_enum(RecordTable, table, "table"))
+        return self._rows("citations", Citation, where, "t.record_id, t.source_id, t.char_start")
+
+    def record(self, record_id: str) -> BaseModel:
+        """The record with this id, from whichever table holds it."""
+        if not isinstance(record_id, str):
+            raise QueryError(f"record id must be a string, got {record_id!r}")
+        union = " union all ".join(
+            f"select '{t}' as tbl from {t} where id = ?" for t in CURATED_TABLES
+        )
+        found = self._db.arrow(union, [record_id] * len(CURATED_TABLES)).column("tbl").to_pylist()
+        if not found:
+            raise QueryError(f"no record with id {record_id!r} in release {self.version}")
+        table = str(found[0])
+        where = q.Where()
+        where.add("t.id = ?", record_id)
+        return self._rows(table, TABLES[table].row, where)[0]
+
+    # -- combined views -------------------------------------------------------------------
+    def timeline(
+        self,
+        *,
+        actor: q.Many | None = None,
+        since: q.DateLike | None = None,
+        until: q.DateLike | None = None,
+    ) -> Results[TimelineEntry]:
+        """Events, demands (dated by the event they were made in) and sanctions on one date
+        axis, optionally involving `actor`; undated entries come last."""
+        where = q.Where()
+        if actor is not None:
+            where.any_of("actors", self._actors.resolve_many(actor))
+        q.dated(where, since, until, "t.date")
+        sql = (
+            f"select {q.TIMELINE_COLUMNS} from {q.TIMELINE_UNION} t{where.sql()} "
+            f"order by {q.TIMELINE_ORDER}"
+        )
+        return self._run(sql, where.params, TimelineEntry)
+
+    def disputed(self) -> Results[DisputedPoint]:
+        """Every point sources disagree on, with each version (a record with its citations)."""
+        versions: dict[str, list[Any]] = {}
+        for table in ("sources", "actors", "events", "demands", "sanctions"):
+            where = q.Where()
+            where.add("len(t.disputes) > 0")
+            for row in self._rows(table, TABLES[table].row, where):
+                for dispute_id in getattr(row, "disputes", []):
+                    versions.setdefault(dispute_id, []).append(row)
+        points = [
+            DisputedPoint(id=d.id, question=d.question, dispute=d, versions=versions.get(d.id, []))
+            for d in self.disputes()
+        ]
+        return Results(points, model=DisputedPoint, version=self.version, sql="")
+
+    def diff(self, old: str, new: str | None = None) -> ReleaseDiff:
+        """Ids added, removed and changed per table from release `old` to `new` (default: the
+        open release). Versions are looked up like `version=`; a path or URL also works."""
+        from .diff import diff_databases
+
+        a = self._other(old)
+        b = self._other(new) if new is not None else self
+        try:
+            return diff_databases(a._db, b._db)
+        finally:
+            for vc in {id(a): a, id(b): b}.values():
+                if vc is not self:
+                    vc.close()
+
+    # -- helpers --------------------------------------------------------------------------
+    def _other(self, spec: str) -> VenezuelaCrisis:
+        if spec == self.version:
+            return self
+        if SEMVER.match(spec):
+            return VenezuelaCrisis(spec, releases_dir=self._releases_dir)
+        return VenezuelaCrisis(path=spec)
+
+    def _actor_filter(self, where: q.Where, column: str, value: q.Many | None) -> None:
+        if value is not None:
+            where.any_of(column, self._actors.resolve_many(value))
+
+    @staticmethod
+    def _common(
+        where: q.Where,
+        table: str,
+        source: q.Many | None,
+        disputed: bool | None,
+        min_sources: int | None,
+        min_origins: int | None,
+    ) -> None:
+        if source is not None:
+            q.cited_by_sources(table, where, q.as_list(source, "source"))
+        if disputed is not None:
+            if not isinstance(disputed, bool):
+                raise QueryError(f"disputed={disputed!r}: expected True or False")
+            where.add("t.disputed = ?", disputed)
+        q.corroboration(where, min_sources, min_origins)
+
+    def _rows(self, table: str, model: type[M], where: q.Where, order: str = "t.id") -> Results[M]:
+        return self._run(q.record_sql(table, model, where, order), where.params, model)
+
+    def _run(self, sql: str, params: list[Any], model: type[M]) -> Results[M]:
+        arrow = self._db.arrow(sql, params)
+        try:
+            rows = [model.model_validate(r, strict=False) for r in arrow.to_pylist()]
+        except ValidationError as exc:
+            raise ReleaseIntegrityError(
+                f"release {self.version} has rows that do not fit {model.__name__}: {exc}"
+            ) from None
+        return Results(rows, model=model, version=self.version, sql=sql, params=params, arrow=arrow)

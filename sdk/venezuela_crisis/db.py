@@ -1,0 +1,79 @@
+"""One in-memory DuckDB database with a view per release table; one cursor per thread.
+
+All SQL the SDK runs goes through `Database.arrow`, the single place where a DuckDB result
+becomes a pyarrow Table (DuckDB 2.0 removed ``execute().arrow()``; relations keep
+``to_arrow_table()``), so a DuckDB API change touches one function.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from .errors import QueryError, ReleaseIntegrityError
+from .models import TABLES
+from .releases import Release
+
+CITATIONS_ORDERED = "_citations_ordered"
+"""Internal view: citations with `_ord`, their row number in the file (the writer's order)."""
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (only for paths from a verified manifest, never for user values)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+class Database:
+    """Views ``sources, actors, events, demands, sanctions, disputes, citations`` over Parquet."""
+
+    def __init__(self, release: Release) -> None:
+        self.release = release
+        self._con = duckdb.connect(":memory:")
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        try:
+            for table in TABLES:
+                path = _literal(str(release.table_path(table).resolve()))
+                self._con.execute(f"create view {table} as select * from read_parquet({path})")
+            path = _literal(str(release.table_path("citations").resolve()))
+            self._con.execute(
+                f"create view {CITATIONS_ORDERED} as select *, file_row_number as _ord "
+                f"from read_parquet({path}, file_row_number = true)"
+            )
+        except duckdb.Error as exc:
+            self._con.close()
+            raise ReleaseIntegrityError(f"{release.path}: cannot read tables: {exc}") from None
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the shared in-memory database (DuckDB: one per thread)."""
+        cur: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
+        if cur is None:
+            with self._lock:
+                cur = self._con.cursor()
+                self._cursors.append(cur)
+            self._local.cursor = cur
+        return cur
+
+    def arrow(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
+        """Run `sql` with bound `params` and return the result as a pyarrow Table."""
+        try:
+            relation = self.cursor().sql(sql, params=params)
+            if relation is None:
+                return pa.table({})
+            table: pa.Table = relation.to_arrow_table()
+            return table
+        except duckdb.Error as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def close(self) -> None:
+        """Close every cursor and the connection."""
+        with self._lock:
+            for cur in self._cursors:
+                cur.close()
+            self._cursors.clear()
+            self._con.close()

@@ -1,0 +1,170 @@
+"""SQL for the SDK's table methods: validated filter values bound as parameters, never formatted.
+
+Only identifiers the SDK itself owns (table and field names from the data model) appear in the
+SQL text; every value a user passes is checked here and bound with ``?``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel
+
+from .db import CITATIONS_ORDERED
+from .errors import QueryError
+from .models import TABLES
+
+DateLike = str | dt.date
+Many = str | Sequence[str]
+
+
+def as_list(value: Many, name: str) -> list[str]:
+    """One string or a sequence of strings as a list; QueryError for anything else."""
+    items = [value] if isinstance(value, str) else list(value)
+    if not items or not all(isinstance(v, str) and v for v in items):
+        raise QueryError(f"{name}: expected a non-empty string or list of strings, got {value!r}")
+    return items
+
+
+def as_enum(enum: type[StrEnum], value: Many, name: str) -> list[str]:
+    """Validated vocabulary value(s) (case-insensitive) for filter `name`."""
+    allowed = {m.value.casefold(): m.value for m in enum}
+    out = []
+    for item in as_list(value, name):
+        if item.casefold() not in allowed:
+            raise QueryError(
+                f"{name}={item!r} is not a valid {enum.__name__}; use one of: "
+                + ", ".join(m.value for m in enum)
+            )
+        out.append(allowed[item.casefold()])
+    return out
+
+
+def as_date(value: DateLike, name: str) -> dt.date:
+    """A date from a `datetime.date` or an ISO string (YYYY-MM-DD)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise QueryError(f"{name}={value!r} is not a date; use YYYY-MM-DD, e.g. '2025-11-21'")
+
+
+def as_int(value: int, name: str) -> int:
+    """A non-negative integer filter value."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise QueryError(f"{name}={value!r}: expected a non-negative integer")
+    return value
+
+
+@dataclass
+class Where:
+    """AND-ed conditions with their bound parameters, in order."""
+
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def add(self, clause: str, *params: Any) -> None:
+        if clause.count("?") != len(params):
+            raise AssertionError(f"placeholders and params differ in {clause!r}")
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def any_of(self, column: str, values: list[str]) -> None:
+        """`column` (a list of ids) shares at least one id with `values`."""
+        self.add(f"list_has_any(t.{column}, ?::VARCHAR[])", values)
+
+    def one_of(self, column: str, values: list[str]) -> None:
+        """Scalar `column` equals one of `values`."""
+        self.add(f"list_contains(?::VARCHAR[], t.{column})", values)
+
+    def sql(self) -> str:
+        return " where " + " and ".join(self.clauses) if self.clauses else ""
+
+
+def quoted(name: str) -> str:
+    """Quote an identifier taken from the data model."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t.id") -> str:
+    """Rows of `table` with exactly the fields of `model`, `citations` rebuilt from citations."""
+    if table not in TABLES:
+        raise AssertionError(f"not a table: {table!r}")
+    cols = [f"t.{quoted(f)}" for f in model.model_fields if f != "citations"]
+    if "citations" in model.model_fields:
+        cols.append("coalesce(c.citations, []) as citations")
+        joined = (
+            " left join (select record_id, list({'source': source_id, 'quote': quote, "
+            "'char_start': char_start, 'char_end': char_end} order by _ord) as citations "
+            f"from {CITATIONS_ORDERED} where record_table = '{table}' group by record_id) c "
+            "on c.record_id = t.id"
+        )
+    else:
+        joined = ""
+    return f"select {', '.join(cols)} from {table} t{joined}{where.sql()} order by {order}"
+
+
+def cited_by_sources(table: str, where: Where, source_ids: list[str]) -> None:
+    """Records of `table` citing any of `source_ids`."""
+    where.add(
+        "t.id in (select record_id from citations where record_table = ? "
+        "and list_contains(?::VARCHAR[], source_id))",
+        table,
+        source_ids,
+    )
+
+
+def dated(where: Where, since: DateLike | None, until: DateLike | None, column: str) -> None:
+    """Keep rows whose `column` date lies in [since, until] (undated rows drop out)."""
+    if since is not None:
+        where.add(f"{column} >= ?", as_date(since, "since"))
+    if until is not None:
+        where.add(f"{column} <= ?", as_date(until, "until"))
+    if (
+        since is not None
+        and until is not None
+        and as_date(since, "since") > as_date(until, "until")
+    ):
+        raise QueryError(f"since={since!r} is after until={until!r}")
+
+
+def corroboration(where: Where, min_sources: int | None, min_origins: int | None) -> None:
+    """Keep rows cited by at least this many articles / distinct origins."""
+    if min_sources is not None:
+        where.add("t.source_count >= ?", as_int(min_sources, "min_sources"))
+    if min_origins is not None:
+        where.add("t.origin_count >= ?", as_int(min_origins, "min_origins"))
+
+
+TIMELINE_COLUMNS = (
+    't.date, t.date_precision, t."table", t.id, t.kind, t.text, t.actors, t.source_count, '
+    "t.disputed"
+)
+TIMELINE_UNION = """(
+  select e.date, e.date_precision, 'events' as "table", e.id, e.type as kind, e.summary as text,
+         list_sort(list_distinct(list_concat(e.actors, e.recipients))) as actors,
+         e.source_count, e.disputed, 0 as _rank
+  from events e
+  union all by name
+  select ev.date, ev.date_precision, 'demands' as "table", d.id, d.category as kind,
+         d.text as text, list_sort(list_distinct(list_concat(d.by, d.addressed_to))) as actors,
+         d.source_count, d.disputed, 1 as _rank
+  from demands d left join events ev on ev.id = d.made_in
+  union all by name
+  select s.date, s.date_precision, 'sanctions' as "table", s.id, s.kind, s.description as text,
+         list_sort(list_distinct(list_concat(s.imposed_by, s.targets))) as actors,
+         s.source_count, s.disputed, 2 as _rank
+  from sanctions s
+)"""
+"""Events, demands (dated by the event they were made in) and sanctions on one axis."""
+
+TIMELINE_ORDER = "t.date nulls last, t._rank, t.id"
