@@ -1,0 +1,202 @@
+"""What changed since the previous release, and which semver bump that calls for.
+
+``diff_release`` compares the new tables with the previous release's Parquet files: per table the
+ids added, removed and changed (with the changed fields, among columns both releases have), and
+per table schema the fields added, removed or retyped. ``required_bump`` applies the rule:
+
+* ids removed, fields removed or retyped, or a table schema's major version bumped -> major
+* ids added, fields or tables added, or a table schema's minor version bumped -> minor
+* otherwise (only changed records, or nothing) -> patch
+
+``check_version`` refuses a version whose bump contradicts the diff and names the right one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from venezuela_crisis.errors import ReleaseError
+
+from .arrow_schema import DATASET
+
+VERSION_RE = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
+LEVELS = ("patch", "minor", "major")
+
+
+def parse_version(version: str) -> tuple[int, int, int]:
+    """(major, minor, patch) of an X.Y.Z version (raises ReleaseError otherwise)."""
+    match = VERSION_RE.match(version)
+    if match is None:
+        raise ReleaseError(f"version {version!r} is not X.Y.Z (e.g. 1.0.0); pick a semver number")
+    return int(match[1]), int(match[2]), int(match[3])
+
+
+def bump_of(previous: str, version: str) -> str:
+    """Which component `version` bumps relative to `previous` (major, minor or patch)."""
+    old, new = parse_version(previous), parse_version(version)
+    if new[0] != old[0]:
+        return "major"
+    return "minor" if new[1] != old[1] else "patch"
+
+
+def next_version(previous: str, bump: str) -> str:
+    """The next version after `previous` for a bump level."""
+    major, minor, patch = parse_version(previous)
+    if bump == "major":
+        return f"{major + 1}.0.0"
+    if bump == "minor":
+        return f"{major}.{minor + 1}.0"
+    return f"{major}.{minor}.{patch + 1}"
+
+
+def diff_release(
+    version: str,
+    previous_dir: Path | None,
+    previous_schema_versions: dict[str, str],
+    tables: dict[str, pa.Table],
+    schema_versions: dict[str, str],
+) -> dict[str, Any]:
+    """The content of changes.json: record and schema changes against the previous release."""
+    previous = previous_dir.name if previous_dir is not None else None
+    out: dict[str, Any] = {
+        "dataset": DATASET,
+        "version": version,
+        "previous_version": previous,
+        "tables": {},
+        "schemas": {},
+    }
+    for table, new in tables.items():
+        path = previous_dir / f"{table}.parquet" if previous_dir is not None else None
+        old = pq.read_table(path) if path is not None and path.is_file() else None
+        out["tables"][table] = _record_changes(old, new)
+        if previous_dir is not None:
+            schema = _schema_changes(old, new)
+            schema["previous_version"] = previous_schema_versions.get(table)
+            schema["version"] = schema_versions[table]
+            out["schemas"][table] = schema
+    out["bump"], out["reasons"] = required_bump(out) if previous is not None else (None, [])
+    return out
+
+
+def required_bump(changes: dict[str, Any]) -> tuple[str, list[str]]:
+    """The semver level the changes call for, and why (one reason per line)."""
+    major: list[str] = []
+    minor: list[str] = []
+    patch: list[str] = []
+    for table, entry in sorted(changes["tables"].items()):
+        if entry["removed"]:
+            major.append(f"ids were removed ({table}: {len(entry['removed'])})")
+        if entry["added"]:
+            minor.append(f"ids were added ({table}: {len(entry['added'])})")
+        if entry["changed"]:
+            patch.append(f"records changed ({table}: {len(entry['changed'])})")
+    for table, schema in sorted(changes["schemas"].items()):
+        old, new = schema["previous_version"], schema["version"]
+        if old is None:
+            minor.append(f"table {table} is new")
+        elif parse_version(new)[0] > parse_version(old)[0]:
+            major.append(f"schema of {table} has a new major version ({old} -> {new})")
+        elif parse_version(new)[:2] > parse_version(old)[:2]:
+            minor.append(f"schema of {table} has a new minor version ({old} -> {new})")
+        for name in schema["removed_fields"] + schema["changed_fields"]:
+            major.append(f"field {table}.{name} was removed or retyped")
+        for name in schema["added_fields"]:
+            minor.append(f"field {table}.{name} was added")
+    if major:
+        return "major", major
+    if minor:
+        return "minor", minor
+    return "patch", patch or ["nothing changed in the records"]
+
+
+def check_version(version: str, changes: dict[str, Any]) -> None:
+    """Refuse a version whose bump contradicts the changes; the message names the right one."""
+    parse_version(version)
+    previous = changes["previous_version"]
+    if previous is None:
+        return
+    given, needed = bump_of(previous, version), changes["bump"]
+    if given == needed:
+        return
+    right = next_version(previous, needed)
+    reasons = "; ".join(changes["reasons"])
+    if LEVELS.index(given) < LEVELS.index(needed):
+        raise ReleaseError(
+            f"{version} is a {given} release after {previous} but {reasons}; use {right}"
+        )
+    raise ReleaseError(
+        f"{version} is a {given} release after {previous} but the changes only call for a "
+        f"{needed} release ({reasons}); use {right}"
+    )
+
+
+def changes_markdown(changes: dict[str, Any]) -> str:
+    """CHANGES.md: the same content as changes.json, for people."""
+    version, previous = changes["version"], changes["previous_version"]
+    lines = [f"# Changes in {DATASET} {version}", ""]
+    if previous is None:
+        lines += ["First release: every record is new.", ""]
+    else:
+        lines += [f"Compared with {previous}: a **{changes['bump']}** release.", ""]
+        lines += [f"- {reason}" for reason in changes["reasons"]] + [""]
+    for table, entry in changes["tables"].items():
+        counts = ", ".join(f"{len(entry[k])} {k}" for k in ("added", "removed", "changed"))
+        lines += [f"## {table}", "", counts + ".", ""]
+        for kind in ("added", "removed"):
+            if entry[kind]:
+                lines += [f"{kind.capitalize()}:", ""] + [f"- `{i}`" for i in entry[kind]] + [""]
+        if entry["changed"]:
+            lines += ["Changed:", ""]
+            lines += [
+                f"- `{i}`: {', '.join(fields)}" for i, fields in sorted(entry["changed"].items())
+            ]
+            lines += [""]
+        schema = changes["schemas"].get(table)
+        if schema and (
+            schema["added_fields"] or schema["removed_fields"] or schema["changed_fields"]
+        ):
+            lines += [f"Schema {schema['previous_version']} -> {schema['version']}:", ""]
+            for kind in ("added_fields", "removed_fields", "changed_fields"):
+                for name in schema[kind]:
+                    lines.append(f"- {kind.split('_')[0]} field `{name}`")
+            lines += [""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _record_changes(old: pa.Table | None, new: pa.Table) -> dict[str, Any]:
+    new_rows = {row["id"]: row for row in new.to_pylist()}
+    if old is None:
+        return {"added": sorted(new_rows), "removed": [], "changed": {}}
+    old_rows = {row["id"]: row for row in old.to_pylist()}
+    common = [n for n in new.column_names if n in set(old.column_names)]
+    changed: dict[str, list[str]] = {}
+    for rid in sorted(set(new_rows) & set(old_rows)):
+        fields = [n for n in common if new_rows[rid][n] != old_rows[rid][n]]
+        if fields:
+            changed[rid] = fields
+    return {
+        "added": sorted(set(new_rows) - set(old_rows)),
+        "removed": sorted(set(old_rows) - set(new_rows)),
+        "changed": changed,
+    }
+
+
+def _schema_changes(old: pa.Table | None, new: pa.Table) -> dict[str, Any]:
+    if old is None:
+        return {"added_fields": [], "removed_fields": [], "changed_fields": []}
+    before = {f.name: f for f in old.schema}
+    after = {f.name: f for f in new.schema}
+    return {
+        "added_fields": sorted(set(after) - set(before)),
+        "removed_fields": sorted(set(before) - set(after)),
+        "changed_fields": sorted(
+            n
+            for n in set(before) & set(after)
+            if not before[n].type.equals(after[n].type)
+            or (after[n].nullable and not before[n].nullable)
+        ),
+    }

@@ -1,0 +1,109 @@
+"""CODEBOOK.md: every table and field of a release, generated from the models.
+
+For each table: its description and schema version, one row per column (Arrow type, required,
+description, referenced table), the allowed values of each vocabulary with their meaning
+(``VOCAB_DOCS``), nested struct fields, and the first row of the release as an example.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from enum import Enum
+from typing import Any
+
+import pyarrow as pa
+from pydantic import BaseModel
+from venezuela_crisis.models import TABLES, VOCAB_DOCS
+from venezuela_crisis.models.base import references
+
+from .arrow_schema import DATASET, unwrap
+
+
+def codebook_markdown(version: str, tables: dict[str, pa.Table]) -> str:
+    """The codebook of release `version` whose tables are `tables`."""
+    lines = [
+        f"# Codebook: {DATASET} {version}",
+        "",
+        "Generated from the data model (`venezuela_crisis.models`); do not edit by hand.",
+        "Only records accepted in hand review are released. Columns marked *derived* are",
+        "computed at release time, never written by hand. Types are Arrow types of the",
+        "Parquet files.",
+        "",
+    ]
+    lines += [f"- [{t}](#{t}): {TABLES[t].description}" for t in tables] + [""]
+    for table, data in tables.items():
+        lines += _table_section(table, data)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _table_section(table: str, data: pa.Table) -> list[str]:
+    spec = TABLES[table]
+    refs = references(spec.row)
+    lines = [
+        f"## {table}",
+        "",
+        f"{spec.title}: {spec.description}",
+        "",
+        f"Schema version {spec.schema_version}; {data.num_rows} rows; one row per `id`.",
+        "",
+        "| column | type | required | description |",
+        "| --- | --- | --- | --- |",
+    ]
+    vocabularies: list[type[Enum]] = []
+    structs: list[tuple[str, type[BaseModel]]] = []
+    for field in data.schema:
+        info = spec.row.model_fields[field.name]
+        description = (field.metadata or {}).get(b"description", b"").decode()
+        if field.name in refs:
+            description += f" → `{refs[field.name]}.id`"
+        required = "no" if field.nullable else "yes"
+        lines.append(f"| `{field.name}` | `{field.type}` | {required} | {_cell(description)} |")
+        _collect(info.annotation, field.name, vocabularies, structs)
+    lines.append("")
+    for name, model in structs:
+        lines += [f"`{name}` items have these fields:", ""]
+        lines += ["| field | required | description |", "| --- | --- | --- |"]
+        for sub, info in model.model_fields.items():
+            required = "yes" if unwrap(info.annotation)[1] is False else "no"
+            lines.append(f"| `{sub}` | {required} | {_cell(info.description or '')} |")
+            _collect(info.annotation, f"{name}.{sub}", vocabularies, [])
+        lines.append("")
+    for vocab in vocabularies:
+        lines += [f"Allowed values of `{vocab.__name__}`: {_cell(vocab.__doc__ or '')}", ""]
+        docs = next((d for k, d in VOCAB_DOCS.items() if k is vocab), {})
+        lines += ["| value | meaning |", "| --- | --- |"]
+        lines += [f"| `{m.value}` | {_cell(docs.get(m.value, ''))} |" for m in vocab]
+        lines.append("")
+    if data.num_rows:
+        example = json.dumps(
+            data.slice(0, 1).to_pylist()[0], indent=2, ensure_ascii=False, default=_json_default
+        )
+        lines += ["Example row:", "", "```json", example, "```", ""]
+    return lines
+
+
+def _collect(
+    annotation: Any,
+    name: str,
+    vocabularies: list[type[Enum]],
+    structs: list[tuple[str, type[BaseModel]]],
+) -> None:
+    inner, _ = unwrap(annotation)
+    args = getattr(inner, "__args__", None)
+    if getattr(inner, "__origin__", None) is list and args:
+        inner, _ = unwrap(args[0])
+    if isinstance(inner, type) and issubclass(inner, Enum) and inner not in vocabularies:
+        vocabularies.append(inner)
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        structs.append((name, inner))
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"cannot render {type(value).__name__} in the codebook")

@@ -1,0 +1,135 @@
+"""datapackage.json: a Frictionless Data Package (v1) describing the release's Parquet tables.
+
+Field types come from the Arrow schema (itself from the models): string (plain and dictionary),
+integer, boolean, date, object (structs such as ``review``). List columns are declared
+``"type": "any"`` with ``"x-arrow-type"``: Frictionless reads Parquet through pandas, where a list
+cell is a numpy array, which its ``array`` type refuses; ``any`` keeps ``frictionless validate``
+meaningful for every other column. Every field also carries ``x-arrow-type``.
+
+Resources carry ``hash`` but no ``bytes``: Frictionless reads Parquet with pyarrow, bypassing the
+loader that counts bytes, so any declared ``bytes`` fails its byte-count check. Sizes and sha256
+of every file are in manifest.json and checked by ``vzcrisis verify``.
+"""
+
+from __future__ import annotations
+
+import typing
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from venezuela_crisis.models import TABLES
+from venezuela_crisis.models.base import references
+
+from .arrow_schema import DATASET, EXCLUDED_FIELDS, arrow_schema, unwrap
+from .manifest import sha256_file
+
+MEDIATYPE = "application/vnd.apache.parquet"
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0 International",
+}
+RIGHTS_NOTE = (
+    "The data (records, derived columns, codebook) is licensed CC-BY-4.0. The article texts and "
+    "the verbatim quotes from them belong to their publishers; they are included only so every "
+    "record can be checked against its source, and are not covered by that licence."
+)
+
+
+def datapackage(release_dir: Path, version: str, sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """The datapackage.json content for the Parquet files already written in `release_dir`."""
+    return {
+        "profile": "data-package",
+        "name": DATASET,
+        "title": "The 2025 US–Venezuela crisis: an open, cited dataset",
+        "description": "Actors, events, demands, sanctions and disputes of the 2025 US–Venezuela "
+        "crisis, each record backed by verbatim quotes at checked offsets. " + RIGHTS_NOTE,
+        "version": version,
+        "licenses": [LICENSE],
+        "sources": _sources(sources),
+        "resources": [_resource(release_dir, table) for table in TABLES],
+    }
+
+
+def frictionless_type(arrow: pa.DataType) -> str:
+    """Table Schema type of an Arrow type (lists -> any; see the module docstring)."""
+    if pa.types.is_dictionary(arrow) or pa.types.is_string(arrow):
+        return "string"
+    if pa.types.is_integer(arrow):
+        return "integer"
+    if pa.types.is_boolean(arrow):
+        return "boolean"
+    if pa.types.is_date(arrow):
+        return "date"
+    if pa.types.is_struct(arrow):
+        return "object"
+    if pa.types.is_list(arrow):
+        return "any"
+    raise TypeError(f"no Table Schema type for Arrow {arrow}")
+
+
+def _resource(release_dir: Path, table: str) -> dict[str, Any]:
+    spec = TABLES[table]
+    path = release_dir / f"{table}.parquet"
+    schema = arrow_schema(table)
+    fields = [_field(table, f) for f in schema]
+    return {
+        "profile": "tabular-data-resource",
+        "name": table,
+        "title": spec.title,
+        "description": spec.description,
+        "path": path.name,
+        "format": "parquet",
+        "mediatype": MEDIATYPE,
+        "hash": f"sha256:{sha256_file(path)}",
+        "schema": {
+            "fields": fields,
+            "primaryKey": ["id"],
+            "foreignKeys": _foreign_keys(table),
+        },
+    }
+
+
+def _field(table: str, field: pa.Field) -> dict[str, Any]:
+    info = TABLES[table].row.model_fields[field.name]
+    out: dict[str, Any] = {
+        "name": field.name,
+        "type": frictionless_type(field.type),
+        "description": (field.metadata or {}).get(b"description", b"").decode(),
+        "x-arrow-type": str(field.type),
+    }
+    constraints: dict[str, Any] = {"required": not field.nullable}
+    inner, _ = unwrap(info.annotation)
+    if isinstance(inner, type) and issubclass(inner, Enum):
+        constraints["enum"] = [member.value for member in inner]
+    if field.name == "id":
+        constraints["unique"] = True
+    out["constraints"] = constraints
+    return out
+
+
+def _foreign_keys(table: str) -> list[dict[str, Any]]:
+    """Foreign keys of the single-valued references (list references cannot be keys)."""
+    model = TABLES[table].row
+    out: list[dict[str, Any]] = []
+    for name, target in sorted(references(model).items()):
+        if name in EXCLUDED_FIELDS:
+            continue
+        inner, _ = unwrap(model.model_fields[name].annotation)
+        if typing.get_origin(inner) is list:
+            continue
+        out.append({"fields": [name], "reference": {"resource": target, "fields": ["id"]}})
+    return out
+
+
+def _sources(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for row in sorted(sources, key=lambda r: str(r["id"])):
+        title = " — ".join(str(row[k]) for k in ("publisher", "title") if row.get(k))
+        entry: dict[str, Any] = {"title": title or str(row["id"])}
+        if row.get("url"):
+            entry["path"] = row["url"]
+        out.append(entry)
+    return out

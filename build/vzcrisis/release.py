@@ -1,0 +1,234 @@
+"""`vzcrisis release`: build an immutable, versioned, checksummed release directory.
+
+load (``validate_project``) -> transform (accepted records -> released rows with derived columns
+and citations) -> check (every row re-validates with its row model, every reference points to a
+released row, the version agrees with the diff against the previous release) -> write (into
+``releases/.tmp-X.Y.Z-*``: Parquet, SQLite, codebook, changes, datapackage, manifest) -> check
+(every checksum of the manifest) -> ``os.rename`` to ``releases/X.Y.Z``.
+
+Deterministic: the same inputs give byte-identical files (no wall-clock time: the release date is
+``--date`` or the latest review date among released records). Atomic: any failure removes the
+temporary directory and leaves older releases untouched. Immutable: an existing version is
+refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from venezuela_crisis.errors import InputError, ReleaseError, ReleaseIntegrityError
+from venezuela_crisis.models import TABLES
+
+from .changes import changes_markdown, check_version, diff_release, parse_version
+from .codebook import codebook_markdown
+from .datapackage import datapackage
+from .derive import Rows, arrow_table, check_references, released_rows
+from .manifest import MANIFEST, build_manifest, dump_json, read_manifest
+from .sqlite_db import DB_FILE, build_sqlite
+from .validate import validate_project
+from .verify import verify_release
+
+RELEASES_DIR = "releases"
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 9,
+    "use_dictionary": True,
+    "write_statistics": True,
+    "store_schema": True,
+}
+"""Options of every Parquet file (fixed so rebuilds are byte-identical)."""
+
+_VERSION_DIR = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """What `build_release` wrote (what ``vzcrisis release --json`` prints)."""
+
+    version: str
+    path: str
+    release_date: str
+    previous_version: str | None
+    bump: str | None
+    tables: dict[str, int]
+    changes: dict[str, dict[str, int]]
+    files: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible form."""
+        return asdict(self)
+
+    def summary(self) -> str:
+        """A few lines for people."""
+        since = (
+            f"{self.bump} release after {self.previous_version}"
+            if self.previous_version
+            else "first release"
+        )
+        lines = [f"released {self.version} ({since}, dated {self.release_date}) in {self.path}"]
+        for table, rows in self.tables.items():
+            counts = self.changes[table]
+            delta = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+            lines.append(f"  {table:<10} {rows:>5} rows" + (f"  ({delta})" if delta else ""))
+        lines.append(f"  {self.files + 1} files, every checksum verified")
+        return "\n".join(lines)
+
+
+def existing_versions(releases: Path) -> list[str]:
+    """Versions released under `releases` (directory names X.Y.Z), oldest first."""
+    if not releases.is_dir():
+        return []
+    names = [p.name for p in releases.iterdir() if p.is_dir() and _VERSION_DIR.match(p.name)]
+    return sorted(names, key=parse_version)
+
+
+def previous_version(releases: Path, version: str) -> str | None:
+    """The newest existing version below `version`, or None."""
+    below = [v for v in existing_versions(releases) if parse_version(v) < parse_version(version)]
+    return below[-1] if below else None
+
+
+def build_release(
+    root: Path,
+    version: str,
+    *,
+    release_date: dt.date | None = None,
+    releases_dir: Path | None = None,
+) -> ReleaseResult:
+    """Build releases/`version` from the project at `root` (see the module docstring)."""
+    parse_version(version)
+    releases = releases_dir if releases_dir is not None else root / RELEASES_DIR
+    target = releases / version
+    if target.exists():
+        raise ReleaseError(
+            f"{_display(target, root)} already exists; releases are immutable: pick a new "
+            "version number"
+        )
+    project = validate_project(root)
+    rows, problems = released_rows(project.accepted)
+    problems += check_references(rows)
+    if problems:
+        raise InputError(problems)
+    tables = {table: arrow_table(table, rows[table], version) for table in TABLES}
+    previous = previous_version(releases, version)
+    previous_dir = releases / previous if previous is not None else None
+    previous_schemas = _previous_schemas(previous_dir)
+    schema_versions = {table: spec.schema_version for table, spec in TABLES.items()}
+    changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
+    check_version(version, changes)
+    date = release_date or latest_review_date(rows)
+    source_ids = [str(r) for r in tables["sources"].column("id").to_pylist()]
+    texts = {sid: project.texts[sid] for sid in source_ids if sid in project.texts}
+    releases.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=releases))
+    try:
+        _write(tmp, root, version, date, previous, tables, changes, texts)
+        problems = verify_release(tmp)
+        if problems:
+            raise ReleaseIntegrityError("\n".join(problems))
+        tmp.chmod(0o755)
+        os.rename(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ReleaseResult(
+        version=version,
+        path=_display(target, root),
+        release_date=date.isoformat(),
+        previous_version=previous,
+        bump=changes["bump"],
+        tables={table: data.num_rows for table, data in tables.items()},
+        changes={
+            table: {k: len(entry[k]) for k in ("added", "removed", "changed")}
+            for table, entry in changes["tables"].items()
+        },
+        files=len(read_manifest(target)["files"]),
+    )
+
+
+def latest_review_date(rows: Rows) -> dt.date:
+    """The latest review date among released records (the default release date)."""
+    dates: list[dt.date] = [
+        review.date
+        for items in rows.values()
+        for row in items
+        if (review := getattr(row, "review", None)) is not None and review.date is not None
+    ]
+    if not dates:
+        raise ReleaseError("no released record has a review date; pass --date YYYY-MM-DD")
+    return max(dates)
+
+
+def write_parquet(data: pa.Table, path: Path) -> None:
+    """Write one table (zstd, explicit schema stored in the file)."""
+    pq.write_table(data, path, **PARQUET_OPTIONS)
+
+
+def _write(
+    directory: Path,
+    root: Path,
+    version: str,
+    date: dt.date,
+    previous: str | None,
+    tables: dict[str, pa.Table],
+    changes: dict[str, Any],
+    texts: dict[str, str],
+) -> None:
+    for table, data in tables.items():
+        write_parquet(data, directory / f"{table}.parquet")
+        _check_parquet(directory / f"{table}.parquet", data)
+    build_sqlite(directory, directory / DB_FILE, texts)
+    (directory / "CODEBOOK.md").write_text(codebook_markdown(version, tables), encoding="utf-8")
+    (directory / "CHANGES.md").write_text(changes_markdown(changes), encoding="utf-8")
+    (directory / "changes.json").write_text(dump_json(changes), encoding="utf-8")
+    sources = tables["sources"].to_pylist()
+    package = datapackage(directory, version, sources)
+    (directory / "datapackage.json").write_text(dump_json(package), encoding="utf-8")
+    manifest = build_manifest(
+        directory,
+        root=root,
+        version=version,
+        release_date=date.isoformat(),
+        previous_version=previous,
+        schema_versions={table: spec.schema_version for table, spec in TABLES.items()},
+        table_rows={table: data.num_rows for table, data in tables.items()},
+    )
+    (directory / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
+
+
+def _check_parquet(path: Path, expected: pa.Table) -> None:
+    """Read a written file back: same schema (with metadata) and same rows."""
+    written = pq.read_table(path)
+    if not written.schema.equals(expected.schema, check_metadata=True):
+        raise ReleaseIntegrityError(f"{path.name}: schema read back differs from the model's")
+    if not written.equals(expected):
+        raise ReleaseIntegrityError(f"{path.name}: rows read back differ from the rows written")
+
+
+def _previous_schemas(previous_dir: Path | None) -> dict[str, str]:
+    if previous_dir is None:
+        return {}
+    problems = verify_release(previous_dir)
+    if problems:
+        raise ReleaseIntegrityError(
+            f"previous release {previous_dir.name} does not verify; fix or restore it first:\n"
+            + "\n".join(problems)
+        )
+    versions = read_manifest(previous_dir).get("schema_versions", {})
+    return {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict) else {}
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
