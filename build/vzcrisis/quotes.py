@@ -235,7 +235,7 @@ def find_quote(text: str, quote: str, source_id: str = "source") -> Match:
         )
     where = "; ".join(f"at {m.start}: {context(text, m.start, m.end, 25)}" for m in matches[:10])
     if len(matches) > 10:
-        where += f"; and {len(matches) - 10} more"
+        where += f"; and at {', '.join(str(m.start) for m in matches[10:])}"
     raise AmbiguousQuote(
         f'{source_id}: quote "{_short(quote)}" occurs {len(matches)} times ({where}); '
         "quote more words to make it unique"

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,17 @@ from venezuela_crisis.models import TABLES, SourceRecord
 
 from . import quotes
 from .records import ARTICLES_DIR, RECORDS_DIR, RawRecord, read_record_file, record_files
-from .yamlio import atomic_write_bytes, load_document, parse_document, save
+from .yamlio import (
+    atomic_write_bytes,
+    dump,
+    load_document,
+    parse_document,
+    round_trip_yaml,
+    save,
+)
 
 SOURCES_FILE = RECORDS_DIR / "sources.yaml"
+_QUOTED = frozenset({"quote", "summary", "title"})
 _NUMBERED = re.compile(r"^(\d+)_")
 _HEADER = """\
 # Sources: the news articles records are extracted from (one record per file in seeds/articles/).
@@ -92,6 +101,17 @@ def read_article(root: Path, record: RawRecord) -> str:
             f"{record.path}:{record.line_of('file')}: {record.id}: file: {path} is not UTF-8 "
             f"({exc.reason} at byte {exc.start})"
         ) from None
+
+
+def cite(root: Path, sid: str, quote: str) -> dict[str, Any]:
+    """A ready citation for `quote` in source `sid` (exact source text at exact offsets)."""
+    _, text = find_source(root, sid)
+    return quotes.citation(sid, quotes.find_quote(text, quote, sid))
+
+
+def citation_yaml(citation: dict[str, Any]) -> str:
+    """A citation as a YAML list item, ready to paste under a record's `citations:`."""
+    return textwrap.dedent(dump(round_trip_yaml(""), CommentedSeq([commented(citation)])))
 
 
 def read_new_article(file: Path) -> tuple[bytes, str]:
@@ -259,7 +279,7 @@ def commented(value: Any) -> Any:
     if isinstance(value, dict):
         out = CommentedMap()
         for key, item in value.items():
-            out[key] = DoubleQuotedScalarString(item) if key == "quote" else commented(item)
+            out[key] = DoubleQuotedScalarString(item) if key in _QUOTED else commented(item)
         if key_is_review(value):
             out.fa.set_flow_style()
         return out

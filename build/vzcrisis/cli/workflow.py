@@ -2,8 +2,148 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import click
 import typer
+from rich.console import Console
+from venezuela_crisis.errors import InputError
+
+from .. import draft as draft_lib
+from .. import review as review_lib
+from .. import sources as sources_lib
+from .. import status as status_lib
+from .common import JsonOption, RootOption, print_json, run
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the app."""
+    app.command("add-source")(add_source)
+    app.command("cite")(cite)
+    app.command("draft")(draft)
+    app.command("review")(review)
+    app.command("status")(status)
+
+
+def add_source(
+    file: Annotated[Path, typer.Argument(help="Article text file (UTF-8); copied unchanged.")],
+    publisher: Annotated[str, typer.Option(help="Publisher as named in the article.")],
+    published: Annotated[str, typer.Option(help="Publication date as printed, YYYY-MM-DD.")],
+    origin: Annotated[str, typer.Option(help="Upstream report the article relays (Reuters…).")],
+    title: Annotated[str | None, typer.Option(help="Headline as printed.")] = None,
+    byline: Annotated[str | None, typer.Option(help="Byline as printed.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
+    language: Annotated[str, typer.Option(help="Language of the text (BCP 47).")] = "en",
+    root: RootOption = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """Add an article: copy it into seeds/articles/ and append a pending source record."""
+    added = run(
+        lambda: sources_lib.add_source(
+            root,
+            file,
+            publisher=publisher,
+            published=published,
+            origin=origin,
+            title=title,
+            byline=byline,
+            url=url,
+            language=language,
+        )
+    )
+    if as_json:
+        print_json(dataclasses.asdict(added))
+        return
+    typer.echo(f"added {added.id}: seeds/articles/{added.file} ({added.records_file}, pending)")
+    quote = added.record["citations"][0]["quote"]
+    typer.echo(f'origin citation (check it in review): "{quote}"')
+
+
+def cite(
+    source_id: Annotated[str, typer.Argument(help="Source id, e.g. src-61c42525.")],
+    quote: Annotated[str, typer.Argument(help="The words to cite (typographic variants ok).")],
+    root: RootOption = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """Find a quote in a source and print a ready citation with exact offsets."""
+    citation = run(lambda: sources_lib.cite(root, source_id, quote))
+    if as_json:
+        print_json(citation)
+        return
+    if citation["quote"] != quote:
+        typer.echo("note: matched a typographic variant; the quote is the source's text", err=True)
+    typer.echo(sources_lib.citation_yaml(citation), nl=False)
+
+
+def draft(
+    source_id: Annotated[str, typer.Argument(help="Source id to draft event records from.")],
+    root: RootOption = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """Propose pending event records (with citations) for a source, to edit then review."""
+    drafted = run(lambda: draft_lib.draft(root, source_id))
+    if as_json:
+        print_json(dataclasses.asdict(drafted))
+        return
+    typer.echo(f"{len(drafted.records)} draft records in {drafted.file} (all pending)")
+    for record in drafted.records:
+        typer.echo(f"  {record['id']}: {record['type']} {', '.join(record['actors'])}")
+
+
+def review(
+    table: Annotated[str | None, typer.Option(help="Only records of this table.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only records citing this source.")] = None,
+    reviewer: Annotated[
+        str | None, typer.Option(help="Who decides (default: git config user.name).")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Decision date YYYY-MM-DD (default: today).")
+    ] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Walk pending records one by one: accept, reject (with a note), skip or quit."""
+    console = Console(highlight=False, soft_wrap=True)
+
+    def ask(prompt: str) -> str:
+        try:
+            return str(typer.prompt(prompt, default="", show_default=False))
+        except click.exceptions.Abort:
+            raise EOFError from None
+
+    def show(line: str) -> None:
+        console.print(line)
+
+    def go() -> review_lib.Outcome:
+        day = _parse_date(date)
+        return review_lib.run_review(
+            root, ask=ask, show=show, table=table, source=source, reviewer=reviewer, day=day
+        )
+
+    outcome = run(go)
+    typer.echo(
+        f"accepted {len(outcome.accepted)}, rejected {len(outcome.rejected)}, "
+        f"skipped {len(outcome.skipped)}, not written {len(outcome.refused)}, "
+        f"left {outcome.remaining}"
+    )
+
+
+def status(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
+    """Review counts by table, stale decisions, uncited, single-origin and disputed records."""
+    data = run(lambda: status_lib.project_status(root))
+    if as_json:
+        print_json(data)
+        return
+    for line in status_lib.status_lines(data):
+        typer.echo(line)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--date {value!r}: not a date; use YYYY-MM-DD") from None
