@@ -62,8 +62,13 @@ def check_references(
     status: ReviewStatus,
     index: dict[str, RawRecord],
     statuses: dict[str, ReviewStatus],
+    complete: bool = True,
 ) -> list[Problem]:
-    """Every referenced id exists in the right table; accepted records cite only accepted ones."""
+    """Every referenced id exists in the right table; accepted records cite only accepted ones.
+
+    When some record file could not be loaded (`complete` false), unknown ids are not reported:
+    they may be defined in that file.
+    """
     targets: list[tuple[str, str, str]] = []  # (field path, table, id)
     for name, table in references(type(model)).items():
         value = getattr(model, name)
@@ -78,7 +83,8 @@ def check_references(
         target = index.get(ref_id)
         message = None
         if target is None:
-            message = f"unknown {table} id {ref_id!r}: no record has this id"
+            if complete:
+                message = f"unknown {table} id {ref_id!r}: no record has this id"
         elif target.table != table:
             message = f"{ref_id!r} is a {target.table} record, not one of {table}"
         elif status == ReviewStatus.accepted and ref_id in statuses:

@@ -79,6 +79,7 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
     """
     project = Project(root=root)
     raws, problems = _load_records(root)
+    complete = not problems  # a file that did not load may define referenced ids
     valid: list[tuple[RawRecord, CuratedRecord]] = []
     for raw, schema_file in raws:
         model_class = TABLES[raw.table].record
@@ -112,7 +113,9 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
     for records in project.records.values():
         for record in records:
             raw, model = record.raw, record.model
-            problems.extend(crosscheck.check_references(raw, model, record.status, index, statuses))
+            problems.extend(
+                crosscheck.check_references(raw, model, record.status, index, statuses, complete)
+            )
             problems.extend(crosscheck.check_quotes(raw, model, project.texts))
             problems.extend(crosscheck.check_date(raw, model, sources))
     return project, sorted(set(problems), key=_order)
