@@ -165,8 +165,10 @@ def _one_line(text: str) -> str:
 
 
 def _short(text: str, limit: int = 80) -> str:
+    """`text` on one line, shortened, in quotes that do not clash with its own."""
     text = _one_line(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return f"'{text}'" if '"' in text else f'"{text}"'
 
 
 def sentences(text: str) -> list[Span]:
@@ -229,15 +231,15 @@ def find_quote(text: str, quote: str, source_id: str = "source") -> Match:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        hints = "; ".join(f'{s.start}-{s.end}: "{_short(s.text)}"' for s in nearest(text, quote))
+        hints = "; ".join(f"{s.start}-{s.end}: {_short(s.text)}" for s in nearest(text, quote))
         raise QuoteNotFound(
-            f'{source_id}: quote not found: "{_short(quote)}"; nearest sentences: {hints}'
+            f"{source_id}: quote not found: {_short(quote)}; nearest sentences: {hints}"
         )
     where = "; ".join(f"at {m.start}: {context(text, m.start, m.end, 25)}" for m in matches[:10])
     if len(matches) > 10:
         where += f"; and at {', '.join(str(m.start) for m in matches[10:])}"
     raise AmbiguousQuote(
-        f'{source_id}: quote "{_short(quote)}" occurs {len(matches)} times ({where}); '
+        f"{source_id}: quote {_short(quote)} occurs {len(matches)} times ({where}); "
         "quote more words to make it unique"
     )
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import subprocess
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from venezuela_crisis.errors import InputError
 from venezuela_crisis.models import CURATED_TABLES, TABLES, ReviewStatus
@@ -26,8 +26,9 @@ from venezuela_crisis.models.base import references
 
 from . import quotes
 from .records import RawRecord, content_hash, to_plain
+from .sources import commented
 from .validate import load_project
-from .yamlio import load_document, save
+from .yamlio import dump, load_document, round_trip_yaml, save
 
 DRAFT_PREFIX = "DRAFT:"
 KEYS = "[a]ccept / [r]eject / [s]kip / [q]uit"
@@ -173,15 +174,8 @@ def blockers(item: Item, evidence: Evidence) -> list[str]:
 
 
 def _yaml_text(data: dict[str, Any]) -> str:
-    import io
-
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = None
-    yaml.width = 100
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
-    buffer = io.StringIO()
-    yaml.dump(data, buffer)
-    return buffer.getvalue().rstrip()
+    """Compact YAML of a record (lists of ids on one line)."""
+    return textwrap.dedent(dump(round_trip_yaml(""), commented(data))).rstrip()
 
 
 def highlight(text: str, start: int, end: int) -> str:
@@ -368,7 +362,7 @@ def _choose(
             continue
         if key in ("a", "r", "s", "q"):
             return key
-        show(f"type one of {KEYS}")
+        show(f"type one of {escape(KEYS)}")
 
 
 def _ask_note(ask: Callable[[str], str]) -> str:
