@@ -97,6 +97,16 @@ def published_versions(root: Path, table: str) -> list[str]:
     return [v for _, v in sorted(found)]
 
 
+def published_files(root: Path) -> dict[str, str]:
+    """Every schema file of a project: {path under schema/: text}, sorted by path."""
+    out: dict[str, str] = {}
+    for table in CURATED_TABLES:
+        for version in published_versions(root, table):
+            rel = schema_relpath(table, version)
+            out[rel] = (root / SCHEMA_DIR / rel).read_text(encoding="utf-8")
+    return dict(sorted(out.items()))
+
+
 def load_registry(root: Path) -> dict[str, str]:
     """``schema/registry.json`` as {path under schema/: sha256 hex}; empty when absent."""
     path = root / REGISTRY_FILE
@@ -138,6 +148,14 @@ def plan_schemas(root: Path) -> tuple[dict[str, str], list[str]]:
     registry = load_registry(root)
     planned: dict[str, str] = {}
     problems: list[str] = []
+    edited: set[str] = set()
+    for rel, text in published_files(root).items():
+        if rel in registry and registry[rel] != sha256_text(text):
+            edited.add(rel)
+            problems.append(
+                f"schema/{rel}: sha256 does not match schema/registry.json; a published "
+                "schema was edited: restore it from git"
+            )
     for table in CURATED_TABLES:
         version = TABLES[table].schema_version
         rel = schema_relpath(table, version)
@@ -145,17 +163,12 @@ def plan_schemas(root: Path) -> tuple[dict[str, str], list[str]]:
         path = root / SCHEMA_DIR / rel
         if path.is_file():
             current = path.read_text(encoding="utf-8")
-            if current != text:
+            if current != text and rel not in edited:
                 problems.append(
                     f"schema/{rel}: version {version} is already published and the {table} model "
                     f"has changed since; bump the version of {table!r} in "
                     "sdk/venezuela_crisis/models/registry.py (major for a breaking change) and "
                     "run `vzcrisis schemas` again"
-                )
-            elif rel in registry and registry[rel] != sha256_text(current):
-                problems.append(
-                    f"schema/{rel}: sha256 does not match schema/registry.json; a published "
-                    "schema was edited: restore it from git"
                 )
             continue
         try:
@@ -196,12 +209,12 @@ def write_schemas(root: Path) -> SchemasResult:
         raise InputError(problems)
     result = SchemasResult()
     registry = load_registry(root)
+    for rel, text in published_files(root).items():
+        registry.setdefault(rel, sha256_text(text))
     for table in CURATED_TABLES:
         rel = schema_relpath(table, TABLES[table].schema_version)
         if rel not in planned:
             result.unchanged.append(f"schema/{rel}")
-            text = (root / SCHEMA_DIR / rel).read_text(encoding="utf-8")
-            registry.setdefault(rel, sha256_text(text))
             continue
         _write_atomic(root / SCHEMA_DIR / rel, planned[rel])
         registry[rel] = sha256_text(planned[rel])
