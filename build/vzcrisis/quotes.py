@@ -42,7 +42,6 @@ _ABBREVIATIONS = frozenset(
         "sgt",
         "capt",
         "pres",
-        "no",
         "vs",
         "etc",
         "inc",

@@ -180,8 +180,8 @@ def build_record(
     file_name: str,
     text: str,
     *,
-    publisher: str,
-    published: str,
+    publisher: str | None,
+    published: str | None,
     origin: str,
     title: str | None,
     byline: str | None,
@@ -190,7 +190,7 @@ def build_record(
 ) -> dict[str, Any]:
     """A pending source record, checked against the model (one-line InputError when invalid)."""
     try:
-        day = dt.date.fromisoformat(published)
+        day = dt.date.fromisoformat(published) if published is not None else None
     except ValueError:
         raise InputError(f"--published {published!r}: not a date; use YYYY-MM-DD") from None
     record: dict[str, Any] = {
@@ -199,7 +199,7 @@ def build_record(
         "title": title,
         "byline": byline,
         "published": day,
-        "published_precision": "day",
+        "published_precision": "day" if day is not None else None,
         "language": language,
         "file": file_name,
         "sha256": sha,
@@ -223,8 +223,8 @@ def add_source(
     root: Path,
     file: Path,
     *,
-    publisher: str,
-    published: str,
+    publisher: str | None,
+    published: str | None,
     origin: str,
     title: str | None = None,
     byline: str | None = None,

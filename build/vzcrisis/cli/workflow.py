@@ -30,9 +30,13 @@ def register(app: typer.Typer) -> None:
 
 def add_source(
     file: Annotated[Path, typer.Argument(help="Article text file (UTF-8); copied unchanged.")],
-    publisher: Annotated[str, typer.Option(help="Publisher as named in the article.")],
-    published: Annotated[str, typer.Option(help="Publication date as printed, YYYY-MM-DD.")],
     origin: Annotated[str, typer.Option(help="Upstream report the article relays (Reuters…).")],
+    publisher: Annotated[
+        str | None, typer.Option(help="Publisher as named in the article (omit if not named).")
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date as printed, YYYY-MM-DD (omit if none).")
+    ] = None,
     title: Annotated[str | None, typer.Option(help="Headline as printed.")] = None,
     byline: Annotated[str | None, typer.Option(help="Byline as printed.")] = None,
     url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
