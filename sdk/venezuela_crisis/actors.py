@@ -6,8 +6,9 @@ compared with every actor in three tiers; the first tier with any match decides:
 1. **id** -- the query is an actor id (``nicolas-maduro``).
 2. **name** -- the query equals an actor's canonical name or one of its aliases
    (``"Nicolas Maduro"``, ``"Maduro"`` when the curators listed it as an alias).
-3. **token** -- the query is a single word that appears in an actor's name or aliases
-   (``"Delcy"`` in ``"Delcy Rodríguez"``).
+3. **token** -- every word of the query is a word of one name or alias of the actor
+   (``"Delcy"`` or ``"delcy rodriguez"`` for ``"Delcy Rodríguez Gómez"``). Stopwords ("de",
+   "the", …) and possessive "'s" are ignored.
 
 Within the deciding tier exactly one actor must match, else `AmbiguousActorError` lists the
 candidates. So an exact alias wins over a word in another actor's name: when ``"Maduro"`` is an
@@ -74,7 +75,7 @@ class ActorMatch:
             "id": "is the id of",
             "name": "is the canonical name of",
             "alias": f"equals the alias {self.matched!r} of",
-            "token": f"is a word of {self.matched!r}, a name of",
+            "token": f"matches words of {self.matched!r}, a name of",
         }[self.how]
         return f"{self.query!r} {what} {self.name} ({self.id})"
 
@@ -86,6 +87,7 @@ class ActorIndex:
         self.actors: dict[str, ActorName] = {a.id: a for a in actors}
         self._by_name: dict[str, list[tuple[str, str, MatchKind]]] = {}
         self._by_token: dict[str, list[tuple[str, str]]] = {}
+        """word -> (actor id, label) for every name/alias containing the word."""
         for actor in self.actors.values():
             labels = [(actor.name, "name")] + [(alias, "alias") for alias in actor.aliases]
             for text, kind in labels:
@@ -111,14 +113,24 @@ class ActorIndex:
             return ActorMatch(query, actor_id, self.actors[actor_id].name, text, kind)
         if len(named) > 1:
             raise self._ambiguous(query, [a for a, _, _ in named], "name or alias")
-        if " " not in key:
-            found = _first_per_actor([(a, t, "token") for a, t in self._by_token.get(key, [])])
+        words = tokens(query)
+        if words:
+            found = _first_per_actor(self._word_hits(words))
             if len(found) == 1:
                 actor_id, text, _ = found[0]
                 return ActorMatch(query, actor_id, self.actors[actor_id].name, text, "token")
             if len(found) > 1:
                 raise self._ambiguous(query, [a for a, _, _ in found], "word of a name")
         raise self._unknown(query)
+
+    def _word_hits(self, words: set[str]) -> list[tuple[str, str, MatchKind]]:
+        """(actor id, label) for labels containing every one of `words`."""
+        first, *rest = sorted(words)
+        hits: list[tuple[str, str, MatchKind]] = []
+        for actor_id, text in self._by_token.get(first, []):
+            if all(w in tokens(text) for w in rest):
+                hits.append((actor_id, text, "token"))
+        return hits
 
     def resolve_many(self, queries: str | Iterable[str]) -> list[str]:
         """Actor ids for one query or several (any of them); order kept, duplicates dropped."""

@@ -99,7 +99,10 @@ def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t
     """Rows of `table` with exactly the fields of `model`, `citations` rebuilt from citations."""
     if table not in TABLES:
         raise AssertionError(f"not a table: {table!r}")
-    cols = [f"t.{quoted(f)}" for f in model.model_fields if f != "citations"]
+    derived = [f for f in ("source_count", "origin_count", "disputed") if f in model.model_fields]
+    fields = [f for f in model.model_fields if f not in derived and f != "citations"]
+    fields.sort(key=lambda f: f != "id")  # id first, then the model's order, derived last
+    cols = [f"t.{quoted(f)}" for f in fields + derived]
     if "citations" in model.model_fields:
         cols.append("coalesce(c.citations, []) as citations")
         joined = (
