@@ -68,11 +68,28 @@ def check_record(
     except ValidationError as exc:
         record = None
         for err in exc.errors(include_url=False):
+            message = str(err["msg"]).removeprefix("Value error, ")
             where = dotted(err["loc"])
+            if err["type"] == "value_error":
+                where = _blamed_field(raw.data, list(err["loc"]), message)
             if not _already_reported(where, schema_fields):
-                found.append((where, str(err["msg"]).removeprefix("Value error, ")))
+                found.append((where, message))
     problems = [Problem(raw.path, raw.line_of(f), raw.id, f, m) for f, m in dict.fromkeys(found)]
     return (record if not problems else None), problems
+
+
+def _blamed_field(data: Any, loc: list[Any], message: str) -> str:
+    """A model validator's error names a field first ("end_date ... is before ..."): point there."""
+    node = data
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return dotted(loc)
+    first = message.split(" ", 1)[0].strip("`")
+    if isinstance(node, dict) and first in node:
+        return dotted([*loc, first])
+    return dotted(loc)
 
 
 def _already_reported(where: str, schema_fields: Sequence[str]) -> bool:

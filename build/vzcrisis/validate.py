@@ -20,7 +20,7 @@ from venezuela_crisis.models.base import CuratedRecord
 
 from . import crosscheck
 from .checks import check_record, schema_validator
-from .records import Problem, RawRecord, read_record_file, record_files
+from .records import RECORDS_DIR, Problem, RawRecord, read_record_file, record_files
 from .schemas import parse_version, published_versions, schema_path, schema_relpath
 
 
@@ -78,6 +78,9 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
     sorted by path and line.
     """
     project = Project(root=root)
+    if not (root / RECORDS_DIR).is_dir():
+        message = "no such directory: not a project root (run in one or pass --root DIR)"
+        return project, [Problem((root / RECORDS_DIR).as_posix(), 0, "", "", message)]
     raws, problems = _load_records(root)
     complete = not problems  # a file that did not load may define referenced ids
     valid: list[tuple[RawRecord, CuratedRecord]] = []

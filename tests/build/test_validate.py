@@ -198,12 +198,15 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     ),
     "model validator: end before start": (
         edit(E, "date_text: on Tuesday\n", "date_text: on Tuesday\n    end_date: 2025-11-01\n"),
-        [f"{E}:19: testland-rejects-2025-12-02: -: end_date 2025-11-01 is before date 2025-12-02"],
+        [
+            f"{E}:27: testland-rejects-2025-12-02: end_date: "
+            "end_date 2025-11-01 is before date 2025-12-02"
+        ],
     ),
     "model validator: offsets vs quote length": (
         edit(E, "char_end: 153", "char_end: 154"),
         [
-            f"{E}:14: examplia-demand-2025-12-01: citations[0]: "
+            f"{E}:17: examplia-demand-2025-12-01: citations[0].char_end: "
             "char_end - char_start = 36 but the quote has 35 characters"
         ],
     ),
@@ -446,3 +449,12 @@ def test_committed_records_validate() -> None:
     assert r.exit_code == 0, r.output
     assert r.output.startswith("ok: "), r.output
     assert not r.output.startswith("ok: 0 records"), r.output
+
+
+def test_not_a_project_root(tmp_path: Path) -> None:
+    r = invoke(tmp_path)
+    assert r.exit_code == 1, r.output
+    assert r.output == (
+        f"{tmp_path}/seeds/records:0: -: -: no such directory: not a project root "
+        "(run in one or pass --root DIR)\n"
+    )
