@@ -24,7 +24,8 @@ TEXTS = {
     ),
     "src-bbbb0002": (
         "Maduro sought safe passage for himself only, one person familiar said. "
-        "Trump told Maduro he had one week to leave the country."
+        "Trump told Maduro he had one week to leave the country. Washington last week "
+        "closed the airspace above Venezuela."
     ),
 }
 
@@ -126,7 +127,10 @@ RECORDS: dict[str, list[dict[str, Any]]] = {
             "actors": ["united-states"],
             "recipients": ["nicolas-maduro"],
             "summary": "The United States closed Venezuelan airspace.",
-            "citations": [_cite("src-aaaa0001", "closed the airspace above Venezuela")],
+            "citations": [
+                _cite("src-aaaa0001", "closed the airspace above Venezuela"),
+                _cite("src-bbbb0002", "Washington last week closed the airspace"),
+            ],
         },
     ],
     "demands": [

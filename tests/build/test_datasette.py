@@ -1,0 +1,255 @@
+"""Datasette in-process, on real databases: API, facets, search, labels, queries, pages.
+
+Two databases: the mini fixture project released by the real builder (``build_release``), and
+a richer sample written with pyarrow (disputes, two origins, week/month precision, "amnesty").
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sqlite3
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from datasette.app import Datasette
+from vzcrisis.datasette_meta import build_metadata
+from vzcrisis.release import build_release
+from vzcrisis.serve import PLUGINS, TEMPLATES
+from vzcrisis.sqlite_db import DB_FILE, build_sqlite, link_tables
+
+DB = "venezuela-crisis"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _sample() -> ModuleType:
+    path = Path(__file__).with_name("_datasette_sample.py")
+    spec = importlib.util.spec_from_file_location("_datasette_sample", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini fixture project, released by `build_release` (the real builder)."""
+    root = tmp_path_factory.mktemp("mini") / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", root)  # follows the schema symlink
+    build_release(root, "1.0.0")
+    return root / "releases" / "1.0.0" / DB_FILE
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    release = tmp_path_factory.mktemp("sample")
+    texts = _sample().write_sample_release(release)
+    build_sqlite(release, release / DB_FILE, texts)
+    return release / DB_FILE
+
+
+def _datasette(db: Path) -> Datasette:
+    return Datasette(
+        immutables=[str(db)],
+        metadata=build_metadata(),
+        template_dir=str(TEMPLATES),
+        plugins_dir=str(PLUGINS),
+    )
+
+
+@pytest.fixture
+def mini(mini_db: Path) -> Datasette:
+    return _datasette(mini_db)
+
+
+@pytest.fixture
+def sample(sample_db: Path) -> Datasette:
+    return _datasette(sample_db)
+
+
+async def _json(ds: Datasette, path: str) -> Any:
+    r = await ds.client.get(path)
+    assert r.status_code == 200, (path, r.text[:500])
+    return r.json()
+
+
+async def _html(ds: Datasette, path: str) -> str:
+    r = await ds.client.get(path)
+    assert r.status_code == 200, (path, r.text[:500])
+    return str(r.text)
+
+
+async def _query_ids(ds: Datasette, name: str, column: str, params: str = "") -> list[str]:
+    rows = await _json(ds, f"/{DB}/{name}.json?_shape=array{params}")
+    return [r[column] for r in rows]
+
+
+@pytest.mark.parametrize("which", ["mini_db", "sample_db"])
+async def test_every_table_answers_as_an_array(which: str, request: pytest.FixtureRequest) -> None:
+    db: Path = request.getfixturevalue(which)
+    ds = _datasette(db)
+    conn = sqlite3.connect(db)
+    tables = [*build_metadata()["databases"][DB]["tables"]]
+    assert {link.name for link in link_tables()} <= set(tables)
+    for table in tables:
+        rows = await _json(ds, f"/{DB}/{table}.json?_shape=array&_size=max")
+        expected = conn.execute(f"select count(*) from [{table}]").fetchone()[0]
+        assert len(rows) == expected, table
+
+
+async def test_facets_count_vocabularies_and_actors(sample: Datasette) -> None:
+    data = await _json(sample, f"/{DB}/demands.json?_extra=facet_results")
+    results = data["facet_results"]
+    results = results.get("results", results)
+    status = {v["value"]: v["count"] for v in results["status"]["results"]}
+    by = {v["value"]: v["count"] for v in results["by"]["results"]}
+    assert status == {"rejected": 1, "unknown": 1, "expired": 1}
+    assert by == {"nicolas-maduro": 2, "donald-trump": 1}
+    events = await _json(sample, f"/{DB}/events.json?_extra=facet_results")
+    facets = events["facet_results"].get("results", events["facet_results"])
+    assert {v["value"]: v["count"] for v in facets["type"]["results"]} == {
+        "CONSULT": 1,
+        "COERCE": 1,
+    }
+
+
+async def test_full_text_search_finds_amnesty(sample: Datasette) -> None:
+    quotes = await _query_ids(sample, "citations", "id", "&_search=amnesty")
+    assert quotes == ["maduro-amnesty-family@src-aaaa0001:66"]
+    demands = await _query_ids(sample, "demands", "id", "&_search=amnesty")
+    assert demands == ["maduro-amnesty-family"]
+    sources = await _query_ids(sample, "sources", "id", "&_search=amnesty")
+    assert sources == ["src-aaaa0001"]
+
+
+async def test_references_show_labels_not_ids(sample: Datasette, mini: Datasette) -> None:
+    rows = await _json(
+        sample, f"/{DB}/citations.json?_shape=array&_labels=on&record_id=trump-maduro-leave"
+    )
+    assert rows[0]["source_id"] == {
+        "value": "src-bbbb0002",
+        "label": "Untitled Miami Herald article",
+    }
+    demand = await _json(
+        mini, f"/{DB}/demands.json?_shape=array&_labels=on&id=release-two-fishermen"
+    )
+    assert demand[0]["response_event"] == {
+        "value": "testland-rejects-2025-12-02",
+        "label": "Testland rejected the demand to release the fishermen.",
+    }
+    page = await _html(sample, f"/{DB}/demands")
+    assert '<a href="/venezuela-crisis/actors/nicolas-maduro">Nicolás Maduro</a>' in page
+
+
+async def test_canned_queries_on_the_sample(sample: Datasette) -> None:
+    assert await _query_ids(sample, "demands_by_actor", "demand") == [
+        "trump-maduro-leave",
+        "maduro-amnesty-family",
+        "maduro-safe-passage-self",
+    ]
+    assert await _query_ids(sample, "actor_demands", "demand", "&actor=maduro") == [
+        "maduro-amnesty-family",
+        "maduro-amnesty-family",
+        "maduro-safe-passage-self",
+    ]
+    assert await _query_ids(sample, "actor_demands", "demand", "&actor=donald-trump") == [
+        "trump-maduro-leave"
+    ]
+    assert await _query_ids(sample, "disputed_claims", "version") == [
+        "maduro-amnesty-family",
+        "maduro-safe-passage-self",
+    ]
+    single = await _query_ids(sample, "single_origin_claims", "id")
+    assert single == [
+        "maduro-amnesty-family",
+        "maduro-safe-passage-self",
+        "trump-maduro-leave",
+        "trump-maduro-call-2025-11-21",
+        "us-airspace-closure",
+    ]
+    timeline = await _json(sample, f"/{DB}/timeline.json?_shape=array")
+    assert [(r["date_shown"], r["id"]) for r in timeline] == [
+        ("month of 2025-11", "us-airspace-closure"),
+        ("2025-11-21", "maduro-amnesty-family"),
+        ("2025-11-21", "trump-maduro-call-2025-11-21"),
+        ("week of 2025-11-24", "us-closes-airspace"),
+        ("undated", "maduro-safe-passage-self"),
+        ("undated", "trump-maduro-leave"),
+    ]
+    evidence = await _query_ids(sample, "evidence", "citation", "&record_id=us-closes-airspace")
+    assert evidence == [
+        "us-closes-airspace@src-aaaa0001:240",
+        "us-closes-airspace@src-bbbb0002:127",
+    ]
+
+
+async def test_canned_queries_on_the_mini_release(mini: Datasette) -> None:
+    assert await _query_ids(mini, "demands_by_actor", "demand") == ["release-two-fishermen"]
+    assert await _query_ids(mini, "actor_demands", "quote", "&actor=Perez") == [
+        "release two detained fishermen"
+    ]
+    assert await _query_ids(mini, "disputed_claims", "version") == []
+    assert await _query_ids(mini, "timeline", "id") == [
+        "release-two-fishermen",
+        "examplia-demand-2025-12-01",
+        "testland-rejects-2025-12-02",
+        "examplia-fishermen-reward",
+    ]
+    assert await _query_ids(mini, "evidence", "quote", "&record_id=examplia-fishermen-reward") == [
+        "offered a reward of $1 million"
+    ]
+
+
+async def test_demand_row_page_shows_its_evidence(sample: Datasette) -> None:
+    page = await _html(sample, f"/{DB}/demands/maduro-amnesty-family")
+    assert "Evidence: 2 quotes from 1 independent origin" in page
+    assert "“full legal amnesty for himself and his family”" in page
+    assert "Maduro sought amnesty in call with Trump (Reuters, 2025-11-30)" in page
+    assert "origin: <strong>Reuters</strong>" in page
+    assert "Full legal amnesty for Maduro and his family. — outcome: rejected" in page
+    assert '<a href="/venezuela-crisis/actors/donald-trump">Donald Trump</a>' in page
+    assert "Disputed" in page
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("events/us-closes-airspace", "Washington last week closed the airspace"),
+        ("sanctions/us-airspace-closure", "“closed the airspace above Venezuela”"),
+        ("actors/nicolas-maduro", "“Venezuelan President Nicolas Maduro”"),
+        ("disputes/who-safe-passage-covers", "Versions, side by side"),
+    ],
+)
+async def test_row_pages_of_cited_tables(sample: Datasette, path: str, text: str) -> None:
+    page = await _html(sample, f"/{DB}/{path}")
+    assert text in page
+
+
+async def test_mini_demand_row_page(mini: Datasette) -> None:
+    page = await _html(mini, f"/{DB}/demands/release-two-fishermen")
+    assert "“release two detained fishermen”" in page
+    assert "Untitled Fixture Wire article (Fixture Wire, 2025-12-03)" in page
+
+
+async def test_timeline_page_links_every_dated_record(sample: Datasette) -> None:
+    page = await _html(sample, "/timeline")
+    for text in (
+        "month of 2025-11",
+        "week of 2025-11-24",
+        '<a href="/venezuela-crisis/events/us-closes-airspace">',
+        '<a href="/venezuela-crisis/demands/maduro-amnesty-family">',
+        '<a href="/venezuela-crisis/sanctions/us-airspace-closure">',
+        "2 articles,\n        2 origins",
+    ):
+        assert text in page, text
+    about = await _html(sample, "/about")
+    assert "How to read this data" in about
+
+
+async def test_home_page_describes_the_data(sample: Datasette) -> None:
+    page = await _html(sample, "/")
+    assert "Venezuela crisis 2025: a cited dataset" in page
+    assert "CC-BY-4.0" in page
+    assert '<a href="/timeline">timeline</a>' in page
