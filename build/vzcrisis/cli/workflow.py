@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from venezuela_crisis.errors import InputError
@@ -114,7 +113,7 @@ def review(
     def ask(prompt: str) -> str:
         try:
             return str(typer.prompt(prompt, default="", show_default=False))
-        except click.exceptions.Abort:
+        except typer.Abort:
             raise EOFError from None
 
     def show(line: str) -> None:
