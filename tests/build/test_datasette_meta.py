@@ -1,0 +1,119 @@
+"""datasette-metadata.json: generated from the models, complete, committed; serve/CLI basics."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+from venezuela_crisis.models import TABLES, DemandStatus
+from vzcrisis.cli import app
+from vzcrisis.datasette_meta import METADATA_FILE, build_metadata, render_metadata
+from vzcrisis.release import build_release
+from vzcrisis.serve import PLUGINS, SETTINGS, TEMPLATES, plan_serve
+from vzcrisis.sqlite_db import DB_FILE
+
+DB = "venezuela-crisis"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def mini_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("mini-meta") / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "mini", root)
+    build_release(root, "1.0.0")
+    return root
+
+
+def test_committed_metadata_matches_the_models() -> None:
+    committed = (ROOT / METADATA_FILE).read_text(encoding="utf-8")
+    assert committed == render_metadata(build_metadata()), (
+        "datasette-metadata.json is out of date: run `vzcrisis datasette-metadata`"
+    )
+
+
+def test_every_table_and_column_of_the_database_is_described(mini_root: Path) -> None:
+    meta = build_metadata()
+    tables = meta["databases"][DB]["tables"]
+    conn = sqlite3.connect(mini_root / "releases" / "1.0.0" / DB_FILE)
+    names = [
+        r[0]
+        for r in conn.execute(
+            "select name from sqlite_master where type = 'table' and name not like '%_fts%'"
+        )
+    ]
+    assert sorted(names) == sorted(tables)
+    for table in names:
+        cols = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
+        described = tables[table]["columns"]
+        assert sorted(cols) == sorted(described), table
+        assert all(described.values()), table
+        assert tables[table]["description"] and tables[table]["label_column"] in cols, table
+        assert tables[table]["license"] == "CC-BY-4.0"
+
+
+def test_descriptions_are_the_model_text_with_allowed_values() -> None:
+    columns = build_metadata()["databases"][DB]["tables"]["demands"]["columns"]
+    field = TABLES["demands"].row.model_fields
+    assert columns["text"] == field["text"].description
+    assert columns["status"].startswith(str(field["status"].description) + " Allowed values: ")
+    for value in DemandStatus:
+        assert f"{value.value} (" in columns["status"]
+    assert "partly_rejected (Partly refused, partly granted or unclear.)" in columns["status"]
+
+
+def test_canned_queries_use_single_quoted_sql() -> None:
+    queries = build_metadata()["databases"][DB]["queries"]
+    assert sorted(queries) == [
+        "actor_demands",
+        "demands_by_actor",
+        "disputed_claims",
+        "evidence",
+        "single_origin_claims",
+        "timeline",
+    ]
+    for name, query in queries.items():
+        assert '"' not in query["sql"], name
+        assert query["title"] and query["description"], name
+
+
+def test_metadata_command_writes_the_committed_file(tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["datasette-metadata", "--root", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / METADATA_FILE).read_text() == (ROOT / METADATA_FILE).read_text()
+
+
+def test_serve_names_a_missing_release(mini_root: Path, tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["serve", "--version", "9.9.9", "--root", str(mini_root)])
+    assert r.exit_code == 1, r.output
+    assert r.output == "error: release 9.9.9 not found (known: 1.0.0)\n"
+    r = CliRunner().invoke(app, ["serve", "--root", str(tmp_path)])
+    assert r.exit_code == 1, r.output
+    assert "no release under" in r.output and "vzcrisis release" in r.output
+
+
+def test_serve_plan_is_immutable_and_local(mini_root: Path) -> None:
+    plan = plan_serve(mini_root)
+    args = plan.args(Path("/tmp/inspect.json"))
+    db = str(mini_root / "releases" / "1.0.0" / DB_FILE)
+    assert args[:3] == ["serve", "-i", db] and args.count(db) == 1
+    assert args[-4:] == ["--host", "127.0.0.1", "--port", "8001"]
+    i = args.index("sql_time_limit_ms")
+    assert args[i - 1 : i + 2] == ["--setting", "sql_time_limit_ms", "1000"]
+    assert SETTINGS["max_returned_rows"] == "1000"
+
+
+def test_datasette_get_smoke(mini_root: Path) -> None:
+    """`datasette … --get PATH` exits 0 only on a 200: the home page and the timeline."""
+    db = mini_root / "releases" / "1.0.0" / DB_FILE
+    meta = mini_root / METADATA_FILE
+    meta.write_text(render_metadata(build_metadata()), encoding="utf-8")
+    for path in ("/", "/timeline", f"/{DB}/demands/release-two-fishermen"):
+        cmd = [sys.executable, "-m", "datasette", "-i", str(db), "-m", str(meta)]
+        cmd += ["--template-dir", str(TEMPLATES), "--plugins-dir", str(PLUGINS), "--get", path]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, (path, r.stdout[-500:], r.stderr[-2000:])
