@@ -4,7 +4,9 @@ Field types come from the Arrow schema (itself from the models): string (plain a
 integer, boolean, date, object (structs such as ``review``). List columns are declared
 ``"type": "any"`` with ``"x-arrow-type"``: Frictionless reads Parquet through pandas, where a list
 cell is a numpy array, which its ``array`` type refuses; ``any`` keeps ``frictionless validate``
-meaningful for every other column. Every field also carries ``x-arrow-type``.
+meaningful for every other column. Nullable integer columns (``amount_usd``) are declared
+``number``: pandas turns an int64 column with nulls into float64 with NaN, which Frictionless's
+``integer`` type refuses. Every field also carries ``x-arrow-type`` (the exact Arrow type).
 
 Resources carry ``hash`` but no ``bytes``: Frictionless reads Parquet with pyarrow, bypassing the
 loader that counts bytes, so any declared ``bytes`` fails its byte-count check. Sizes and sha256
@@ -53,12 +55,12 @@ def datapackage(release_dir: Path, version: str, sources: list[dict[str, Any]]) 
     }
 
 
-def frictionless_type(arrow: pa.DataType) -> str:
-    """Table Schema type of an Arrow type (lists -> any; see the module docstring)."""
+def frictionless_type(arrow: pa.DataType, nullable: bool = False) -> str:
+    """Table Schema type of an Arrow type (see the module docstring for lists and nullable ints)."""
     if pa.types.is_dictionary(arrow) or pa.types.is_string(arrow):
         return "string"
     if pa.types.is_integer(arrow):
-        return "integer"
+        return "number" if nullable else "integer"
     if pa.types.is_boolean(arrow):
         return "boolean"
     if pa.types.is_date(arrow):
@@ -96,7 +98,7 @@ def _field(table: str, field: pa.Field) -> dict[str, Any]:
     info = TABLES[table].row.model_fields[field.name]
     out: dict[str, Any] = {
         "name": field.name,
-        "type": frictionless_type(field.type),
+        "type": frictionless_type(field.type, field.nullable),
         "description": (field.metadata or {}).get(b"description", b"").decode(),
         "x-arrow-type": str(field.type),
     }

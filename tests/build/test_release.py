@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -317,3 +318,35 @@ def test_invalid_input_is_refused_with_problem_lines(tmp_path: Path) -> None:
     assert "seeds/records/actors.yaml:" in r.output and ": examplia: " in r.output, r.output
     assert "Traceback" not in r.output
     assert not (root / "releases").exists() or list((root / "releases").iterdir()) == []
+
+
+def test_frictionless_accepts_nulls_in_typed_columns(tmp_path: Path) -> None:
+    """Null int64 / date / dictionary cells (pandas NaN / None) still validate."""
+    root = H.copy_project(tmp_path / "nulls")
+
+    def drop_amount(records: list[Any]) -> None:
+        del H.by_id(records, "examplia-fishermen-reward")["amount_usd"]
+
+    def drop_date(records: list[Any]) -> None:
+        event = H.by_id(records, "testland-rejects-2025-12-02")
+        for key in ("date", "date_precision", "date_text"):
+            del event[key]
+
+    H.edit_records(root, "sanctions", drop_amount)
+    H.edit_records(root, "events", drop_date)
+    build_release(root, "1.0.0")
+    release = root / "releases" / "1.0.0"
+    assert pq.read_table(release / "sanctions.parquet").column("amount_usd").null_count == 1
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    sanctions = next(r for r in package["resources"] if r["name"] == "sanctions")
+    amount = next(f for f in sanctions["schema"]["fields"] if f["name"] == "amount_usd")
+    assert (amount["type"], amount["x-arrow-type"]) == ("number", "int64")
+    cli = Path(sys.executable).with_name("frictionless")
+    done = subprocess.run(
+        [str(cli), "validate", str(release / "datapackage.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
