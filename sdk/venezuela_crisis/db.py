@@ -18,9 +18,6 @@ from .errors import QueryError, ReleaseIntegrityError
 from .models import TABLES
 from .releases import Release
 
-CITATIONS_ORDERED = "_citations_ordered"
-"""Internal view: citations with `_ord`, their row number in the file (the writer's order)."""
-
 
 def _literal(text: str) -> str:
     """A SQL string literal (only for paths from a verified manifest, never for user values)."""
@@ -40,11 +37,6 @@ class Database:
             for table in TABLES:
                 path = _literal(str(release.table_path(table).resolve()))
                 self._con.execute(f"create view {table} as select * from read_parquet({path})")
-            path = _literal(str(release.table_path("citations").resolve()))
-            self._con.execute(
-                f"create view {CITATIONS_ORDERED} as select *, file_row_number as _ord "
-                f"from read_parquet({path}, file_row_number = true)"
-            )
         except duckdb.Error as exc:
             self._con.close()
             raise ReleaseIntegrityError(f"{release.path}: cannot read tables: {exc}") from None

@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .db import CITATIONS_ORDERED
 from .errors import QueryError
 from .models import TABLES
 
@@ -96,7 +95,10 @@ def quoted(name: str) -> str:
 
 
 def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t.id") -> str:
-    """Rows of `table` with exactly the fields of `model`, `citations` rebuilt from citations."""
+    """Rows of `table` with exactly the fields of `model`, `citations` rebuilt from citations.
+
+    A record's citations come in (source id, char_start) order: the release keeps no other.
+    """
     if table not in TABLES:
         raise AssertionError(f"not a table: {table!r}")
     derived = [f for f in ("source_count", "origin_count", "disputed") if f in model.model_fields]
@@ -107,8 +109,8 @@ def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t
         cols.append("coalesce(c.citations, []) as citations")
         joined = (
             " left join (select record_id, list({'source': source_id, 'quote': quote, "
-            "'char_start': char_start, 'char_end': char_end} order by _ord) as citations "
-            f"from {CITATIONS_ORDERED} where record_table = '{table}' group by record_id) c "
+            "'char_start': char_start, 'char_end': char_end} order by source_id, char_start) "
+            f"as citations from citations where record_table = '{table}' group by record_id) c "
             "on c.record_id = t.id"
         )
     else:
