@@ -33,8 +33,8 @@ IdList = Annotated[
 ]
 """A list of record ids (order as written by the curator)."""
 
-Text = Annotated[str, Field(min_length=1, max_length=5000)]
-"""Free text: non-empty, bounded."""
+Text = Annotated[str, Field(min_length=1)]
+"""Free text: non-empty. Each field sets its own max_length (the alias must not, or it wins)."""
 
 
 def ref(table: str) -> dict[str, Any]:
@@ -137,8 +137,9 @@ class CitationRef(StrictModel):
         **ref("sources"), description="Id of the source (article) the quote comes from."
     )
     quote: Text = Field(
+        max_length=5000,
         description="Verbatim text from the source; source_text[char_start:char_end] == quote, "
-        "counted in Unicode code points."
+        "counted in Unicode code points.",
     )
     char_start: int = Field(ge=0, description="Offset of the first character of the quote.")
     char_end: int = Field(ge=1, description="Offset one past the last character of the quote.")
@@ -163,7 +164,7 @@ class Quantity(StrictModel):
         description="What is counted, plural noun (e.g. 'people', 'strikes', 'minutes', 'USD').",
     )
     qualifier: Qualifier = Field(description="How the reported number relates to the true value.")
-    text: Text = Field(description="The verbatim phrase, e.g. 'more than 75'.")
+    text: Text = Field(max_length=300, description="The verbatim phrase, e.g. 'more than 75'.")
 
 
 class CuratedRecord(StrictModel):

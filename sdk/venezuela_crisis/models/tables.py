@@ -242,7 +242,9 @@ class Citation(StrictModel):
     source_id: RecordId = Field(
         **ref("sources"), description="Id of the source the quote comes from."
     )
-    quote: Text = Field(description="Verbatim text: source_text[char_start:char_end] == quote.")
+    quote: Text = Field(
+        max_length=5000, description="Verbatim text: source_text[char_start:char_end] == quote."
+    )
     char_start: int = Field(
         ge=0, description="Offset of the first character (Unicode code points)."
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .base import DatePrecision, Qualifier, ReviewStatus
+
 
 class ActorKind(StrEnum):
     """What sort of actor a record refers to."""
@@ -171,4 +173,24 @@ VOCAB_DOCS: dict[type[StrEnum], dict[str, str]] = {
     },
 }
 """Meaning of every allowed value, per vocabulary; the codebook and JSON Schemas use it."""
+VOCAB_DOCS[DatePrecision] = {
+    "day": "Exact day.",
+    "week": "Within the week starting on the date.",
+    "month": "Within the month of the date (date = first day).",
+    "year": "Within the year of the date (date = 1 January).",
+    "approximate": "Around the date; the text is vague (e.g. 'early September').",
+}
+VOCAB_DOCS[ReviewStatus] = {
+    "pending": "Not yet checked by a reviewer; never released.",
+    "accepted": "Checked against every quote; released.",
+    "rejected": "Checked and refused; never released.",
+}
+VOCAB_DOCS[Qualifier] = {
+    "exactly": "The number as stated, no qualifier.",
+    "more_than": "Strictly more than the value ('more than 75', 'over 100').",
+    "at_least": "The value or more ('at least').",
+    "less_than": "Strictly less than the value ('less than 15 minutes').",
+    "at_most": "The value or less ('up to', 'at most').",
+    "approximately": "Around the value ('around 20', 'some').",
+}
 VOCAB_DOCS[RecordTable] = {t.value: f"A record in the `{t.value}` table." for t in RecordTable}
