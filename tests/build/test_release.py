@@ -19,10 +19,13 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 from venezuela_crisis.models import TABLES, VOCAB_DOCS
+from venezuela_crisis.models.base import CuratedRecord
 from vzcrisis.arrow_schema import arrow_schema
 from vzcrisis.cli import app
+from vzcrisis.derive import check_references, released_rows
 from vzcrisis.manifest import dump_json, sha256_file
 from vzcrisis.release import ReleaseResult, build_release
+from vzcrisis.validate import validate_project
 from vzcrisis.verify import verify_release
 
 
@@ -350,3 +353,20 @@ def test_frictionless_accepts_nulls_in_typed_columns(tmp_path: Path) -> None:
         timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_references_must_point_to_released_rows(tmp_path: Path) -> None:
+    """The check before writing: a released row may not point to a row left out."""
+    root = H.copy_project(tmp_path / "refs")
+    project = validate_project(root)
+
+    def accepted(table: str) -> list[CuratedRecord]:
+        records = project.accepted(table)
+        return [r for r in records if r.id != "testland-rejects-2025-12-02"]
+
+    rows, problems = released_rows(accepted)
+    assert problems == []
+    assert check_references(rows) == [
+        "demands: release-two-fishermen: response_event: 'testland-rejects-2025-12-02' is not "
+        "a released events row (missing, or not accepted yet)"
+    ]
