@@ -26,9 +26,9 @@ def codebook_markdown(version: str, tables: dict[str, pa.Table]) -> str:
         f"# Codebook: {DATASET} {version}",
         "",
         "Generated from the data model (`venezuela_crisis.models`); do not edit by hand.",
-        "Only records accepted in hand review are released. Columns marked *derived* are",
-        "computed at release time, never written by hand. Types are Arrow types of the",
-        "Parquet files.",
+        "Only records accepted in hand review are released. Columns whose description starts",
+        "with *Derived* are computed at release time, never written by hand. Types are the",
+        "Arrow types of the Parquet files (see docs/release-format.md).",
         "",
     ]
     lines += [f"- [{t}](#{t}): {TABLES[t].description}" for t in tables] + [""]
@@ -45,7 +45,7 @@ def _table_section(table: str, data: pa.Table) -> list[str]:
         "",
         f"{spec.title}: {spec.description}",
         "",
-        f"Schema version {spec.schema_version}; {data.num_rows} rows; one row per `id`.",
+        f"Schema version {spec.schema_version}. Rows: {data.num_rows}, one per `id`.",
         "",
         "| column | type | required | description |",
         "| --- | --- | --- | --- |",
@@ -58,7 +58,8 @@ def _table_section(table: str, data: pa.Table) -> list[str]:
         if field.name in refs:
             description += f" → `{refs[field.name]}.id`"
         required = "no" if field.nullable else "yes"
-        lines.append(f"| `{field.name}` | `{field.type}` | {required} | {_cell(description)} |")
+        arrow = short_type(field.type)
+        lines.append(f"| `{field.name}` | `{arrow}` | {required} | {_cell(description)} |")
         _collect(info.annotation, field.name, vocabularies, structs)
     lines.append("")
     for name, model in structs:
@@ -72,8 +73,11 @@ def _table_section(table: str, data: pa.Table) -> list[str]:
     for vocab in vocabularies:
         lines += [f"Allowed values of `{vocab.__name__}`: {_cell(vocab.__doc__ or '')}", ""]
         docs = next((d for k, d in VOCAB_DOCS.items() if k is vocab), {})
-        lines += ["| value | meaning |", "| --- | --- |"]
-        lines += [f"| `{m.value}` | {_cell(docs.get(m.value, ''))} |" for m in vocab]
+        if docs:
+            lines += ["| value | meaning |", "| --- | --- |"]
+            lines += [f"| `{m.value}` | {_cell(docs.get(m.value, ''))} |" for m in vocab]
+        else:
+            lines.append(", ".join(f"`{m.value}`" for m in vocab))
         lines.append("")
     if data.num_rows:
         example = json.dumps(
@@ -81,6 +85,17 @@ def _table_section(table: str, data: pa.Table) -> list[str]:
         )
         lines += ["Example row:", "", "```json", example, "```", ""]
     return lines
+
+
+def short_type(arrow: pa.DataType) -> str:
+    """Arrow type for people: `list<string>`, `dictionary<int32, string>`, `struct`."""
+    if pa.types.is_dictionary(arrow):
+        return f"dictionary<{arrow.index_type}, {arrow.value_type}>"
+    if pa.types.is_list(arrow):
+        return f"list<{short_type(arrow.value_type)}>"
+    if pa.types.is_struct(arrow):
+        return "struct"
+    return str(arrow)
 
 
 def _collect(
