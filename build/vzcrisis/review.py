@@ -28,7 +28,7 @@ from . import quotes
 from .records import RawRecord, content_hash, to_plain
 from .sources import commented
 from .validate import load_project
-from .yamlio import dump, load_document, round_trip_yaml, save
+from .yamlio import dump, load_document, round_trip_yaml, save, update_mapping
 
 DRAFT_PREFIX = "DRAFT:"
 KEYS = "[a]ccept / [r]eject / [s]kip / [q]uit"
@@ -285,17 +285,14 @@ def decide(
         review = CommentedMap()
         review.fa.set_flow_style()
         node["review"] = review
-    review["status"] = status.value
-    review["reviewer"] = reviewer
-    review["date"] = day
-    if note:
-        review["note"] = note
-    elif "note" in review:
-        del review["note"]
-    review["content_hash"] = item.hash
-    for key in ("status", "reviewer", "date", "note", "content_hash"):
-        if key in review:
-            review.move_to_end(key)
+    values = {
+        "status": status.value,
+        "reviewer": reviewer,
+        "date": day,
+        "note": note or None,
+        "content_hash": item.hash,
+    }
+    update_mapping(review, values, list(values))
     save(doc, index)
     item.raw.data["review"] = to_plain(review)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import os
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.tokens import CommentToken
 from ruamel.yaml.util import load_yaml_guess_indent
 from venezuela_crisis.errors import InputError
 
@@ -116,6 +119,41 @@ def parse_document(path: Path, text: str) -> Document:
     return Document(path, text, yaml, data)
 
 
+def update_mapping(mapping: CommentedMap, values: dict[str, Any], order: list[str]) -> None:
+    """Set keys of a round-trip mapping (None deletes), order them as in `order`.
+
+    ruamel keeps a comment that follows a block mapping (e.g. the comment above the next
+    record) on the mapping's last key; when the last key changes, that trailing comment moves to
+    the new last key so it stays where it was in the file (an end-of-line comment stays put).
+    """
+    keys = list(mapping)
+    last = keys[-1] if keys else None
+    entry = mapping.ca.items.get(last) if last is not None else None
+    token = entry[2] if entry and len(entry) > 2 else None
+    for key, value in values.items():
+        if value is None:
+            mapping.pop(key, None)
+        else:
+            mapping[key] = value
+    for key in order:
+        if key in mapping:
+            mapping.move_to_end(key)
+    new_last = list(mapping)[-1] if mapping else None
+    if token is None or new_last is None or new_last == last or mapping.fa.flow_style():
+        return
+    text = str(token.value)
+    eol, rest = ("", text)
+    if text.startswith("#"):
+        first, _, remainder = text.partition("\n")
+        eol, rest = first + "\n", "\n" + remainder
+    if last in mapping and eol:
+        token.value = eol
+    elif entry is not None:
+        entry[2] = None
+    if rest.strip():
+        mapping.ca.items[new_last] = [None, None, CommentToken(rest, CommentMark(0), None), None]
+
+
 def dump(yaml: YAML, data: Any) -> str:
     """Serialise round-trip data to text."""
     buffer = io.StringIO()
@@ -152,8 +190,16 @@ def _same(yaml: YAML, text: str, data: CommentedMap) -> bool:
         return False
 
 
-def _item_lines(text: str, yaml: YAML) -> tuple[list[int], int] | None:
-    """Start line (0-based) of every record in `text`, and the line where the list ends."""
+@dataclass
+class _Layout:
+    """Where the records of a text are: parsed list, start line of each, line the list ends."""
+
+    records: CommentedSeq
+    starts: list[int]
+    end: int
+
+
+def _layout(text: str, yaml: YAML) -> _Layout | None:
     try:
         data = yaml.load(text)
     except Exception:
@@ -168,27 +214,73 @@ def _item_lines(text: str, yaml: YAML) -> tuple[list[int], int] | None:
     position = keys.index("records")
     n_lines = len(text.splitlines())
     end = int(data.lc.key(keys[position + 1])[0]) if position + 1 < len(keys) else n_lines
-    return starts, end
+    return _Layout(records, starts, end)
+
+
+def _span(layout: _Layout, index: int) -> tuple[int, int]:
+    stop = layout.end if index + 1 >= len(layout.starts) else layout.starts[index + 1]
+    return (layout.starts[index] if index < len(layout.starts) else layout.end), stop
 
 
 def _splice(doc: Document, full: str, changed: int) -> str | None:
-    """The original text with only record `changed` replaced by its lines from `full`."""
-    old = _item_lines(doc.text, doc.yaml)
-    new = _item_lines(full, doc.yaml)
+    """The original text with only record `changed` replaced by its lines from `full`.
+
+    Inside a modified record, only the top-level fields whose value changed are replaced when
+    the record keeps its keys in the same order (so a decision rewrites just `review`).
+    """
+    old, new = _layout(doc.text, doc.yaml), _layout(full, doc.yaml)
     if old is None or new is None:
         return None
-    old_starts, old_end = old
-    new_starts, new_end = new
-    appended = changed == len(old_starts)
-    if len(new_starts) != len(old_starts) + (1 if appended else 0):
+    appended = changed == len(old.starts)
+    if len(new.starts) != len(old.starts) + (1 if appended else 0):
         return None
     old_lines = doc.text.splitlines(keepends=True)
     new_lines = full.splitlines(keepends=True)
-    o_start = old_end if appended else old_starts[changed]
-    o_stop = old_end if appended or changed + 1 == len(old_starts) else old_starts[changed + 1]
-    n_start = new_starts[changed]
-    n_stop = new_end if changed + 1 == len(new_starts) else new_starts[changed + 1]
+    o_start, o_stop = _span(old, changed)
+    n_start, n_stop = _span(new, changed)
     head = old_lines[:o_start]
     if head and not head[-1].endswith("\n"):
         head[-1] += "\n"
-    return "".join(head + new_lines[n_start:n_stop] + old_lines[o_stop:])
+    body = new_lines[n_start:n_stop]
+    if not appended:
+        body = (
+            _fields(
+                old.records[changed],
+                new.records[changed],
+                old_lines,
+                new_lines,
+                (o_start, o_stop),
+                (n_start, n_stop),
+            )
+            or body
+        )
+    return "".join(head + body + old_lines[o_stop:])
+
+
+def _fields(
+    old: Any,
+    new: Any,
+    old_lines: list[str],
+    new_lines: list[str],
+    old_span: tuple[int, int],
+    new_span: tuple[int, int],
+) -> list[str] | None:
+    """Lines of a record: old lines for unchanged fields, new lines for changed ones."""
+    if not isinstance(old, CommentedMap) or not isinstance(new, CommentedMap):
+        return None
+    if list(old) != list(new) or old.fa.flow_style() or new.fa.flow_style():
+        return None
+    old_at = [int(old.lc.key(k)[0]) for k in old] + [old_span[1]]
+    new_at = [int(new.lc.key(k)[0]) for k in new] + [new_span[1]]
+    ordered = all(a < b for a, b in itertools.pairwise(old_at))
+    if not ordered or not all(a < b for a, b in itertools.pairwise(new_at)):
+        return None
+    if old_at[0] != old_span[0] or new_at[0] != new_span[0]:
+        return None
+    out: list[str] = []
+    for j, key in enumerate(old):
+        if to_plain(old[key]) == to_plain(new[key]):
+            out.extend(old_lines[old_at[j] : old_at[j + 1]])
+        else:
+            out.extend(new_lines[new_at[j] : new_at[j + 1]])
+    return out
