@@ -19,7 +19,7 @@ from venezuela_crisis.models import TABLES, VOCAB_DOCS
 from venezuela_crisis.models.base import Derived
 
 from .canned_queries import canned_queries
-from .sqlite_db import DB_NAME, FTS_COLUMNS, link_tables, singular
+from .sqlite_db import DB_NAME, FTS_COLUMNS, display_order, link_tables, singular
 
 METADATA_FILE = "datasette-metadata.json"
 """File name of the generated metadata at the project root."""
@@ -117,7 +117,7 @@ def column_description(table: str, column: str) -> str:
 
 
 def _columns(table: str) -> dict[str, str]:
-    names = [n for n in TABLES[table].row.model_fields if n != "citations"]
+    names = display_order([n for n in TABLES[table].row.model_fields if n != "citations"])
     return {n: column_description(table, n) for n in [*names, *EXTRA_COLUMNS.get(table, {})]}
 
 

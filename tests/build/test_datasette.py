@@ -211,6 +211,8 @@ async def test_demand_row_page_shows_its_evidence(sample: Datasette) -> None:
     assert "Full legal amnesty for Maduro and his family. — outcome: rejected" in page
     assert '<a href="/venezuela-crisis/actors/donald-trump">Donald Trump</a>' in page
     assert "Disputed" in page
+    made_in = '<a href="/venezuela-crisis/events/trump-maduro-call-2025-11-21">'
+    assert made_in + "Trump and Maduro spoke by phone.</a>" in page
 
 
 @pytest.mark.parametrize(
@@ -241,7 +243,7 @@ async def test_timeline_page_links_every_dated_record(sample: Datasette) -> None
         '<a href="/venezuela-crisis/events/us-closes-airspace">',
         '<a href="/venezuela-crisis/demands/maduro-amnesty-family">',
         '<a href="/venezuela-crisis/sanctions/us-airspace-closure">',
-        "2 articles,\n        2 origins",
+        "2 articles, 2 origins",
     ):
         assert text in page, text
     about = await _html(sample, "/about")

@@ -14,14 +14,22 @@ from typing import Any
 from datasette import hookimpl
 from datasette.app import Datasette
 from markupsafe import Markup, escape
+from venezuela_crisis.models import TABLES
 from vzcrisis.canned_queries import canned_queries, timeline_sql
 from vzcrisis.datasette_meta import LABEL_COLUMNS
-from vzcrisis.sqlite_db import DB_NAME, link_tables
+from vzcrisis.sqlite_db import DB_NAME, link_tables, single_references
 
 LIST_TARGETS: dict[tuple[str, str], str] = {
     (link.table, role): link.target for link in link_tables() for role in link.roles
 }
 """(table, column) → referenced table, for every list-valued reference column."""
+
+SINGLE_TARGETS: dict[tuple[str, str], str] = {
+    (table, column): target
+    for table in TABLES
+    for column, target in single_references(table).items()
+}
+"""(table, column) → referenced table, for single-valued references (row pages show raw ids)."""
 
 LABELS_ATTR = "_vzcrisis_labels"
 """Attribute of the Datasette instance caching id → label per table (the db is immutable)."""
@@ -119,15 +127,19 @@ def extra_template_vars(datasette: Datasette) -> dict[str, Any]:
 def render_cell(
     value: Any, column: str, table: str | None, database: str, datasette: Datasette
 ) -> Any:
-    target = LIST_TARGETS.get((table or "", column))
+    key = (table or "", column)
+    target = LIST_TARGETS.get(key) or SINGLE_TARGETS.get(key)
     if database != DB_NAME or target is None or not isinstance(value, str):
         return None
 
     async def inner() -> Markup | None:
-        try:
-            ids = json.loads(value)
-        except ValueError:
-            return None
+        if key in SINGLE_TARGETS:
+            ids: Any = [value]
+        else:
+            try:
+                ids = json.loads(value)
+            except ValueError:
+                return None
         if not isinstance(ids, list):
             return None
         labels = await _label_map(datasette, target)
