@@ -129,8 +129,8 @@ def _foreign_keys(table: str) -> list[dict[str, Any]]:
 def _sources(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for row in sorted(sources, key=lambda r: str(r["id"])):
-        title = " — ".join(str(row[k]) for k in ("publisher", "title") if row.get(k))
-        entry: dict[str, Any] = {"title": title or str(row["id"])}
+        who = row.get("publisher") or row.get("origin") or "unknown publisher"
+        entry: dict[str, Any] = {"title": f"{who}: {row.get('title') or row['id']}"}
         if row.get("url"):
             entry["path"] = row["url"]
         out.append(entry)
