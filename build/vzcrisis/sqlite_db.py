@@ -131,11 +131,13 @@ def link_tables() -> list[LinkTable]:
 
 
 def source_label(row: dict[str, Any]) -> str:
-    """A readable name for an article, even without a headline."""
+    """A readable name for an article, unique even without a headline or date."""
     who = row.get("publisher") or row.get("origin") or ""
     head = row.get("title") or f"Untitled {who} article".replace("  ", " ")
-    meta = ", ".join(str(x) for x in (row.get("publisher"), row.get("published")) if x)
-    return f"{head} ({meta})" if meta else head
+    meta = [str(x) for x in (row.get("publisher"), row.get("published")) if x]
+    if not row.get("title") and not row.get("published"):
+        meta.append(str(row["id"]))
+    return f"{head} ({', '.join(meta)})" if meta else head
 
 
 def citation_label(row: dict[str, Any]) -> str:

@@ -130,7 +130,7 @@ async def test_references_show_labels_not_ids(sample: Datasette, mini: Datasette
     )
     assert rows[0]["source_id"] == {
         "value": "src-bbbb0002",
-        "label": "Untitled Miami Herald article",
+        "label": "Untitled Miami Herald article (src-bbbb0002)",
     }
     demand = await _json(
         mini, f"/{DB}/demands.json?_shape=array&_labels=on&id=release-two-fishermen"

@@ -77,7 +77,7 @@ def test_sources_carry_text_and_a_label_even_without_title(
             "Maduro sought amnesty in call with Trump (Reuters, 2025-11-30)",
             built[1]["src-aaaa0001"],
         ),
-        ("src-bbbb0002", "Untitled Miami Herald article", built[1]["src-bbbb0002"]),
+        ("src-bbbb0002", "Untitled Miami Herald article (src-bbbb0002)", built[1]["src-bbbb0002"]),
     ]
     label = conn.execute(
         "select label from citations where id = 'trump-maduro-leave@src-bbbb0002:89'"
