@@ -130,13 +130,23 @@ def build_release(
     texts = {sid: project.texts[sid] for sid in source_ids if sid in project.texts}
     releases.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=releases))
+    shown = _display(target, root)
     try:
-        _write(tmp, root, version, date, previous, tables, changes, texts)
+        try:
+            _write(tmp, root, version, date, previous, tables, changes, texts)
+        except OSError as exc:
+            raise ReleaseError(f"writing {shown} failed: {exc}; nothing was published") from exc
         problems = verify_release(tmp)
         if problems:
             raise ReleaseIntegrityError("\n".join(problems))
         tmp.chmod(0o755)
-        os.rename(tmp, target)
+        try:
+            os.rename(tmp, target)
+        except OSError as exc:
+            raise ReleaseError(
+                f"cannot move the release into {shown} ({exc.strerror}); was it created "
+                "meanwhile? Nothing was published"
+            ) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

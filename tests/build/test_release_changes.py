@@ -12,9 +12,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 from venezuela_crisis.errors import ReleaseError, ReleaseIntegrityError
 from venezuela_crisis.models import TABLES
 from vzcrisis import release as release_module
+from vzcrisis.cli import app
 from vzcrisis.release import build_release
 from vzcrisis.verify import verify_release
 
@@ -202,7 +204,7 @@ def test_injected_failure_leaves_nothing_behind(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(release_module, where, failing)
-    with pytest.raises(OSError, match="injected failure"):
+    with pytest.raises(ReleaseError, match=r"injected failure in \w+; nothing was published$"):
         build_release(project, "1.1.0")
     assert _releases(project) == ["1.0.0"], "no partial or temporary directory is left"
     assert verify_release(project / "releases" / "1.0.0") == []
@@ -247,3 +249,42 @@ def test_previous_is_the_newest_version_below(project: Path) -> None:
         build_release(project, "1.1.0")
     result = build_release(project, "1.1.1")
     assert result.previous_version == "1.1.0" and result.bump == "patch"
+
+
+def test_concurrent_release_of_the_same_version_is_refused(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process publishes 1.1.0 while this build runs: its directory is left alone."""
+    _add_dispute(project)
+    real = release_module.verify_release
+    target = project / "releases" / "1.1.0"
+
+    def other_writer_wins(path: Path) -> list[str]:
+        if path.name.startswith(".tmp-") and not target.exists():
+            target.mkdir()
+            (target / "theirs.txt").write_text("published by someone else\n", encoding="utf-8")
+        return real(path)
+
+    monkeypatch.setattr(release_module, "verify_release", other_writer_wins)
+    with pytest.raises(ReleaseError, match=r"cannot move the release into .*1\.1\.0"):
+        build_release(project, "1.1.0")
+    assert _releases(project) == ["1.0.0", "1.1.0"]
+    assert [p.name for p in target.iterdir()] == ["theirs.txt"]
+
+
+def test_cli_reports_a_failed_write_without_traceback(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add_dispute(project)
+
+    def disk_full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(release_module, "build_sqlite", disk_full)
+    r = CliRunner().invoke(app, ["release", "--version", "1.1.0", "--root", str(project)])
+    assert r.exit_code == 1, r.output
+    assert r.output == (
+        "error: writing releases/1.1.0 failed: [Errno 28] No space left on device; "
+        "nothing was published\n"
+    )
+    assert _releases(project) == ["1.0.0"]
