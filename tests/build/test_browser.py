@@ -3,12 +3,11 @@
 `vzcrisis serve` runs as a subprocess on a free port. The walk: home page → search "amnesty"
 in demands → open the demand → read its quote and source → open the timeline. Screenshots go
 to test-artifacts/ (git-ignored). Serves releases/<newest> when the project has a release,
-else a sample database.
+else a release built from seeds/ into a temporary directory.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import socket
@@ -21,8 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from vzcrisis.release import build_release
 from vzcrisis.serve import release_versions
-from vzcrisis.sqlite_db import DB_FILE, build_sqlite
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -47,17 +46,10 @@ def _free_port() -> int:
 
 
 def _project(tmp: Path) -> Path:
-    """The repository when it has a release; else a project holding the sample database."""
+    """The repository when it has a release; else a project with a release built from seeds/."""
     if release_versions(ROOT):
         return ROOT
-    path = Path(__file__).with_name("_datasette_sample.py")
-    spec = importlib.util.spec_from_file_location("_datasette_sample", path)
-    assert spec is not None and spec.loader is not None
-    sample = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(sample)
-    release = tmp / "releases" / "1.0.0"
-    texts = sample.write_sample_release(release)
-    build_sqlite(release, release / DB_FILE, texts)
+    build_release(ROOT, "1.0.0", releases_dir=tmp / "releases")
     shutil.copy(ROOT / "datasette-metadata.json", tmp / "datasette-metadata.json")
     return tmp
 
