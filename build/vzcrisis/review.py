@@ -241,7 +241,10 @@ def _versions(raw: RawRecord, evidence: Evidence) -> list[str]:
     """Other versions of each dispute this record belongs to, with what their sources say."""
     lines: list[str] = []
     for dispute in raw.data.get("disputes") or []:
-        lines.append(f"[bold]dispute {escape(str(dispute))}[/]: other versions")
+        question = next(
+            (str(r.data.get("question")) for r in evidence.raws if r.id == dispute), "?"
+        )
+        lines.append(f"[bold]dispute {escape(str(dispute))}[/]: {escape(question)}")
         for other in evidence.raws:
             if other.id == raw.id or dispute not in (other.data.get("disputes") or []):
                 continue

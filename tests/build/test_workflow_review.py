@@ -165,3 +165,54 @@ def test_failed_write_leaves_the_file_intact(
         yamlio.save(doc, 0)
     assert actors.read_bytes() == before
     assert sorted(p.name for p in actors.parent.iterdir()) == ["actors.yaml", "sources.yaml"]
+
+
+DISPUTE = f"""\
+schema_version: "1.0.0"
+table: disputes
+records:
+  - id: who-waits
+    question: Who said they would wait?
+    summary: The article quotes the same words from both sides.
+    citations:
+      - {{source: {w.ARTICLE_ID}, quote: "Ortiz said", char_start: 557, char_end: 567}}
+    review: {{status: pending}}
+"""
+VERSIONS = f"""\
+schema_version: "1.0.0"
+table: events
+records:
+  - id: ortiz-will-wait
+    type: DECLARE
+    actors: [ana-belen-ortiz]
+    summary: Ortiz said the council would wait.
+    disputes: [who-waits]
+    citations:
+      - {{source: {w.ARTICLE_ID}, quote: "Ortiz said", char_start: 557, char_end: 567}}
+    review: {{status: pending}}
+  - id: governor-will-wait
+    type: DECLARE
+    actors: [tomas-ruiz]
+    summary: The governor's office said it would wait.
+    disputes: [who-waits]
+    citations:
+      - {{source: {w.ARTICLE_ID}, quote: "A spokesman", char_start: 585, char_end: 596}}
+    review: {{status: pending}}
+"""
+
+
+def test_review_shows_the_other_versions_of_a_dispute(project: Path) -> None:
+    w.records_file(project, "disputes.yaml").write_text(DISPUTE, encoding="utf-8")
+    w.records_file(project, "events.yaml").write_text(VERSIONS, encoding="utf-8")
+    r = w.cli(project, "validate")
+    assert r.exit_code == 0, r.output
+    r = w.cli(project, "review", "--table", "events", *w.REVIEW, input="s\nq\n")
+    assert r.exit_code == 0, r.output
+    assert "dispute who-waits: Who said they would wait?" in r.stdout, r.stdout
+    assert f'  differs: governor-will-wait (Coastal Wire, {w.ARTICLE_ID}): "A spokesman"' in (
+        r.stdout
+    )
+    assert "same passage also cited by: disputes/who-waits (pending)" in r.stdout
+    assert project_status(project)["disputed"] == {
+        "who-waits": ["governor-will-wait", "ortiz-will-wait"]
+    }
