@@ -25,7 +25,7 @@ from venezuela_crisis.models import CURATED_TABLES, TABLES, ReviewStatus
 from venezuela_crisis.models.base import references
 
 from . import quotes
-from .records import RawRecord, content_hash, to_plain
+from .records import RawRecord, content_hash, read_record_file, record_files, to_plain
 from .sources import commented
 from .validate import load_project
 from .yamlio import dump, load_document, round_trip_yaml, save, update_mapping
@@ -124,8 +124,6 @@ def collect(root: Path, table: str | None, source: str | None) -> tuple[list[Ite
 
 
 def _all_raws(root: Path) -> list[RawRecord]:
-    from .records import read_record_file, record_files
-
     out: list[RawRecord] = []
     for path in record_files(root):
         loaded, _ = read_record_file(path, root)
