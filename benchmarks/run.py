@@ -1,0 +1,238 @@
+"""Benchmarks of the pipeline and SDK as ratios against floors measured in the same run.
+
+    .venv/bin/python benchmarks/run.py                 # make bench: sizes 10k,100k,1M, ~10 min cap
+    .venv/bin/python benchmarks/run.py --quick         # CI smoke run (tiny corpus, seconds)
+    .venv/bin/python benchmarks/run.py --sizes 10000,100000 --budget 900
+
+Writes benchmarks/results.json and benchmarks/REPORT.md (``--quick``: under benchmarks/data/quick/).
+Synthetic corpora are generated once into benchmarks/data/ (git-ignored) and reused. Sections
+whose piece does not exist yet are reported as "not available yet"; sizes that would overrun the
+time budget are skipped with a note. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus as cp
+import sections as sx
+
+SYNTH_RATE_GUESS = 3000.0
+"""Records/s assumed for generating a corpus before one has been timed (2 busy cores)."""
+
+
+def machine() -> dict[str, Any]:
+    import duckdb
+    import pyarrow
+    import pydantic
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": round(ram, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pyarrow": pyarrow.__version__,
+        "pydantic": pydantic.__version__,
+    }
+
+
+def available(*modules: str) -> bool:
+    return all(importlib.util.find_spec(m) is not None for m in modules)
+
+
+class Bench:
+    """One benchmark run: budget, results, notes."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.start = time.monotonic()
+        self.notes: list[str] = []
+        self.results: dict[str, Any] = {
+            "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "command": " ".join([".venv/bin/python benchmarks/run.py", *sys.argv[1:]]),
+            "machine": machine(),
+            "seed": args.seed,
+            "synth": {},
+            "floors": {},
+            "build": {},
+        }
+
+    def remaining(self) -> float:
+        return float(self.args.budget) - (time.monotonic() - self.start)
+
+    def note(self, text: str) -> None:
+        print(f"  note: {text}", flush=True)
+        self.notes.append(text)
+
+    def section(self, key: str, needs: tuple[str, ...], fn: Any, *a: Any) -> None:
+        if not available(*needs):
+            self.results[key] = "not available yet"
+            print(f"{key}: not available yet ({', '.join(needs)})", flush=True)
+            return
+        print(f"{key} ...", flush=True)
+        started = time.monotonic()
+        try:
+            self.results[key] = fn(*a)
+        except Exception as exc:  # a failing section is reported, the others still run
+            first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+            self.results[key] = f"failed: {type(exc).__name__}: {first}"
+            self.note(f"{key} failed: {type(exc).__name__}: {first}")
+        print(f"  {key}: {time.monotonic() - started:.1f}s", flush=True)
+
+    def run(self) -> None:
+        args = self.args
+        build_ok = available("vzcrisis.validate", "vzcrisis.release")
+        jsonl_ok = build_ok and cp.validator_reads_jsonl(args.data)
+        if build_ok and not jsonl_ok:
+            self.note(
+                "the validator does not read seeds/records/*.jsonl yet: the build runs on YAML "
+                "twins of the corpora (ruamel.yaml parsing dominates)"
+            )
+        synth_rate, build_rate, floor_rate = SYNTH_RATE_GUESS, 0.0, 0.0
+        for size in args.sizes:
+            cached = cp._matches(
+                args.data / f"corpus-{size}-s{args.seed}-jsonl", size, args.seed, "jsonl"
+            )
+            need = 0.0 if cached else size / synth_rate
+            need += size / floor_rate if floor_rate else 0.0
+            if need > self.remaining():
+                self.note(
+                    f"size {size}: skipped, generating and measuring needs ~{need:.0f}s but "
+                    f"{self.remaining():.0f}s of the --budget remain (generate it once with "
+                    f"a larger --budget; it is reused)"
+                )
+                continue
+            print(f"size {size}: corpus ...", flush=True)
+            corpus = cp.ensure_jsonl(size, args.seed, args.data)
+            if corpus.synth_seconds is not None:
+                synth_rate = size / corpus.synth_seconds
+                self.results["synth"][str(size)] = {
+                    "seconds": corpus.synth_seconds,
+                    "records_per_s": synth_rate,
+                }
+            print(f"size {size}: floors ...", flush=True)
+            started = time.monotonic()
+            self.results["floors"][str(size)] = sx.floors(corpus)
+            floor_rate = size / (time.monotonic() - started)
+            if not build_ok:
+                self.results["build"][str(size)] = "not available yet"
+                continue
+            target = corpus if jsonl_ok else cp.ensure_yaml_twin(corpus)
+            predicted = size / build_rate * 1.2 if build_rate else 0.0
+            if predicted > self.remaining():
+                self.note(
+                    f"build at {size}: skipped, predicted {predicted:.0f}s at "
+                    f"{build_rate:.0f} records/s but {self.remaining():.0f}s of the budget remain"
+                )
+                self.results["build"][str(size)] = "skipped (time budget)"
+                continue
+            print(f"size {size}: build (validate + release) ...", flush=True)
+            try:
+                entry = sx.build(target)
+            except RuntimeError as exc:
+                self.results["build"][str(size)] = f"failed: {str(exc)[:500]}"
+                self.note(f"build at {size} failed: {str(exc)[:300]}")
+                continue
+            floor = self.results["floors"][str(size)]
+            entry["floor_ratio_pydantic"] = floor["pydantic_records_per_s"] / entry["records_per_s"]
+            entry["floor_ratio_pyarrow"] = (
+                floor["pyarrow_write_records_per_s"] / entry["records_per_s"]
+            )
+            build_rate = entry["records_per_s"]
+            self.results["build"][str(size)] = entry
+        releases = self.releases()
+        if not releases:
+            for key in ("queries", "cold_start", "datasette", "diff"):
+                self.results[key] = "not available yet (no release built)"
+            return
+        size, corpus = releases[-1]
+        release = corpus.path / "releases" / sx.VERSION
+        self.results["release_used"] = {"records": size, "path": str(release)}
+        if size < max(args.sizes):
+            self.note(f"SDK, cold start, Datasette and diff ran on the {size}-record release")
+        sdk = ("venezuela_crisis.client",)
+        self.section("queries", sdk, sx.queries, release, args.repeat)
+        self.section("cold_start", sdk, sx.cold_start, release, max(3, args.repeat // 2))
+        self.section(
+            "datasette", ("datasette", "httpx", "vzcrisis.serve"), sx.datasette, corpus,
+            args.requests,
+        )  # fmt: skip
+        if len(releases) < 2:
+            self.note("release diff compares the release with itself (one size built)")
+        old = releases[-2 if len(releases) > 1 else -1][1].path / "releases" / sx.VERSION
+        self.section("diff", sdk, sx.release_diff, old, release, max(1, args.repeat // 2))
+
+    def releases(self) -> list[tuple[int, cp.Corpus]]:
+        """(size, corpus) of every built release of this run's sizes, smallest first."""
+        fmt = "jsonl" if cp.validator_reads_jsonl(self.args.data) else "yaml"
+        out = []
+        for size in sorted(self.args.sizes):
+            path = self.args.data / f"corpus-{size}-s{self.args.seed}-{fmt}"
+            if (path / "releases" / sx.VERSION / "manifest.json").is_file():
+                out.append((size, cp.Corpus(path, size, self.args.seed, fmt, None)))
+        return out
+
+    def write(self) -> None:
+        self.results["notes"] = self.notes
+        self.results["seconds"] = round(time.monotonic() - self.start, 1)
+        out: Path = self.args.out
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "results.json").write_text(json.dumps(self.results, indent=2, default=str) + "\n")
+        from report import markdown, table
+
+        (out / "REPORT.md").write_text(markdown(self.results))
+        print(table(self.results))
+        print(f"wrote {out / 'results.json'} and {out / 'REPORT.md'}")
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="CI smoke run on tiny corpora")
+    p.add_argument("--sizes", help="comma-separated corpus sizes (default 10000,100000,1000000)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--budget", type=float, default=540.0, help="seconds; larger sizes skip")
+    p.add_argument("--repeat", type=int, default=5, help="timed repetitions per query")
+    p.add_argument("--requests", type=int, default=30, help="HTTP requests per Datasette page")
+    p.add_argument("--data", type=Path, default=cp.DATA, help="where corpora are cached")
+    p.add_argument("--out", type=Path, help="where results.json and REPORT.md go")
+    args = p.parse_args(argv)
+    default_sizes = "200" if args.quick else "10000,100000,1000000"
+    args.sizes = sorted(int(s) for s in (args.sizes or default_sizes).split(","))
+    if args.quick:
+        args.repeat, args.requests = min(args.repeat, 2), min(args.requests, 5)
+    if args.out is None:
+        args.out = cp.DATA / "quick" if args.quick else cp.ROOT / "benchmarks"
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    bench = Bench(parse_args(argv))
+    bench.run()
+    bench.write()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

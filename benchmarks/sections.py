@@ -1,0 +1,304 @@
+"""The benchmark sections. Each returns a JSON-compatible dict; every figure comes with the floor
+it is divided by, measured in the same run on the same data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from corpus import ROOT, Corpus, table_json
+from pydantic import TypeAdapter
+from venezuela_crisis.models import TABLES
+
+PY = sys.executable
+VZCRISIS = str(Path(PY).with_name("vzcrisis"))
+VERSION = "1.0.0"
+
+
+def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Median wall time of `repeat` calls (after one warm-up call) and the last result."""
+    result = fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def run_child(args: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Run a command; return (wall seconds, peak RSS MiB of that child, output).
+
+    Peak RSS comes from wait4()'s rusage of this child (the per-child form of
+    getrusage(RUSAGE_CHILDREN), so earlier children do not mask it).
+    """
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert proc.stdout is not None
+    output = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{output[-2000:]}")
+    return wall, usage.ru_maxrss / 1024, output
+
+
+# -- (1) build ----------------------------------------------------------------------------------
+def floors(corpus: Corpus) -> dict[str, Any]:
+    """Records/s of pydantic-core validating the curated JSON and pyarrow writing the rows."""
+    blobs = table_json(corpus.path)
+    validate_s = write_s = 0.0
+    n = 0
+    with tempfile.TemporaryDirectory(prefix="vzbench-") as tmp:
+        for table, blob in blobs.items():
+            model = TABLES[table].record
+            adapter: TypeAdapter[Any] = TypeAdapter(list[model])  # type: ignore[valid-type]
+            start = time.perf_counter()
+            rows = adapter.validate_json(blob)
+            validate_s += time.perf_counter() - start
+            data = pa.Table.from_pylist([r.model_dump(mode="json") for r in rows])
+            start = time.perf_counter()
+            pq.write_table(data, Path(tmp) / f"{table}.parquet")
+            write_s += time.perf_counter() - start
+            n += len(rows)
+    return {
+        "records": n,
+        "pydantic_records_per_s": n / validate_s,
+        "pyarrow_write_records_per_s": n / write_s,
+    }
+
+
+def build(corpus: Corpus) -> dict[str, Any]:
+    """validate + release as subprocesses; rebuilds releases/1.0.0 of the corpus."""
+    shutil.rmtree(corpus.path / "releases", ignore_errors=True)
+    root = ["--root", str(corpus.path)]
+    v_wall, v_rss, _ = run_child([VZCRISIS, "validate", *root])
+    r_wall, r_rss, _ = run_child([VZCRISIS, "release", "--version", VERSION, *root])
+    return {
+        "records": corpus.records,
+        "format": corpus.fmt,
+        "validate_s": v_wall,
+        "release_s": r_wall,
+        "records_per_s": corpus.records / (v_wall + r_wall),
+        "peak_rss_mib": max(v_rss, r_rss),
+        "validate_peak_rss_mib": v_rss,
+        "release_peak_rss_mib": r_rss,
+    }
+
+
+# -- (2) SDK queries ----------------------------------------------------------------------------
+def _raw(release: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for table in TABLES:
+        path = str(release / f"{table}.parquet").replace("'", "''")
+        con.execute(f"create view {table} as select * from read_parquet('{path}')")
+    return con
+
+
+def queries(release: Path, repeat: int) -> dict[str, Any]:
+    """SDK calls vs the same SQL in raw DuckDB over the same Parquet files."""
+    from venezuela_crisis.client import VenezuelaCrisis
+
+    vc = VenezuelaCrisis(path=release)
+    con = _raw(release)
+    window = "select quantile_disc(date, 0.4), quantile_disc(date, 0.6) from events"
+    since, until = con.execute(window).fetchone() or (None, None)
+    cases: list[tuple[str, Callable[[], Any], str, list[Any]]] = [
+        (
+            "demands(by='nicolas-maduro')",
+            lambda: vc.demands(by="nicolas-maduro"),
+            'select * from demands where list_contains("by", ?) order by id',
+            ["nicolas-maduro"],
+        ),
+        (
+            "events(since, until)",
+            lambda: vc.events(since=since, until=until),
+            "select * from events where date between ? and ? order by date nulls last, id",
+            [since, until],
+        ),
+        (
+            "sql(group by) -> Arrow",
+            lambda: vc.sql("select type, count(*) as n from events group by type order by n desc"),
+            "select type, count(*) as n from events group by type order by n desc",
+            [],
+        ),
+    ]
+    out: dict[str, Any] = {"rows": vc.tables}
+    for name, call, sql, params in cases:
+        sdk_s, result = median_time(call, repeat)
+        raw_s, raw = median_time(lambda s=sql, p=params: con.execute(s, p).to_arrow_table(), repeat)
+        rows = len(result) if not isinstance(result, pa.Table) else result.num_rows
+        entry = {"sdk_ms": sdk_s * 1e3, "raw_duckdb_ms": raw_s * 1e3, "rows": rows}
+        entry["ratio"] = sdk_s / raw_s
+        if not isinstance(result, pa.Table) and rows:
+            entry["typed_us_per_row"] = sdk_s * 1e6 / rows
+            entry["raw_us_per_row"] = raw_s * 1e6 / rows
+        assert raw.num_rows == rows, f"{name}: SDK {rows} rows, raw DuckDB {raw.num_rows}"
+        out[name] = entry
+    vc.close()
+    con.close()
+    return out
+
+
+# -- (3) cold start -----------------------------------------------------------------------------
+def cold_start(release: Path, repeat: int) -> dict[str, Any]:
+    """New process: import + open release + first query, vs import duckdb + the same query."""
+    sql = "select count(*) from events where type = 'ASSAULT'"
+    parquet = str(release / "events.parquet").replace("'", "''")
+    sdk = (
+        "from venezuela_crisis.client import VenezuelaCrisis\n"
+        f"vc = VenezuelaCrisis(path={str(release)!r})\nvc.sql({sql!r}).num_rows\n"
+    )
+    raw_sql = sql.replace("from events", f"from read_parquet('{parquet}')")
+    raw = f"import duckdb\nduckdb.sql({raw_sql!r}).fetchall()\n"
+    sdk_s = statistics.median(run_child([PY, "-c", sdk])[0] for _ in range(repeat))
+    raw_s = statistics.median(run_child([PY, "-c", raw])[0] for _ in range(repeat))
+    unverified = sdk.replace(")\nvc.sql", ", verify=False)\nvc.sql")
+    fast_s = statistics.median(run_child([PY, "-c", unverified])[0] for _ in range(repeat))
+    return {
+        "sdk_s": sdk_s,
+        "sdk_verify_false_s": fast_s,
+        "raw_duckdb_s": raw_s,
+        "ratio": sdk_s / raw_s,
+        "ratio_verify_false": fast_s / raw_s,
+    }
+
+
+# -- (4) Datasette ------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def datasette(corpus: Corpus, requests: int) -> dict[str, Any]:
+    """p50/p95 of page loads from a served release vs the page's main SQL in sqlite3."""
+    import httpx
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [VZCRISIS, "serve", "--root", str(corpus.path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    db = "venezuela-crisis"
+    pages = {
+        "table page": (f"/{db}/events", "select * from events order by rowid limit 101"),
+        "faceted page": (
+            f"/{db}/events?_facet=type",
+            "select type, count(*) from events group by type order by 2 desc",
+        ),
+        "FTS search": (
+            f"/{db}/events?_search=strike",
+            "select * from events where rowid in (select rowid from events_fts "
+            "where events_fts match 'strike') limit 101",
+        ),
+    }
+    out: dict[str, Any] = {}
+    try:
+        with httpx.Client(base_url=base, timeout=60) as client:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    if client.get("/-/versions.json").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise RuntimeError("datasette did not start")
+                time.sleep(0.3)
+            sqlite = sqlite3.connect(corpus.path / "releases" / VERSION / f"{db}.db")
+            for name, (path, sql) in pages.items():
+                times, floor = [], []
+                for _ in range(requests):
+                    start = time.perf_counter()
+                    r = client.get(path)
+                    times.append(time.perf_counter() - start)
+                    if r.status_code != 200:
+                        raise RuntimeError(f"GET {path}: {r.status_code}")
+                    start = time.perf_counter()
+                    sqlite.execute(sql).fetchall()
+                    floor.append(time.perf_counter() - start)
+                p50, p95 = _pct(times, 50), _pct(times, 95)
+                f50 = _pct(floor, 50)
+                out[name] = {
+                    "path": path,
+                    "p50_ms": p50 * 1e3,
+                    "p95_ms": p95 * 1e3,
+                    "sqlite_p50_ms": f50 * 1e3,
+                    "ratio_p50": p50 / f50,
+                }
+            sqlite.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return out
+
+
+def _pct(values: list[float], pct: int) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+# -- (5) release diff ---------------------------------------------------------------------------
+def release_diff(old: Path, new: Path, repeat: int) -> dict[str, Any]:
+    """SDK diff of two releases vs raw DuckDB (ids added/removed, rows changed) per table."""
+    from venezuela_crisis.client import VenezuelaCrisis
+
+    vc = VenezuelaCrisis(path=new)
+    sdk_s, diff = median_time(lambda: vc.diff(str(old)), repeat)
+    con = duckdb.connect()
+
+    def raw() -> int:
+        total = 0
+        for table in TABLES:
+            a = str(old / f"{table}.parquet").replace("'", "''")
+            b = str(new / f"{table}.parquet").replace("'", "''")
+            total += con.execute(
+                f"select count(*) from (select id from '{b}' except select id from '{a}')"
+            ).fetchone()[0]  # type: ignore[index]
+            total += con.execute(
+                f"select count(*) from (select id from '{a}' except select id from '{b}')"
+            ).fetchone()[0]  # type: ignore[index]
+            total += con.execute(
+                f"select count(*) from '{a}' o join '{b}' n using (id) "
+                "where to_json(o) <> to_json(n)"
+            ).fetchone()[0]  # type: ignore[index]
+        return total
+
+    raw_s, _ = median_time(raw, repeat)
+    vc.close()
+    con.close()
+    changed = {
+        t: {k: len(getattr(d, k)) for k in ("added", "removed", "changed")}
+        for t, d in diff.tables.items()
+    }
+    return {
+        "old": str(old.relative_to(ROOT)) if old.is_relative_to(ROOT) else str(old),
+        "new": str(new.relative_to(ROOT)) if new.is_relative_to(ROOT) else str(new),
+        "sdk_s": sdk_s,
+        "raw_duckdb_s": raw_s,
+        "ratio": sdk_s / raw_s,
+        "ids": changed,
+    }
