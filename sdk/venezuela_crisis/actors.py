@@ -33,20 +33,24 @@ MatchKind = Literal["id", "name", "alias", "token"]
 _STOPWORDS = frozenset({"of", "the", "and", "de", "del", "la", "las", "los", "el", "y", "s"})
 
 
-def normalize(text: str) -> str:
-    """Lowercase, strip accents, turn punctuation into spaces and collapse whitespace."""
+def _fold(text: str) -> str:
+    """Casefold, strip accents, unify apostrophes."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = bare.replace("'", "").replace("\u2019", "")  # apostrophes join: O'Neil == ONeil
-    return " ".join(re.findall(r"\w+", bare))
+    return bare.replace("\u2019", "'")
+
+
+def normalize(text: str) -> str:
+    """Lowercase, strip accents, drop apostrophes and periods (U.S. == US), punctuation to spaces,
+    collapse whitespace."""
+    return " ".join(re.findall(r"\w+", re.sub(r"['.]", "", _fold(text))))
 
 
 def tokens(text: str) -> set[str]:
-    """Words of a name usable for single-word matching (no stopwords, at least 2 letters)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    bare = re.sub(r"['\u2019]s\b", "", bare)  # possessive: "Maduro's family" -> maduro, family
-    return {w for w in re.findall(r"\w+", bare) if len(w) >= 2 and w not in _STOPWORDS}
+    """Words of a name usable for word matching (no stopwords, at least 2 letters)."""
+    bare = re.sub(r"'s\b", "", _fold(text))  # possessive: "Maduro's family" -> maduro, family
+    words = re.findall(r"\w+", re.sub(r"['.]", "", bare))
+    return {w for w in words if len(w) >= 2 and w not in _STOPWORDS}
 
 
 @dataclass(frozen=True)

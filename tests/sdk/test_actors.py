@@ -20,7 +20,8 @@ INDEX = ActorIndex(
 
 def test_normalize_and_tokens() -> None:
     assert normalize("  Nicolás   MADURO ") == "nicolas maduro"
-    assert normalize("U.S.") == "u s"
+    assert normalize("U.S.") == normalize("US") == "us"
+    assert normalize("Maduro’s regime") == normalize("Maduro's regime") == "maduros regime"
     assert tokens("Maduro's family") == {"maduro", "family"}
     assert tokens("Gobierno de Venezuela") == {"gobierno", "venezuela"}
 
@@ -61,6 +62,7 @@ def test_word_match_when_unique() -> None:
     )
     assert INDEX.resolve("donald").id == "donald-trump"
     assert INDEX.resolve("us").id == "united-states"  # alias "US"
+    assert INDEX.resolve("u.s.").id == "united-states"
     assert INDEX.resolve("States United").id == "united-states"  # every word, any order
 
 
