@@ -3,12 +3,19 @@
 Both layers report with the same field paths (``citations[0].char_end``); a problem both reject
 is reported once, with the JSON Schema's wording. Problems only the model finds (its
 validators, e.g. an end date before the start date) are reported too.
+
+Before both, every string of the record is scanned for characters no curated text needs:
+control characters (other than tab and line feed), Unicode bidi controls such as U+202E
+RIGHT-TO-LEFT OVERRIDE (they make text display differently from what it is), line/paragraph
+separators, U+FEFF and lone surrogates. Verbatim quotes are exempt: they must equal the article
+text, which the quote check compares exactly.
 """
 
 from __future__ import annotations
 
 import ast
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
@@ -19,7 +26,7 @@ from jsonschema.exceptions import ValidationError as SchemaError  # type: ignore
 from pydantic import ValidationError
 from venezuela_crisis.models.base import CuratedRecord
 
-from .records import Problem, RawRecord
+from .records import BIDI_CONTROLS, Problem, RawRecord, shorten
 
 _JSON_NAMES = {
     bool: "boolean",
@@ -62,13 +69,19 @@ def check_record(
     errors = sorted(validator.iter_errors(raw.data), key=lambda e: [str(p) for p in e.path])
     for error in errors:
         found.extend(describe(error, schema_file))
+    characters = unsafe_characters(raw.data)
+    found.extend(c for c in characters if c[0] not in {f for f, _ in found})
     schema_fields = [f for f, _ in found]
+    record: CuratedRecord | None = None
     try:
+        if any(_is_surrogate(m) for _, m in characters):
+            raise _Skip  # not encodable as JSON text: already reported, the model cannot parse it
         record = model.model_validate_json(json.dumps(raw.data), strict=True)
+    except _Skip:
+        pass
     except ValidationError as exc:
-        record = None
         for err in exc.errors(include_url=False):
-            message = str(err["msg"]).removeprefix("Value error, ")
+            message = _model_message(err)
             where = dotted(err["loc"])
             if err["type"] == "value_error":
                 where = _blamed_field(raw.data, list(err["loc"]), message)
@@ -76,6 +89,83 @@ def check_record(
                 found.append((where, message))
     problems = [Problem(raw.path, raw.line_of(f), raw.id, f, m) for f, m in dict.fromkeys(found)]
     return (record if not problems else None), problems
+
+
+class _Skip(Exception):
+    """Internal: skip the model step."""
+
+
+_MODEL_TYPES = {
+    "int_type": "integer",
+    "int_parsing": "integer",
+    "string_type": "string",
+    "bool_type": "boolean",
+    "float_type": "number",
+    "list_type": "list",
+    "dict_type": "mapping",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+    "date_type": "date",
+}
+"""pydantic error types worded like the JSON Schema's ``expected X, got Y``."""
+
+
+def _model_message(err: Any) -> str:
+    """A pydantic error in the house wording (type errors as ``expected X, got Y``)."""
+    expected = _MODEL_TYPES.get(str(err["type"]))
+    if expected is not None and "input" in err:
+        return f"expected {expected}, got {_got(err['input'])}"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
+def unsafe_characters(data: Any, where: str = "") -> list[tuple[str, str]]:
+    """(field path, message) for every string holding a character curated text never needs.
+
+    See the module docstring; ``citations[i].quote`` is exempt (checked against the article).
+    """
+    out: list[tuple[str, str]] = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            path = f"{where}.{key}" if where else str(key)
+            if not (key == "quote" and where.startswith("citations[")):
+                out.extend(unsafe_characters(value, path))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            out.extend(unsafe_characters(value, f"{where}[{index}]"))
+    elif isinstance(data, str):
+        for position, ch in enumerate(data):
+            reason = _unsafe(ch)
+            if reason is not None:
+                message = f"contains {_char_name(ch)} ({reason}) at character {position}; remove it"
+                out.append((where, message))
+                break
+    return out
+
+
+def _unsafe(ch: str) -> str | None:
+    code = ord(ch)
+    if ch in "\t\n":
+        return None
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return "a control character"
+    if code in BIDI_CONTROLS:
+        return "a bidi control: it reorders how the text around it is displayed"
+    if code in (0x2028, 0x2029):
+        return "a line or paragraph separator"
+    if code == 0xFEFF:
+        return "a byte-order mark inside text"
+    if 0xD800 <= code <= 0xDFFF:
+        return "a lone surrogate, not a character"
+    return None
+
+
+def _is_surrogate(message: str) -> bool:
+    return "(a lone surrogate," in message
+
+
+def _char_name(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X} {name}" if name else f"U+{ord(ch):04X}"
 
 
 def _blamed_field(data: Any, loc: list[Any], message: str) -> str:
@@ -145,12 +235,12 @@ def _message(kind: str, expected: Any, value: Any, default: str) -> str:
     if kind == "type":
         return f"expected {_expected_type(expected)}, got {_got(value)}"
     if kind == "enum":
-        return f"{value!r} is not one of: {', '.join(map(str, expected))}"
+        return f"{_shown(value)} is not one of: {', '.join(map(str, expected))}"
     if kind == "format":
         example = {"date": " (YYYY-MM-DD)"}.get(str(expected), "")
-        return f"{value!r} is not a valid {expected}{example}"
+        return f"{_shown(value)} is not a valid {expected}{example}"
     if kind == "pattern":
-        return f"{value!r} does not match the pattern {expected}"
+        return f"{_shown(value)} does not match the pattern {expected}"
     if kind == "maxLength":
         return f"is {len(value)} characters long, over the limit of {expected}"
     if kind == "minLength":
@@ -166,6 +256,12 @@ def _message(kind: str, expected: Any, value: Any, default: str) -> str:
     return default
 
 
+def _shown(value: Any) -> str:
+    """repr of a value, cut when long (a hostile value can be megabytes)."""
+    text = repr(value)
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
 def _expected_type(expected: Any) -> str:
     names = [expected] if isinstance(expected, str) else list(expected)
     plain = {"object": "mapping", "array": "list"}
@@ -176,7 +272,7 @@ def _got(value: Any) -> str:
     name = _JSON_NAMES.get(type(value), type(value).__name__)
     if isinstance(value, dict | list):
         return name
-    return f"{name} {json.dumps(value, ensure_ascii=False)}"
+    return f"{name} {shorten(json.dumps(value, ensure_ascii=False), 100)}"
 
 
 def _quoted_name(message: str) -> str:

@@ -13,7 +13,30 @@ from typing import Any
 from venezuela_crisis.models import DatePrecision, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord, references
 
-from .records import ARTICLES_DIR, Problem, RawRecord, content_hash
+from .records import ARTICLES_DIR, MAX_FILE_BYTES, Problem, RawRecord, content_hash
+
+LOOKALIKES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+    }
+)
+"""Characters a copy-paste often swaps for a look-alike (curly vs straight quotes, dashes,
+no-break spaces): one character each, so offsets are the same before and after."""
 
 
 def duplicate_ids(raws: list[RawRecord]) -> tuple[dict[str, RawRecord], list[Problem]]:
@@ -125,6 +148,15 @@ def check_source_file(
         add("file", f"{source.file!r} resolves outside {ARTICLES_DIR.as_posix()}/")
         return None, problems
     try:
+        if not path.exists():
+            raise FileNotFoundError(rel)
+        if not path.is_file():  # a FIFO or device would block or never end
+            add("file", f"{rel} is not a regular file")
+            return None, problems
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            add("file", f"{rel} is {size} bytes, over the {MAX_FILE_BYTES} limit")
+            return None, problems
         data = path.read_bytes()
     except FileNotFoundError:
         add("file", f"{rel} does not exist")
@@ -162,10 +194,19 @@ def check_quotes(raw: RawRecord, model: CuratedRecord, texts: dict[str, str]) ->
             places = ", ".join(f"{s}-{s + len(quote)}" for s in found[:3])
             more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
             where = f"citations[{i}].char_start"
-            message = f"quote found at {places}{more}, not {start}-{end}"
+            message = f"quote found at {places}{more}, not {start}-{end}" + _offset_hint(
+                text, found[0], start
+            )
         else:
             where = f"citations[{i}].quote"
             message = f"quote is not in {citation.source} ({ARTICLES_DIR.as_posix()} text)"
+            similar = _occurrences(text.translate(LOOKALIKES), quote.translate(LOOKALIKES))
+            if similar:
+                at = f"{similar[0]}-{similar[0] + len(quote)}"
+                message += (
+                    f"; it matches {at} only after normalising quotes, dashes and spaces: "
+                    f"copy the exact characters, {text[similar[0] : similar[0] + len(quote)]!r}"
+                )
         problems.append(Problem(raw.path, raw.line_of(where), raw.id, where, message))
     return problems
 
@@ -206,6 +247,18 @@ def _period_end(day: dt.date, precision: Any) -> dt.date | None:
     if precision == DatePrecision.approximate:
         return None
     return day
+
+
+def _offset_hint(text: str, found: int, start: int) -> str:
+    """Why offsets may be off: a byte-order mark or CR characters the curator did not count."""
+    if text.startswith("\ufeff") and found == start + 1:
+        return (
+            "; the article starts with a byte-order mark (U+FEFF), which is character 0 of "
+            "the decoded text: offsets count it"
+        )
+    if "\r" in text[: max(found, start)]:
+        return "; the article has CR LF line ends: each CR counts as one character"
+    return ""
 
 
 def _occurrences(text: str, quote: str) -> list[int]:

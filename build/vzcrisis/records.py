@@ -19,6 +19,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 RECORDS_DIR = Path("seeds") / "records"
 ARTICLES_DIR = Path("seeds") / "articles"
@@ -31,6 +32,8 @@ PLAIN_TAGS = frozenset(
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
 )
 """The only YAML types a record file may contain: no object-constructing or custom tags."""
+MAX_SHOWN = 80
+"""Longest record id shown in a problem line (longer ones are cut with an ellipsis)."""
 
 
 @dataclass(frozen=True)
@@ -44,9 +47,43 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return (
-            f"{self.path}:{self.line}: {self.record_id or '-'}: {self.field or '-'}: {self.message}"
-        )
+        record_id = shorten(self.record_id) if self.record_id else "-"
+        line = f"{self.path}:{self.line}: {record_id}: {self.field or '-'}: {self.message}"
+        return one_line(line)
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """`text` cut to `limit` characters with an ellipsis (hostile values can be megabytes)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def one_line(text: str) -> str:
+    """`text` with line breaks and other control or bidi characters shown as escapes.
+
+    A problem line stays one line, and a value cannot move the terminal cursor, colour the
+    output or reverse the text around it.
+    """
+    return "".join(_escape(ch) if _unprintable(ch) else ch for ch in text)
+
+
+def _unprintable(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        code < 0x20
+        or 0x7F <= code <= 0x9F
+        or code in BIDI_CONTROLS
+        or code in (0x2028, 0x2029, 0xFEFF)
+        or 0xD800 <= code <= 0xDFFF
+    )
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+BIDI_CONTROLS = frozenset([0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+"""Unicode Bidi_Control characters: they reorder displayed text (the "Trojan Source" trick)."""
 
 
 @dataclass
@@ -196,9 +233,18 @@ def read_record_file(path: Path, root: Path) -> tuple[RecordFile | None, list[Pr
         return None, [Problem(rel, 1, "", "", f"nested more than {MAX_DEPTH} levels deep")]
     except MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        return None, [Problem(rel, line, "", "", f"invalid YAML: {exc.problem}")]
+        problem = str(exc.problem)
+        if problem.startswith("but ") and exc.context:
+            problem = f"{exc.context}, {problem}"  # "expected a single document ..., but found"
+        return None, [Problem(rel, line, "", "", f"invalid YAML: {problem}")]
+    except ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else 1
+        char = exc.character
+        what = f"U+{char:04X}" if isinstance(char, int) else repr(char)
+        message = f"invalid YAML: character {what} is not allowed in YAML ({exc.reason})"
+        return None, [Problem(rel, line, "", "", message)]
     except YAMLError as exc:
-        return None, [Problem(rel, 1, "", "", f"invalid YAML: {exc}")]
+        return None, [Problem(rel, 1, "", "", f"invalid YAML: {' '.join(str(exc).split())}")]
     if not isinstance(doc, CommentedMap):
         return None, [
             Problem(rel, 1, "", "", "expected a mapping with schema_version, table, records")
