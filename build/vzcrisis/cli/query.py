@@ -321,9 +321,24 @@ def _given(**kwargs: Any) -> dict[str, Any]:
     return {k: v for k, v in kwargs.items() if v is not None}
 
 
+COMMANDS: tuple[Callable[..., None], ...] = (
+    query,
+    demands,
+    events,
+    actors,
+    actor,
+    resolve,
+    sanctions,
+    sources,
+    citations,
+    disputes,
+    disputed,
+    timeline,
+    diff,
+)
+
+
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the app."""
-    for command in (query, demands, events, actors, actor, resolve, sanctions, sources):
-        app.command()(command)
-    for command in (citations, disputes, disputed, timeline, diff):
+    for command in COMMANDS:
         app.command()(command)
