@@ -210,6 +210,8 @@ class HashCache:
     def save(self) -> None:
         if not self._dirty:
             return
+        # forget files that are gone, so the cache does not grow without bound
+        self._data = {k: v for k, v in self._data.items() if Path(k.split("|")[0]).exists()}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".hashes-")
