@@ -32,7 +32,7 @@ class Database:
         self._con = duckdb.connect(":memory:")
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._cursors: list[tuple[threading.Thread, duckdb.DuckDBPyConnection]] = []
         try:
             for table in TABLES:
                 path = _literal(str(release.table_path(table).resolve()))
@@ -46,8 +46,11 @@ class Database:
         cur: duckdb.DuckDBPyConnection | None = getattr(self._local, "cursor", None)
         if cur is None:
             with self._lock:
+                for thread, old in [c for c in self._cursors if not c[0].is_alive()]:
+                    old.close()  # its thread has ended
+                    self._cursors.remove((thread, old))
                 cur = self._con.cursor()
-                self._cursors.append(cur)
+                self._cursors.append((threading.current_thread(), cur))
             self._local.cursor = cur
         return cur
 
@@ -65,7 +68,7 @@ class Database:
     def close(self) -> None:
         """Close every cursor and the connection."""
         with self._lock:
-            for cur in self._cursors:
+            for _, cur in self._cursors:
                 cur.close()
             self._cursors.clear()
             self._con.close()
