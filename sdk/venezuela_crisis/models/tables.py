@@ -210,23 +210,23 @@ class Source(SourceRecord):
     """A released source row."""
 
 
-class Actor(ActorRecord, Derived):
+class Actor(Derived, ActorRecord):
     """A released actor row, with derived corroboration columns."""
 
 
-class Event(EventRecord, Derived):
+class Event(Derived, EventRecord):
     """A released event row, with derived corroboration columns."""
 
 
-class Demand(DemandRecord, Derived):
+class Demand(Derived, DemandRecord):
     """A released demand row, with derived corroboration columns."""
 
 
-class Sanction(SanctionRecord, Derived):
+class Sanction(Derived, SanctionRecord):
     """A released sanction row, with derived corroboration columns."""
 
 
-class Dispute(DisputeRecord, Derived):
+class Dispute(Derived, DisputeRecord):
     """A released dispute row, with derived corroboration columns."""
 
 
