@@ -1,0 +1,157 @@
+"""A release's Parquet reads identically (same rows, same logical types) in every engine:
+pyarrow (the reference), DuckDB, polars and Apache Spark (local mode, marked slow)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from venezuela_crisis.models import TABLES
+
+Rows = list[dict[str, Any]]
+Types = dict[str, str]
+
+
+def arrow_logical(t: pa.DataType) -> str:
+    """Engine-neutral name of an Arrow type (string/large_string/views are all `string`)."""
+    if pa.types.is_dictionary(t):
+        return arrow_logical(t.value_type)
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return "string"
+    if pa.types.is_boolean(t):
+        return "bool"
+    if pa.types.is_integer(t):
+        return f"int{t.bit_width}"
+    if pa.types.is_floating(t):
+        return f"float{t.bit_width}"
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_list(t) or pa.types.is_large_list(t) or pa.types.is_list_view(t):
+        return f"list<{arrow_logical(t.value_type)}>"
+    if pa.types.is_struct(t):
+        return "struct<" + ",".join(f"{f.name}:{arrow_logical(f.type)}" for f in t) + ">"
+    return str(t)
+
+
+def polars_logical(t: Any) -> str:
+    import polars as pl
+
+    simple = {pl.String: "string", pl.Boolean: "bool", pl.Date: "date"}
+    simple |= {pl.Int8: "int8", pl.Int16: "int16", pl.Int32: "int32", pl.Int64: "int64"}
+    simple |= {pl.Float32: "float32", pl.Float64: "float64"}
+    for dtype, name in simple.items():
+        if t == dtype:
+            return name
+    if isinstance(t, pl.Categorical | pl.Enum):  # Arrow dictionary<string>: a string column
+        return "string"
+    if isinstance(t, pl.List):
+        return f"list<{polars_logical(t.inner)}>"
+    if isinstance(t, pl.Struct):
+        return "struct<" + ",".join(f"{f.name}:{polars_logical(f.dtype)}" for f in t.fields) + ">"
+    return str(t)
+
+
+def spark_logical(t: Any) -> str:
+    from pyspark.sql import types as st
+
+    simple = {
+        st.StringType: "string",
+        st.BooleanType: "bool",
+        st.DateType: "date",
+        st.ByteType: "int8",
+        st.ShortType: "int16",
+        st.IntegerType: "int32",
+        st.LongType: "int64",
+        st.FloatType: "float32",
+        st.DoubleType: "float64",
+    }
+    for cls, name in simple.items():
+        if isinstance(t, cls):
+            return name
+    if isinstance(t, st.ArrayType):
+        return f"list<{spark_logical(t.elementType)}>"
+    if isinstance(t, st.StructType):
+        return "struct<" + ",".join(f"{f.name}:{spark_logical(f.dataType)}" for f in t) + ">"
+    return str(t)
+
+
+def by_id(rows: Rows) -> Rows:
+    return sorted(rows, key=lambda r: str(r["id"]))
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Path:
+    """A release built by vzcrisis.release from a 300-record synthetic corpus."""
+    if importlib.util.find_spec("vzcrisis.release") is None:
+        pytest.skip("vzcrisis.release is not available yet")
+    from vzcrisis.release import build_release
+    from vzcrisis.synth import synth
+
+    project = tmp_path_factory.mktemp("engines") / "project"
+    synth(project, 300, seed=3, schema_dir=root / "schema")
+    result = build_release(project, "1.0.0")
+    assert result.tables["events"] > 0, result
+    return project / "releases" / "1.0.0"
+
+
+def reference(release: Path, table: str) -> tuple[Types, Rows]:
+    data = pq.read_table(release / f"{table}.parquet")
+    types = {f.name: arrow_logical(f.type) for f in data.schema}
+    return types, by_id(data.to_pylist())
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_duckdb_reads_what_pyarrow_reads(release: Path, table: str) -> None:
+    import duckdb
+
+    types, rows = reference(release, table)
+    con = duckdb.connect()
+    got = con.sql(f"select * from read_parquet('{release / table}.parquet')").to_arrow_table()
+    assert {f.name: arrow_logical(f.type) for f in got.schema} == types
+    assert by_id(got.to_pylist()) == rows
+    assert len(rows) > 0, table
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_polars_reads_what_pyarrow_reads(release: Path, table: str) -> None:
+    import polars as pl
+
+    types, rows = reference(release, table)
+    frame = pl.read_parquet(release / f"{table}.parquet")
+    assert {name: polars_logical(t) for name, t in frame.schema.items()} == types
+    assert by_id(frame.to_dicts()) == rows
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    if importlib.util.find_spec("pyspark") is None or shutil.which("java") is None:
+        pytest.skip("pyspark or java is not installed")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("venezuela-crisis-engines")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+@pytest.mark.slow
+def test_spark_reads_what_pyarrow_reads(release: Path, spark: Any) -> None:
+    for table in TABLES:
+        types, rows = reference(release, table)
+        frame = spark.read.parquet(str(release / f"{table}.parquet"))
+        assert {f.name: spark_logical(f.dataType) for f in frame.schema} == types, table
+        got = [row.asDict(recursive=True) for row in frame.collect()]
+        assert by_id(got) == rows, table
