@@ -4,6 +4,10 @@
 (except itself) with its size and sha256. ``inputs`` pins what the release was built from: the
 git commit of the last change to ``seeds/`` and ``schema/`` (null when they have uncommitted
 changes or the project is not in git) and a deterministic sha256 over those input files.
+``builder`` pins the code that built it: the package version and the git commit of the last change
+to the pipeline's code (``build/``, ``sdk/``, ``pyproject.toml``, ``uv.lock``) in the checkout it
+ran from, null when that code had uncommitted changes or was not a git checkout (an installed
+wheel). With both commits, anyone can rebuild a release byte for byte.
 """
 
 from __future__ import annotations
@@ -14,11 +18,17 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from venezuela_crisis import __version__
+
 from .arrow_schema import DATASET
 
 MANIFEST = "manifest.json"
 INPUT_DIRS = ("seeds", "schema")
 """Directories whose files are the inputs of a release."""
+CODE_PATHS = ("build", "sdk", "pyproject.toml", "uv.lock")
+"""Paths (relative to the code checkout) whose files are the code that builds a release."""
+CODE_ROOT = Path(__file__).resolve().parents[2]
+"""The checkout this pipeline runs from (in an installed wheel: site-packages, not git)."""
 
 _CHUNK = 1 << 20
 
@@ -81,7 +91,19 @@ def inputs_sha256(root: Path) -> str:
 
 def inputs_commit(root: Path) -> str | None:
     """Commit of the last change to seeds/ and schema/, or None when they are not clean in git."""
-    paths = [name for name in INPUT_DIRS if (root / name).exists()]
+    return clean_commit(root, INPUT_DIRS)
+
+
+def builder_commit(code_root: Path = CODE_ROOT) -> str | None:
+    """Commit of the last change to the pipeline's code, or None when not clean in git."""
+    if not (code_root / "build" / "vzcrisis").is_dir():
+        return None
+    return clean_commit(code_root, CODE_PATHS)
+
+
+def clean_commit(root: Path, names: tuple[str, ...]) -> str | None:
+    """Commit of the last change to `names` under `root`, or None when they are not clean in git."""
+    paths = [name for name in names if (root / name).exists()]
     if not paths:
         return None
     status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
@@ -124,6 +146,7 @@ def build_manifest(
         "release_date": release_date,
         "previous_version": previous_version,
         "inputs": {"commit": inputs_commit(root), "sha256": inputs_sha256(root)},
+        "builder": {"name": "vzcrisis", "version": __version__, "commit": builder_commit()},
         "schema_versions": dict(schema_versions),
         "tables": {
             table: {"path": f"{table}.parquet", "rows": rows} for table, rows in table_rows.items()

@@ -2,7 +2,10 @@
 
 The rebuild takes the inputs (seeds/, schema/) at the commit the manifest names (or the working
 tree when the manifest names none) and is only attempted when their sha256 matches the
-manifest's ``inputs.sha256``; otherwise it is skipped with the reason.
+manifest's ``inputs.sha256``; otherwise it is skipped with the reason. It runs the code that built
+the release (``builder.commit``, extracted from git and run in a subprocess), so later changes to
+the pipeline never make an old release unreproducible; a release whose builder commit is unknown
+is rebuilt with the current code.
 """
 
 from __future__ import annotations
@@ -12,13 +15,14 @@ import importlib.util
 import io
 import shutil
 import subprocess
+import sys
 import tarfile
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import pytest
-from vzcrisis.manifest import INPUT_DIRS, inputs_sha256, read_manifest
+from vzcrisis.manifest import CODE_ROOT, INPUT_DIRS, inputs_sha256, read_manifest
 from vzcrisis.release import build_release, existing_versions
 from vzcrisis.verify import verify_release
 
@@ -37,11 +41,13 @@ H = _load_helpers()
 VERSIONS = existing_versions(ROOT / "releases")
 
 
-def _inputs_at(root: Path, commit: str, dest: Path) -> str | None:
-    """Extract seeds/ and schema/ at `commit` into `dest`; None when git cannot."""
+def _inputs_at(
+    root: Path, commit: str, dest: Path, names: tuple[str, ...] = INPUT_DIRS
+) -> str | None:
+    """Extract `names` (default seeds/ and schema/) at `commit` into `dest`; None when done."""
     paths = [
         name
-        for name in INPUT_DIRS
+        for name in names
         if subprocess.run(
             ["git", "-C", str(root), "cat-file", "-e", f"{commit}:{name}"],
             capture_output=True,
@@ -62,7 +68,41 @@ def _inputs_at(root: Path, commit: str, dest: Path) -> str | None:
 
 
 def _without_commit(manifest: dict[str, Any]) -> dict[str, Any]:
-    return {**manifest, "inputs": {**manifest["inputs"], "commit": None}}
+    out = {**manifest, "inputs": {**manifest["inputs"], "commit": None}}
+    out.pop("builder", None)
+    return out
+
+
+_REBUILD = """
+import datetime as dt, sys
+from pathlib import Path
+from vzcrisis.release import build_release
+inputs, version, date, releases = sys.argv[1:5]
+build_release(Path(inputs), version, release_date=dt.date.fromisoformat(date),
+              releases_dir=Path(releases))
+"""
+
+
+def _rebuild(manifest: dict[str, Any], inputs: Path, releases: Path, code: Path) -> None:
+    """Rebuild with the code of ``builder.commit`` (a subprocess), else with the current code."""
+    version, date = manifest["version"], manifest["release_date"]
+    commit = (manifest.get("builder") or {}).get("commit")
+    if commit is None:
+        build_release(
+            inputs, version, release_date=dt.date.fromisoformat(date), releases_dir=releases
+        )
+        return
+    failure = _inputs_at(CODE_ROOT, commit, code, ("build", "sdk"))
+    assert failure is None, f"cannot read the builder code at {commit}: {failure}"
+    path = f"{code / 'sdk'}:{code / 'build'}"
+    done = subprocess.run(
+        [sys.executable, "-c", _REBUILD, str(inputs), version, date, str(releases)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": path, "HOME": str(code)},
+    )
+    assert done.returncode == 0, f"rebuild with the code at {commit} failed:\n{done.stderr}"
 
 
 def check_release(root: Path, version: str, tmp_path: Path) -> str | None:
@@ -89,8 +129,7 @@ def check_release(root: Path, version: str, tmp_path: Path) -> str | None:
     previous = manifest["previous_version"]
     if previous is not None:
         shutil.copytree(root / "releases" / previous, releases / previous)
-    date = dt.date.fromisoformat(manifest["release_date"])
-    build_release(inputs, version, release_date=date, releases_dir=releases)
+    _rebuild(manifest, inputs, releases, tmp_path / "code")
     rebuilt = read_manifest(releases / version)
     differ = sorted(
         name for name, entry in manifest["files"].items() if rebuilt["files"].get(name) != entry
