@@ -18,6 +18,10 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    CollectionEndEvent,
+    CollectionStartEvent,
+)
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
@@ -179,6 +183,9 @@ def check_yaml_nodes(text: str) -> tuple[int, str] | None:
     Returns (line, message) of the first problem, or None. Runs on the composed node graph, so
     an alias bomb ("billion laughs") is caught before anything is expanded.
     """
+    too_deep = _nesting_problem(text)
+    if too_deep is not None:
+        return too_deep
     root = yaml_loader().compose(text)
     if root is None:
         return None
@@ -202,11 +209,29 @@ def check_yaml_nodes(text: str) -> tuple[int, str] | None:
             )
         if depth > MAX_DEPTH:
             return line, f"nested more than {MAX_DEPTH} levels deep"
+        children: list[Node] = []
         if isinstance(node, MappingNode):
-            for key, value in node.value:
-                stack.extend([(key, depth + 1), (value, depth + 1)])
+            children = [part for pair in node.value for part in pair]
         elif isinstance(node, SequenceNode):
-            stack.extend((item, depth + 1) for item in node.value)
+            children = list(node.value)
+        stack.extend((child, depth + 1) for child in reversed(children))  # document order
+    return None
+
+
+def _nesting_problem(text: str) -> tuple[int, str] | None:
+    """Refuse deep nesting while streaming parser events, before anything is composed.
+
+    The YAML scanner slows down with every open flow collection (``[[[[...``): stopping at the
+    limit keeps a hostile file from costing seconds, and composing it from a recursion error.
+    """
+    depth = 0
+    for event in yaml_loader().parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return event.start_mark.line + 1, f"nested more than {MAX_DEPTH} levels deep"
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
     return None
 
 
