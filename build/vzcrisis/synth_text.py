@@ -116,8 +116,7 @@ class ActorRef:
 def actor(index: int) -> ActorRef:
     """Actor number `index` (the core actors first, then synthetic ones with unique names)."""
     if index < len(CORE_ACTORS):
-        aid, name, aliases, kind, country, roles = CORE_ACTORS[index]
-        return ActorRef(aid, name, aliases, kind, country, roles)
+        return ActorRef(*CORE_ACTORS[index])
     k = index - len(CORE_ACTORS)
     n_first, n_last = len(FIRST_NAMES), len(SURNAMES)
     first = FIRST_NAMES[k % n_first]
@@ -125,11 +124,11 @@ def actor(index: int) -> ActorRef:
     last2 = SURNAMES[(k // (n_first * n_last)) % n_last]
     rounds = k // (n_first * n_last * n_last)
     suffix = f" {rounds + 1}" if rounds else ""
+    roles: tuple[str, ...] = ()
     if k % 10 == 9:
         word = ORG_WORDS[(k // 10) % len(ORG_WORDS)]
         kind = "armed_group" if word in ("Frente", "Colectivo") else "organization"
         name = f"{word} {last1} {last2}{suffix}"
-        roles: tuple[str, ...] = ()
     else:
         kind = "person"
         name = f"{first} {last1} {last2}{suffix}"
