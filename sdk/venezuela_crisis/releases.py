@@ -8,8 +8,9 @@ Where releases are looked for, in order:
 
 A release is a directory named ``X.Y.Z`` holding ``manifest.json``. Without a version the highest
 semver found wins (a releases directory wins a tie with the bundle). Verified sha256 hashes are
-cached per file, keyed by (path, size, mtime_ns), under the user cache directory, so reopening
-an unchanged release reads no file twice.
+cached per file, keyed by (path, inode, size, mtime_ns, ctime_ns), under the user cache
+directory, so reopening an unchanged release reads no file twice. ctime cannot be set back by
+``os.utime``, so a same-size edit whose mtime is restored is still re-hashed.
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ def sha256_file(path: Path) -> str:
 
 
 class HashCache:
-    """sha256 per file keyed by (absolute path, size, mtime_ns), stored as JSON in the cache dir.
+    """sha256 per file keyed by (path, inode, size, mtime_ns, ctime_ns), as JSON in the cache dir.
 
     Only an optimisation: an unreadable or unwritable cache is ignored.
     """
@@ -198,7 +199,7 @@ class HashCache:
 
     @staticmethod
     def _key(path: Path, st: os.stat_result) -> str:
-        return f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+        return f"{path.resolve()}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}"
 
     def sha256(self, path: Path, st: os.stat_result) -> str:
         key = self._key(path, st)
@@ -252,9 +253,8 @@ def verify(path: Path, manifest: dict[str, Any], cache: HashCache | None = None)
                 )
         listed = {Path(rel) for rel in files} | {Path("manifest.json")}
         for extra in sorted(path.rglob("*")):
-            rel_path = extra.relative_to(path)
-            hidden = any(p.startswith(".") for p in rel_path.parts)
-            if extra.is_file() and not hidden and rel_path not in listed:
+            # hidden files count too: `vzcrisis verify` and the SDK must agree on every release
+            if extra.is_file() and extra.relative_to(path) not in listed:
                 raise ReleaseIntegrityError(
                     f"{extra}: not listed in manifest.json; remove it or restore the release"
                 )

@@ -252,12 +252,6 @@ def test_tampered_release_is_refused(release_copy: Path, case: str) -> None:
     assert name in str(info.value), str(info.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SDK bug (sdk/venezuela_crisis/releases.py HashCache): a verified sha256 is reused "
-    "while (path, size, mtime_ns) are unchanged, so a same-size edit whose mtime is put back "
-    "(os.utime) opens without ReleaseIntegrityError",
-)
 def test_same_size_edit_with_restored_mtime_is_refused_by_the_sdk(release_copy: Path) -> None:
     with VenezuelaCrisis(path=release_copy):
         pass
@@ -270,11 +264,6 @@ def test_same_size_edit_with_restored_mtime_is_refused_by_the_sdk(release_copy: 
         VenezuelaCrisis(path=release_copy)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SDK and `vzcrisis verify` disagree: venezuela_crisis.releases.verify skips files "
-    "whose path starts with '.', vzcrisis.verify reports them as extra files",
-)
 def test_added_hidden_file_is_refused_by_the_sdk(release_copy: Path) -> None:
     (release_copy / ".hidden").write_text("x\n")
     assert verify_release(release_copy) == [".hidden: extra file, not listed in manifest.json"]
