@@ -226,7 +226,11 @@ TAMPER: dict[str, tuple[str, Callable[[Path], None], str]] = {
         lambda p: p.write_text("x\n"),
         "notes.txt: extra file, not listed in manifest.json",
     ),
-    "edited manifest": ("manifest.json", _flip, "manifest.json: "),
+    "truncated manifest": (
+        "manifest.json",
+        _truncate,
+        "manifest.json: unreadable or not valid JSON",
+    ),
 }
 
 
