@@ -1,4 +1,8 @@
-"""CLI commands: validate (vzcrisis.validate) and schemas (vzcrisis.schemas)."""
+"""CLI commands: validate (vzcrisis.validate) and schemas (vzcrisis.schemas).
+
+Library modules are imported inside the commands, so `vzcrisis --help` and `vzcrisis validate`
+do not load sqlite-utils, pyarrow or DuckDB.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +11,13 @@ from pathlib import Path
 
 import typer
 
-from ..schemas import write_schemas
-from ..validate import load_project
 from .common import JsonOption, RootOption, print_json, run
 
 
 def validate(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
     """Check every curated record; print all problems (one line each) or a one-line summary."""
+    from ..validate import load_project
+
     project, problems = run(lambda: load_project(root))
     if as_json:
         print_json([asdict(p) for p in problems] if problems else project.summary())
@@ -31,6 +35,8 @@ def schemas(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
 
     Refuses to change a published version or to publish a breaking change without a major bump.
     """
+    from ..schemas import write_schemas
+
     result = run(lambda: write_schemas(root))
     if as_json:
         print_json(result.as_dict())

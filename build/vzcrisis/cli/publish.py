@@ -1,4 +1,4 @@
-"""CLI commands: release (vzcrisis.release) and verify (vzcrisis.verify)."""
+"""CLI commands: release (vzcrisis.release) and verify (vzcrisis.verify); imported lazily."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from typing import Annotated
 
 import typer
 
-from ..release import build_release
-from ..verify import verify_release
 from .common import JsonOption, RootOption, print_json, run
 
 VersionOption = Annotated[
@@ -39,6 +37,8 @@ def release(
     as_json: JsonOption = False,
 ) -> None:
     """Validate, then build the immutable release releases/VERSION (Parquet, SQLite, docs)."""
+    from ..release import build_release
+
     release_date = _parse_date(date)
     result = run(lambda: build_release(root, version, release_date=release_date))
     if as_json:
@@ -49,6 +49,8 @@ def release(
 
 def verify(path: ReleasePath, root: RootOption = Path("."), as_json: JsonOption = False) -> None:
     """Check every file of a release against its manifest (size, sha256, no extra files)."""
+    from ..verify import verify_release
+
     target = path if path.is_absolute() else root / path
     problems = run(lambda: verify_release(target))
     if as_json:

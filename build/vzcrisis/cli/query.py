@@ -3,7 +3,8 @@ actor, resolve, sanctions, sources, citations, disputes, disputed, timeline, dif
 
 Each command opens a release (``--version``/``--path``; default: the newest in the project's
 ``releases/`` or bundled), calls one SDK method and prints it as a table, JSON or CSV. The JSON
-output is exactly the SDK result (``model_dump(mode="json")`` of every row).
+output is exactly the SDK result (``model_dump(mode="json")`` of every row). The SDK, pyarrow
+and rich are imported when a command runs, not when the CLI starts.
 """
 
 from __future__ import annotations
@@ -14,17 +15,14 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import pyarrow as pa
 import typer
-from pydantic import BaseModel
-from rich.console import Console
-from rich.table import Table
-from venezuela_crisis import Results, VenezuelaCrisis
-from venezuela_crisis.results import cell, preview_columns
 
 from .common import RootOption, print_json, run
+
+if TYPE_CHECKING:
+    from venezuela_crisis import Results, VenezuelaCrisis
 
 Format = Literal["table", "json", "csv"]
 
@@ -42,6 +40,8 @@ Text = Annotated[str | None, typer.Option(help="Filter value (see the SDK method
 
 
 def _open(root: Path, version: str | None, path: str | None) -> VenezuelaCrisis:
+    from venezuela_crisis import VenezuelaCrisis
+
     releases = root / "releases"
     releases_dir = releases if path is None and releases.is_dir() else None
     return run(lambda: VenezuelaCrisis(version, path=path, releases_dir=releases_dir))
@@ -64,6 +64,10 @@ def _show(
     as_json: bool,
     call: Callable[[VenezuelaCrisis], Any],
 ) -> None:
+    import pyarrow as pa
+    from pydantic import BaseModel
+    from venezuela_crisis import Results
+
     out = _format(fmt, as_json)
     with _open(root, version, path) as vc:
         result = run(lambda: call(vc))
@@ -84,6 +88,10 @@ def _show(
 
 
 def _print_results(results: Results[Any], out: Format) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from venezuela_crisis.results import cell, preview_columns
+
     rows = results.to_dicts()
     if out == "table":
         cols = preview_columns(results.model)
@@ -104,6 +112,9 @@ def _print_rows(
     title: str,
     single: bool = False,
 ) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     if out == "json":
         print_json(rows[0] if single else rows)
         return
@@ -127,6 +138,8 @@ def _text(value: Any) -> str:
         isinstance(value, list) and any(isinstance(v, dict) for v in value)
     ):
         return json.dumps(value, ensure_ascii=False, default=str)
+    from venezuela_crisis.results import cell
+
     return cell(value, 200)
 
 

@@ -1,4 +1,7 @@
-"""CLI commands: serve, run (vzcrisis.serve) and datasette-metadata (vzcrisis.datasette_meta)."""
+"""CLI commands: serve, run (vzcrisis.serve) and datasette-metadata (vzcrisis.datasette_meta).
+
+Datasette, sqlite-utils and the release builder are imported inside the commands.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +10,6 @@ from typing import Annotated
 
 import typer
 
-from ..datasette_meta import write_metadata
-from ..release import build_release
-from ..serve import release_versions, serve_release
 from .common import RootOption, run
 
 FIRST_VERSION = "1.0.0"
@@ -34,6 +34,8 @@ def serve(
     root: RootOption = Path("."),
 ) -> None:
     """Serve a release in Datasette (read-only, immutable) until interrupted."""
+    from ..serve import serve_release
+
     run(lambda: serve_release(root, version, host, port))
 
 
@@ -41,6 +43,9 @@ def run_site(
     port: PortOption = 8001, host: HostOption = "127.0.0.1", root: RootOption = Path(".")
 ) -> None:
     """Build the first release if none exists, print an SDK example and the URL, then serve."""
+    from ..release import build_release
+    from ..serve import release_versions, serve_release
+
     if not release_versions(root):
         result = run(lambda: build_release(root, FIRST_VERSION))
         typer.echo(result.summary())
@@ -51,6 +56,8 @@ def run_site(
 
 def datasette_metadata(root: RootOption = Path(".")) -> None:
     """Write datasette-metadata.json from the data model (descriptions, facets, queries)."""
+    from ..datasette_meta import write_metadata
+
     path = run(lambda: write_metadata(root))
     typer.echo(f"wrote {path}")
 

@@ -1,21 +1,22 @@
-"""CLI commands: curation workflow (add-source, cite, draft, review, status)."""
+"""CLI commands: curation workflow (add-source, cite, draft, review, status).
+
+The library modules (and rich) are imported inside the commands that use them.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from venezuela_crisis.errors import InputError
 
-from .. import draft as draft_lib
-from .. import review as review_lib
-from .. import sources as sources_lib
-from .. import status as status_lib
 from .common import JsonOption, RootOption, print_json, run
+
+if TYPE_CHECKING:
+    from .. import review as review_lib
 
 
 def register(app: typer.Typer) -> None:
@@ -44,6 +45,8 @@ def add_source(
     as_json: JsonOption = False,
 ) -> None:
     """Add an article: copy it into seeds/articles/ and append a pending source record."""
+    from .. import sources as sources_lib
+
     added = run(
         lambda: sources_lib.add_source(
             root,
@@ -72,6 +75,8 @@ def cite(
     as_json: JsonOption = False,
 ) -> None:
     """Find a quote in a source and print a ready citation with exact offsets."""
+    from .. import sources as sources_lib
+
     citation = run(lambda: sources_lib.cite(root, source_id, quote))
     if as_json:
         print_json(citation)
@@ -87,6 +92,8 @@ def draft(
     as_json: JsonOption = False,
 ) -> None:
     """Propose pending event records (with citations) for a source, to edit then review."""
+    from .. import draft as draft_lib
+
     drafted = run(lambda: draft_lib.draft(root, source_id))
     if as_json:
         print_json(dataclasses.asdict(drafted))
@@ -108,6 +115,10 @@ def review(
     root: RootOption = Path("."),
 ) -> None:
     """Walk pending records one by one: accept, reject (with a note), skip or quit."""
+    from rich.console import Console
+
+    from .. import review as review_lib
+
     console = Console(highlight=False, soft_wrap=True)
 
     def ask(prompt: str) -> str:
@@ -135,6 +146,8 @@ def review(
 
 def status(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
     """Review counts by table, stale decisions, uncited, single-origin and disputed records."""
+    from .. import status as status_lib
+
     data = run(lambda: status_lib.project_status(root))
     if as_json:
         print_json(data)
