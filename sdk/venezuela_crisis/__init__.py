@@ -4,10 +4,15 @@
 >>> vc = VenezuelaCrisis()            # newest bundled release, offline
 >>> vc.demands(by="Maduro")           # doctest: +SKIP
 
-Importing this package reads no file and starts no database; `VenezuelaCrisis()` does.
+Importing this package reads no file and starts no database; `VenezuelaCrisis()` does. It does
+not even import DuckDB, pyarrow or the data model until `VenezuelaCrisis` or `Results` is first
+used (PEP 562 module ``__getattr__``), so ``venezuela_crisis.errors`` stays cheap to import.
 """
 
-from .client import VenezuelaCrisis
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .errors import (
     AmbiguousActorError,
     QueryError,
@@ -16,7 +21,10 @@ from .errors import (
     UnknownVersionError,
     VenezuelaCrisisError,
 )
-from .results import Results
+
+if TYPE_CHECKING:
+    from .client import VenezuelaCrisis
+    from .results import Results
 
 __version__ = "1.0.0"
 
@@ -31,3 +39,15 @@ __all__ = [
     "VenezuelaCrisisError",
     "__version__",
 ]
+
+_LAZY = {"VenezuelaCrisis": "client", "Results": "results"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,13 +10,13 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import pyarrow as pa
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from . import queries as q
 from .actors import ActorIndex, ActorMatch, ActorName
 from .db import Database
 from .download import fetch_release, is_url
-from .errors import QueryError, ReleaseIntegrityError, UnknownVersionError
+from .errors import QueryError, UnknownVersionError
 from .models import (
     CURATED_TABLES,
     TABLES,
@@ -37,6 +37,7 @@ from .models import (
 )
 from .releases import SEMVER, Release, locate, open_release
 from .results import Results
+from .rows import trusted, validated
 from .views import DisputedPoint, ReleaseDiff, TimelineEntry
 
 M = TypeVar("M", bound=BaseModel)
@@ -71,6 +72,8 @@ class VenezuelaCrisis:
             raise UnknownVersionError(
                 f"{directory} holds release {self._release.version}, not {version}"
             )
+        self._trusted = verify
+        """Rows of a verified release are built without re-validation (see `rows`)."""
         self._db = Database(self._release)
         self._index: ActorIndex | None = None
         self._index_lock = threading.Lock()
@@ -381,11 +384,9 @@ class VenezuelaCrisis:
         return self._run(q.record_sql(table, model, where, order), where.params, model)
 
     def _run(self, sql: str, params: list[Any], model: type[M]) -> Results[M]:
+        """Run one statement, keep its Arrow table; rows become models when first read."""
         arrow = self._db.arrow(sql, params)
-        try:
-            rows = [model.model_validate(r, strict=False) for r in arrow.to_pylist()]
-        except ValidationError as exc:
-            raise ReleaseIntegrityError(
-                f"release {self.version} has rows that do not fit {model.__name__}: {exc}"
-            ) from None
-        return Results(rows, model=model, version=self.version, sql=sql, params=params, arrow=arrow)
+        build = trusted(model) if self._trusted else validated(model, self.version)
+        return Results(
+            model=model, version=self.version, sql=sql, params=params, arrow=arrow, build=build
+        )

@@ -94,10 +94,20 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+CITATIONS_LIST = (
+    "list({'source': c.source_id, 'quote': c.quote, 'char_start': c.char_start, "
+    "'char_end': c.char_end} order by c.source_id, c.char_start)"
+)
+"""A record's citations as the model's ``citations`` field, in (source id, offset) order."""
+
+
 def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t.id") -> str:
     """Rows of `table` with exactly the fields of `model`, `citations` rebuilt from citations.
 
-    A record's citations come in (source id, char_start) order: the release keeps no other.
+    The plain query a person would write (``select … from demands t where … order by t.id``);
+    citations come from a correlated subquery, which DuckDB runs as one join over the rows that
+    passed the filter only (not an aggregate over the whole citations table). A record's
+    citations come in (source id, char_start) order: the release keeps no other.
     """
     if table not in TABLES:
         raise AssertionError(f"not a table: {table!r}")
@@ -106,16 +116,11 @@ def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t
     fields.sort(key=lambda f: f != "id")  # id first, then the model's order, derived last
     cols = [f"t.{quoted(f)}" for f in fields + derived]
     if "citations" in model.model_fields:
-        cols.append("coalesce(c.citations, []) as citations")
-        joined = (
-            " left join (select record_id, list({'source': source_id, 'quote': quote, "
-            "'char_start': char_start, 'char_end': char_end} order by source_id, char_start) "
-            f"as citations from citations where record_table = '{table}' group by record_id) c "
-            "on c.record_id = t.id"
+        cols.append(
+            f"coalesce((select {CITATIONS_LIST} from citations c "
+            f"where c.record_table = '{table}' and c.record_id = t.id), []) as citations"
         )
-    else:
-        joined = ""
-    return f"select {', '.join(cols)} from {table} t{joined}{where.sql()} order by {order}"
+    return f"select {', '.join(cols)} from {table} t{where.sql()} order by {order}"
 
 
 def cited_by_sources(table: str, where: Where, source_ids: list[str]) -> None:

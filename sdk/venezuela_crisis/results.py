@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import importlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 import pyarrow as pa
@@ -15,6 +15,8 @@ from .errors import VenezuelaCrisisError
 T = TypeVar("T", bound=BaseModel)
 
 PREVIEW_ROWS = 10
+BATCH_ROWS = 4096
+"""Rows converted from Arrow to models at a time while iterating."""
 PREVIEW: dict[str, tuple[str, ...]] = {
     "Source": ("id", "origin", "publisher", "published", "title"),
     "Actor": ("id", "name", "kind", "country", "aliases"),
@@ -54,25 +56,59 @@ def cell(value: Any, width: int = 60) -> str:
 class Results(Sequence[T], Generic[T]):
     """Rows of one query: a sequence of pydantic models, convertible to Arrow/pandas/polars.
 
-    ``sql`` and ``params`` hold the query that ran; ``version`` the release it ran on.
+    ``sql`` and ``params`` hold the query that ran; ``version`` the release it ran on. A query
+    keeps its Arrow table; a row's model is built the first time the row is read (by index,
+    iteration, repr, `to_dicts`), so `len`, `ids` and `to_arrow` build none.
     """
 
     def __init__(
         self,
-        rows: list[T],
+        rows: list[T] | None = None,
         *,
         model: type[T],
         version: str,
         sql: str = "",
         params: Sequence[Any] = (),
         arrow: pa.Table | None = None,
+        build: Callable[[list[dict[str, Any]]], list[T]] | None = None,
     ) -> None:
-        self._rows = rows
+        if rows is None and (arrow is None or build is None):
+            raise TypeError("Results needs rows, or an Arrow table and a row builder")
         self.model = model
         self.version = version
         self.sql = sql
         self.params: tuple[Any, ...] = tuple(params)
         self._arrow = arrow
+        self._build = build
+        self._all: list[T] | None = rows
+        self._some: dict[int, T] = {}
+
+    # -- building rows from the Arrow table ---------------------------------------------
+    def _rows(self) -> list[T]:
+        """Every row as a model (built once, in batches)."""
+        if self._all is None:
+            assert self._arrow is not None and self._build is not None
+            out: list[T] = []
+            for batch in self._arrow.to_batches(max_chunksize=BATCH_ROWS):
+                out += self._build(batch.to_pylist())
+            for i, row in self._some.items():
+                out[i] = row  # rows already handed out stay the same objects
+            self._all, self._some = out, {}
+        return self._all
+
+    def _row(self, index: int) -> T:
+        """One row as a model (built alone when the others are not needed)."""
+        if self._all is not None:
+            return self._all[index]
+        n = len(self)
+        i = index + n if index < 0 else index
+        if not 0 <= i < n:
+            raise IndexError("Results index out of range")
+        row = self._some.get(i)
+        if row is None:
+            assert self._arrow is not None and self._build is not None
+            row = self._some[i] = self._build(self._arrow.slice(i, 1).to_pylist())[0]
+        return row
 
     @overload
     def __getitem__(self, index: int) -> T: ...
@@ -81,19 +117,24 @@ class Results(Sequence[T], Generic[T]):
     def __getitem__(self, index: slice) -> list[T]: ...
 
     def __getitem__(self, index: int | slice) -> T | list[T]:
-        return self._rows[index]
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self)))]
+        return self._row(index)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        if self._all is not None:
+            return len(self._all)
+        assert self._arrow is not None
+        return int(self._arrow.num_rows)
 
     def __iter__(self) -> Iterator[T]:
-        return iter(self._rows)
+        return iter(self._rows())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Results):
-            return self._rows == other._rows
+            return self._rows() == other._rows()
         if isinstance(other, list):
-            return self._rows == other
+            return self._rows() == other
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
@@ -101,11 +142,13 @@ class Results(Sequence[T], Generic[T]):
     @property
     def ids(self) -> list[str]:
         """The `id` of every row, in order."""
-        return [str(getattr(row, "id", "")) for row in self._rows]
+        if self._all is None and self._arrow is not None and "id" in self._arrow.column_names:
+            return [str(v) for v in self._arrow.column("id").to_pylist()]
+        return [str(getattr(row, "id", "")) for row in self._rows()]
 
     def to_dicts(self) -> list[dict[str, Any]]:
         """Rows as JSON-compatible dicts (``model_dump(mode="json")``); what the CLI prints."""
-        return [row.model_dump(mode="json") for row in self._rows]
+        return [row.model_dump(mode="json") for row in self._rows()]
 
     def to_arrow(self) -> pa.Table:
         """The rows as a pyarrow Table (the query's own Arrow result when there is one)."""
@@ -135,11 +178,12 @@ class Results(Sequence[T], Generic[T]):
 
     def _preview(self) -> tuple[tuple[str, ...], list[list[str]]]:
         cols = preview_columns(self.model)
-        rows = [[cell(getattr(r, c, None)) for c in cols] for r in self._rows[:PREVIEW_ROWS]]
+        shown = [self._row(i) for i in range(min(len(self), PREVIEW_ROWS))]
+        rows = [[cell(getattr(r, c, None)) for c in cols] for r in shown]
         return cols, rows
 
     def _title(self) -> str:
-        n = len(self._rows)
+        n = len(self)
         return (
             f"Results[{self.model.__name__}]: {n} row{'s' if n != 1 else ''} "
             f"from venezuela-crisis {self.version}"
@@ -149,8 +193,8 @@ class Results(Sequence[T], Generic[T]):
         cols, rows = self._preview()
         lines = [self._title()]
         lines += ["  " + " | ".join(row) for row in rows]
-        if len(self._rows) > PREVIEW_ROWS:
-            lines.append(f"  … {len(self._rows) - PREVIEW_ROWS} more")
+        if len(self) > PREVIEW_ROWS:
+            lines.append(f"  … {len(self) - PREVIEW_ROWS} more")
         if rows:
             lines.insert(1, "  " + " | ".join(cols))
         return "\n".join(lines)
@@ -161,11 +205,7 @@ class Results(Sequence[T], Generic[T]):
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>" for row in rows
         )
-        more = (
-            f"<p>… {len(self._rows) - PREVIEW_ROWS} more</p>"
-            if len(self._rows) > PREVIEW_ROWS
-            else ""
-        )
+        more = f"<p>… {len(self) - PREVIEW_ROWS} more</p>" if len(self) > PREVIEW_ROWS else ""
         return (
             f"<p><b>{html.escape(self._title())}</b></p>"
             f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
