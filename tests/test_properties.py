@@ -17,7 +17,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -167,14 +166,6 @@ def _schema_valid(table: str, data: dict[str, Any]) -> bool:
     return bool(schema_validator(ROOT / "schema" / table / "1.0.0.json").is_valid(data))
 
 
-def _integral_floats(data: Any) -> bool:
-    if isinstance(data, dict):
-        return any(_integral_floats(v) for v in data.values())
-    if isinstance(data, list):
-        return any(_integral_floats(v) for v in data)
-    return isinstance(data, float) and data.is_integer()
-
-
 @settings(max_examples=300, deadline=None)
 @given(mutated())
 def test_json_schema_and_model_agree(case: tuple[str, dict[str, Any]]) -> None:
@@ -183,16 +174,10 @@ def test_json_schema_and_model_agree(case: tuple[str, dict[str, Any]]) -> None:
     errors = _model_errors(table, data)
     if not schema_ok:
         assert errors, f"the model accepts what the JSON Schema refuses: {data}"
-    elif errors and not _integral_floats(data):  # see the xfail below
+    elif errors:
         assert set(errors) == {"value_error"}, f"only the model refuses ({errors}): {data}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schema/model disagreement (report to lead): JSON Schema `type: integer` accepts "
-    "118.0 (draft 2020-12: a number with zero fraction is an integer), the strict pydantic "
-    "model refuses it; `vzcrisis validate` reports it as 'expected integer, got number 118.0'",
-)
 def test_integral_float_is_judged_alike() -> None:
     table, data = next((t, d) for t, d in VALID if t == "events")
     data = copy.deepcopy(data)

@@ -142,8 +142,12 @@ def to_plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, bool | int | float | str) or value is None:
-        return value if not isinstance(value, str) else str(value)
+    # ruamel's ScalarInt/ScalarFloat/ScalarString subclasses become the plain built-in types
+    if value is None or isinstance(value, bool):
+        return value
+    for plain in (int, float, str):
+        if isinstance(value, plain):
+            return plain(value)
     return str(value)
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 """Readable, stable slug: lowercase ASCII letters and digits separated by single hyphens."""
@@ -32,6 +32,20 @@ IdList = Annotated[
     Field(description="List of record ids."),
 ]
 """A list of record ids (order as written by the curator)."""
+
+
+def _integral_float_to_int(value: Any) -> Any:
+    """118.0 -> 118: JSON Schema's `integer` accepts a number with a zero fraction, so must we."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+INTEGRAL = BeforeValidator(_integral_float_to_int)
+"""Put after any Field constraints inside Annotated (else the constraints are not understood)."""
+
+Integer = Annotated[int, INTEGRAL]
+"""A strict integer that, like JSON Schema's `integer`, also takes 118.0 (never "118" or 1.5)."""
 
 Text = Annotated[str, Field(min_length=1)]
 """Free text: non-empty. Each field sets its own max_length (the alias must not, or it wins)."""
@@ -141,8 +155,8 @@ class CitationRef(StrictModel):
         description="Verbatim text from the source; source_text[char_start:char_end] == quote, "
         "counted in Unicode code points.",
     )
-    char_start: int = Field(ge=0, description="Offset of the first character of the quote.")
-    char_end: int = Field(ge=1, description="Offset one past the last character of the quote.")
+    char_start: Integer = Field(ge=0, description="Offset of the first character of the quote.")
+    char_end: Integer = Field(ge=1, description="Offset one past the last character of the quote.")
 
     @model_validator(mode="after")
     def _offsets_match_length(self) -> CitationRef:
@@ -157,7 +171,9 @@ class CitationRef(StrictModel):
 class Quantity(StrictModel):
     """A reported number with its qualifier and the verbatim phrase it comes from."""
 
-    value: int = Field(ge=0, description="The number as reported (the bound for qualified ones).")
+    value: Integer = Field(
+        ge=0, description="The number as reported (the bound for qualified ones)."
+    )
     unit: str = Field(
         min_length=1,
         max_length=50,
@@ -230,10 +246,10 @@ class DatedRecord(CuratedRecord):
 class Derived(StrictModel):
     """Columns computed at release time, never written by hand."""
 
-    source_count: int = Field(
+    source_count: Integer = Field(
         default=0, ge=0, description="Derived: number of distinct articles citing the record."
     )
-    origin_count: int = Field(
+    origin_count: Integer = Field(
         default=0,
         ge=0,
         description="Derived: number of distinct upstream origins among the citing articles "

@@ -11,15 +11,18 @@ Each table has two classes built from one set of field definitions:
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
 from .base import (
+    INTEGRAL,
     CuratedRecord,
     DatedRecord,
     DatePrecision,
     Derived,
     IdList,
+    Integer,
     Quantity,
     RecordId,
     StrictModel,
@@ -180,10 +183,8 @@ class SanctionRecord(DatedRecord):
     )
     status: SanctionStatus = Field(description="Whether it is in force as reported.")
     description: Text = Field(max_length=1000, description="The measure in plain words.")
-    amount_usd: int | None = Field(
+    amount_usd: Annotated[int, Field(ge=0, le=100_000_000_000), INTEGRAL] | None = Field(
         default=None,
-        ge=0,
-        le=100_000_000_000,
         description="Amount in US dollars (whole dollars), for rewards; null otherwise.",
     )
     event: RecordId | None = Field(
@@ -245,8 +246,8 @@ class Citation(StrictModel):
     quote: Text = Field(
         max_length=5000, description="Verbatim text: source_text[char_start:char_end] == quote."
     )
-    char_start: int = Field(
+    char_start: Integer = Field(
         ge=0, description="Offset of the first character (Unicode code points)."
     )
-    char_end: int = Field(ge=1, description="Offset one past the last character.")
+    char_end: Integer = Field(ge=1, description="Offset one past the last character.")
     origin: str = Field(description="Derived: upstream origin of the source (from sources.origin).")
