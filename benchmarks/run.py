@@ -111,7 +111,7 @@ class Bench:
                 "twins of the corpora (ruamel.yaml parsing dominates)"
             )
         synth_rate, build_rate, floor_rate = SYNTH_RATE_GUESS, 0.0, 0.0
-        for size in args.sizes:
+        for size in args.sizes if "build" in args.sections else ():
             cached = cp._matches(
                 args.data / f"corpus-{size}-s{args.seed}-jsonl", size, args.seed, "jsonl"
             )
@@ -167,31 +167,48 @@ class Bench:
             for key in ("queries", "cold_start", "datasette", "diff"):
                 self.results[key] = "not available yet (no release built)"
             return
-        size, corpus = releases[-1]
-        release = corpus.path / "releases" / sx.VERSION
+        size, corpus, release = releases[-1]
         self.results["release_used"] = {"records": size, "path": str(release)}
+        if release.parent.name == "releases-bench":
+            self.note(
+                f"SDK sections ran on a BENCH-ONLY release of the {size}-record corpus "
+                "(benchmarks/bench_release.py: Parquet written by the release's own transform, "
+                "without quote checks, SQLite or docs; not a pipeline release)"
+            )
         if size < max(args.sizes):
             self.note(f"SDK, cold start, Datasette and diff ran on the {size}-record release")
         sdk = ("venezuela_crisis.client",)
-        self.section("queries", sdk, sx.queries, release, args.repeat)
-        self.section("cold_start", sdk, sx.cold_start, release, max(3, args.repeat // 2))
+        if "queries" in args.sections:
+            self.section("queries", sdk, sx.queries, release, args.repeat)
+        if "cold_start" in args.sections:
+            self.section("cold_start", sdk, sx.cold_start, release, max(3, args.repeat // 2))
+        if "datasette" not in args.sections or release.parent.name == "releases-bench":
+            return
         self.section(
             "datasette", ("datasette", "httpx", "vzcrisis.serve"), sx.datasette, corpus,
             args.requests,
         )  # fmt: skip
         if len(releases) < 2:
             self.note("release diff compares the release with itself (one size built)")
-        old = releases[-2 if len(releases) > 1 else -1][1].path / "releases" / sx.VERSION
+        old = releases[-2 if len(releases) > 1 else -1][2]
         self.section("diff", sdk, sx.release_diff, old, release, max(1, args.repeat // 2))
 
-    def releases(self) -> list[tuple[int, cp.Corpus]]:
-        """(size, corpus) of every built release of this run's sizes, smallest first."""
+    def releases(self) -> list[tuple[int, cp.Corpus, Path]]:
+        """(size, corpus, release dir) of every built release of this run's sizes, smallest
+        first; with --bench-release, sizes without one get the bench-only shortcut build."""
         fmt = "jsonl" if cp.validator_reads_jsonl(self.args.data) else "yaml"
         out = []
         for size in sorted(self.args.sizes):
             path = self.args.data / f"corpus-{size}-s{self.args.seed}-{fmt}"
-            if (path / "releases" / sx.VERSION / "manifest.json").is_file():
-                out.append((size, cp.Corpus(path, size, self.args.seed, fmt, None)))
+            release = path / "releases" / sx.VERSION
+            if (release / "manifest.json").is_file():
+                out.append((size, cp.Corpus(path, size, self.args.seed, fmt, None), release))
+            elif self.args.bench_release:
+                from bench_release import bench_release
+
+                corpus = cp.ensure_jsonl(size, self.args.seed, self.args.data)
+                print(f"size {size}: bench-only release ...", flush=True)
+                out.append((size, corpus, bench_release(corpus)))
         return out
 
     def write(self) -> None:
@@ -217,9 +234,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--requests", type=int, default=30, help="HTTP requests per Datasette page")
     p.add_argument("--data", type=Path, default=cp.DATA, help="where corpora are cached")
     p.add_argument("--out", type=Path, help="where results.json and REPORT.md go")
+    p.add_argument(
+        "--sections",
+        default="build,queries,cold_start,datasette",
+        help="comma-separated: build (floors, validate+release), queries, cold_start, "
+        "datasette (Datasette and release diff)",
+    )
+    p.add_argument(
+        "--bench-release",
+        action="store_true",
+        help="BENCH-ONLY: sizes without a built release get their Parquet straight from the "
+        "corpus (benchmarks/bench_release.py) for the SDK sections",
+    )
     args = p.parse_args(argv)
     default_sizes = "200" if args.quick else "10000,100000,1000000"
     args.sizes = sorted(int(s) for s in (args.sizes or default_sizes).split(","))
+    args.sections = set(args.sections.split(","))
     if args.quick:
         args.repeat, args.requests = min(args.repeat, 2), min(args.requests, 5)
     if args.out is None:
