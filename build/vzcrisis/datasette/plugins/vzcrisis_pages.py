@@ -4,6 +4,12 @@
   ``timeline()`` -- fixed, parameterised queries (no SQL in templates).
 * Cells holding JSON lists of ids (``demands.by``, ``events.actors`` …) render as links to the
   referenced rows, named by their label column, instead of raw ids.
+* Works around a Datasette 0.65.5 bug: with ``rich`` installed, its default error handler calls
+  ``rich...print_exception()`` outside an ``except`` block, which raises for errors Datasette
+  raises itself (e.g. a POST to a route that does not exist), so the client gets a 500 instead
+  of the 404/405. We turn that console nicety off; errors are still answered and logged.
+* The instance is read-only: a POST that Datasette itself fails on (e.g. to a table page, where
+  it hits an ``assert``) is answered 405, never 500.
 """
 
 from __future__ import annotations
@@ -11,13 +17,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from datasette import hookimpl
+import datasette.handle_exception as _datasette_errors
+from datasette import Response, hookimpl
 from datasette.app import Datasette
+from datasette.utils.asgi import Base400
 from markupsafe import Markup, escape
 from venezuela_crisis.models import TABLES
 from vzcrisis.canned_queries import canned_queries, timeline_sql
 from vzcrisis.datasette_meta import LABEL_COLUMNS
 from vzcrisis.sqlite_db import DB_NAME, link_tables, single_references
+
+_datasette_errors.rich = None  # see the module docstring (Datasette 0.65.5 + rich: 500 not 404)
 
 LIST_TARGETS: dict[tuple[str, str], str] = {
     (link.table, role): link.target for link in link_tables() for role in link.roles
@@ -116,6 +126,15 @@ def _make_functions(datasette: Datasette) -> dict[str, Any]:
         "timeline": timeline,
         "db_name": DB_NAME,
     }
+
+
+@hookimpl
+def handle_exception(request: Any, exception: Exception) -> Response | None:
+    """A POST Datasette cannot handle is a client error on this read-only instance: 405."""
+    if request.method != "POST" or isinstance(exception, Base400):
+        return None
+    error = "this Datasette is read-only: writes are not accepted"
+    return Response.json({"ok": False, "error": error, "status": 405}, status=405)
 
 
 @hookimpl
