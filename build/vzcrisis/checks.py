@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import ValidationError as SchemaError  # type: ignore[import-untyped]
 from pydantic import ValidationError
@@ -39,15 +41,59 @@ _JSON_NAMES = {
 }
 
 
-def schema_validator(path: Path) -> Draft202012Validator:
+_SUSPECT = re.compile(
+    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
+    "\ud800-\udfff]|\\\\u00[01]|\\\\[bfr]"
+)
+"""In a record dumped as JSON (``ensure_ascii=False``): a character ``unsafe_characters`` may
+refuse, or the escape JSON writes for a control character. No match means no string of the
+record holds one, so the per-string scan is skipped (a match only means: scan)."""
+
+
+class SchemaCheck:
+    """The JSON Schema of one published version: the `jsonschema` library and a fast pre-check.
+
+    ``fast`` (jsonschema-rs, compiled, draft 2020-12 with format assertion) answers only "valid or
+    not"; a record it does not accept, or cannot read, goes to ``validator`` (the `jsonschema`
+    library), which decides and words every problem. Both implement the same draft with formats
+    asserted, so they agree (``tests/build/test_schema_fast_path.py`` shows it on the hostile
+    corpus); the only effect of a disagreement would be a slower path, never a changed verdict,
+    except a record the fast check accepts and the library refuses -- which that test looks for.
+    """
+
+    def __init__(self, text: str) -> None:
+        schema = json.loads(text)
+        self.validator = Draft202012Validator(
+            schema, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+        self.fast = jsonschema_rs.validator_for(schema, validate_formats=True)
+
+    def is_valid_fast(self, data: Any) -> bool:
+        """True when the compiled validator accepts `data` (False: ask the library)."""
+        try:
+            return bool(self.fast.is_valid(data))
+        except (ValueError, TypeError, OverflowError, UnicodeError):
+            return False
+
+    def is_valid(self, data: Any) -> bool:
+        """The `jsonschema` library's verdict (what the published schema says)."""
+        return bool(self.validator.is_valid(data))
+
+    def iter_errors(self, data: Any) -> Any:
+        """The library's errors for `data` (none when the fast check accepts it)."""
+        if self.is_valid_fast(data):
+            return iter(())
+        return self.validator.iter_errors(data)
+
+
+def schema_validator(path: Path) -> SchemaCheck:
     """A draft 2020-12 validator for one schema file, checking formats (2025-02-30 is refused)."""
     return _validator(path.read_text(encoding="utf-8"))
 
 
 @cache
-def _validator(text: str) -> Draft202012Validator:
-    schema = json.loads(text)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+def _validator(text: str) -> SchemaCheck:
+    return SchemaCheck(text)
 
 
 def dotted(parts: Iterable[Any]) -> str:
@@ -62,9 +108,15 @@ def dotted(parts: Iterable[Any]) -> str:
 
 
 def check_record(
-    raw: RawRecord, validator: Draft202012Validator, model: type[CuratedRecord], schema_file: str
+    raw: RawRecord, validator: SchemaCheck, model: type[CuratedRecord], schema_file: str
 ) -> tuple[CuratedRecord | None, list[Problem]]:
     """Validate one record; returns the model (None when invalid) and its problems."""
+    text = json.dumps(raw.data, ensure_ascii=False)
+    if validator.is_valid_fast(raw.data) and _SUSPECT.search(text) is None:
+        try:  # the common case: nothing to report unless the model refuses
+            return model.model_validate_json(text, strict=True), []
+        except ValidationError:
+            pass
     found: list[tuple[str, str]] = []
     errors = sorted(validator.iter_errors(raw.data), key=lambda e: [str(p) for p in e.path])
     for error in errors:

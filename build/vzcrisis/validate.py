@@ -19,8 +19,9 @@ from venezuela_crisis.models import CURATED_TABLES, TABLES, ReviewStatus, Source
 from venezuela_crisis.models.base import CuratedRecord
 
 from . import crosscheck
-from .checks import check_record, schema_validator
+from .checks import SchemaCheck, check_record, schema_validator
 from .records import RECORDS_DIR, Problem, RawRecord, read_record_file, record_files
+from .records_jsonl import jsonl_record_files, read_jsonl_record_file
 from .schemas import parse_version, published_versions, schema_path, schema_relpath
 
 
@@ -84,10 +85,13 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
     raws, problems = _load_records(root)
     complete = not problems  # a file that did not load may define referenced ids
     valid: list[tuple[RawRecord, CuratedRecord]] = []
+    validators: dict[str, SchemaCheck] = {}
     for raw, schema_file in raws:
         model_class = TABLES[raw.table].record
         assert model_class is not None  # only curated tables get here
-        validator = schema_validator(root / schema_file)
+        validator = validators.get(schema_file)
+        if validator is None:
+            validator = validators[schema_file] = schema_validator(root / schema_file)
         model, found = check_record(raw, validator, model_class, schema_file)
         problems.extend(found)
         if model is not None:
@@ -139,8 +143,10 @@ def _load_records(root: Path) -> tuple[list[tuple[RawRecord, str]], list[Problem
     """
     out: list[tuple[RawRecord, str]] = []
     problems: list[Problem] = []
-    for path in record_files(root):
-        parsed, found = read_record_file(path, root)
+    paths = sorted([*record_files(root), *jsonl_record_files(root)])
+    for path in paths:
+        reader = read_jsonl_record_file if path.suffix == ".jsonl" else read_record_file
+        parsed, found = reader(path, root)
         problems.extend(found)
         if parsed is None:
             continue
