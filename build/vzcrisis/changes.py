@@ -168,20 +168,34 @@ def changes_markdown(changes: dict[str, Any]) -> str:
 
 
 def _record_changes(old: pa.Table | None, new: pa.Table) -> dict[str, Any]:
-    new_rows = {row["id"]: row for row in new.to_pylist()}
+    """Ids added, removed and changed (with the changed columns) between two tables.
+
+    Works column by column over Arrow arrays aligned by id, so no Python object per row is
+    kept: a column equal as a whole is skipped, others are compared value by value.
+    """
+    new_ids = [str(i) for i in new.column("id").to_pylist()]
     if old is None:
-        return {"added": sorted(new_rows), "removed": [], "changed": {}}
-    old_rows = {row["id"]: row for row in old.to_pylist()}
-    common = [n for n in new.column_names if n in set(old.column_names)]
+        return {"added": sorted(new_ids), "removed": [], "changed": {}}
+    old_ids = [str(i) for i in old.column("id").to_pylist()]
+    old_at = {rid: i for i, rid in enumerate(old_ids)}
+    common_ids = sorted(set(new_ids) & set(old_at))
+    new_at = {rid: i for i, rid in enumerate(new_ids)}
+    take_new = pa.array([new_at[rid] for rid in common_ids], pa.int64())
+    take_old = pa.array([old_at[rid] for rid in common_ids], pa.int64())
+    old_names = set(old.column_names)
     changed: dict[str, list[str]] = {}
-    for rid in sorted(set(new_rows) & set(old_rows)):
-        fields = [n for n in common if new_rows[rid][n] != old_rows[rid][n]]
-        if fields:
-            changed[rid] = fields
+    for name in (n for n in new.column_names if n in old_names):
+        after = new.column(name).take(take_new)
+        before = old.column(name).take(take_old)
+        if after.type.equals(before.type) and after.equals(before):
+            continue
+        for rid, a, b in zip(common_ids, after.to_pylist(), before.to_pylist(), strict=True):
+            if a != b:
+                changed.setdefault(rid, []).append(name)
     return {
-        "added": sorted(set(new_rows) - set(old_rows)),
-        "removed": sorted(set(old_rows) - set(new_rows)),
-        "changed": changed,
+        "added": sorted(set(new_ids) - set(old_at)),
+        "removed": sorted(set(old_at) - set(new_ids)),
+        "changed": dict(sorted(changed.items())),
     }
 
 

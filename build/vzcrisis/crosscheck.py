@@ -7,8 +7,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from venezuela_crisis.models import DatePrecision, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord, references
@@ -39,28 +40,37 @@ LOOKALIKES = str.maketrans(
 no-break spaces): one character each, so offsets are the same before and after."""
 
 
-def duplicate_ids(raws: list[RawRecord]) -> tuple[dict[str, RawRecord], list[Problem]]:
-    """Index records by id (first one wins) and report every later record with the same id."""
-    index: dict[str, RawRecord] = {}
-    problems: list[Problem] = []
-    for raw in raws:
-        if not raw.id:
-            continue
-        first = index.get(raw.id)
-        if first is None:
-            index[raw.id] = raw
-            continue
-        problems.append(
-            Problem(
-                raw.path,
-                raw.line_of("id"),
-                raw.id,
-                "id",
-                f"duplicate id: already used at {first.path}:{first.line_of('id')}; "
-                "ids are unique across the dataset",
-            )
+class Indexed(Protocol):
+    """What the cross-record checks need to know of a record by id (``validate.Entry``)."""
+
+    @property
+    def table(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
+
+    @property
+    def id_line(self) -> int: ...
+
+    @property
+    def status(self) -> ReviewStatus | None: ...
+
+
+def duplicate_id(raw: RawRecord, index: Mapping[str, Indexed]) -> list[Problem]:
+    """A problem when `raw` reuses the id of a record seen before (the first one wins)."""
+    first = index.get(raw.id) if raw.id else None
+    if first is None:
+        return []
+    return [
+        Problem(
+            raw.path,
+            raw.line_of("id"),
+            raw.id,
+            "id",
+            f"duplicate id: already used at {first.path}:{first.id_line}; "
+            "ids are unique across the dataset",
         )
-    return index, problems
+    ]
 
 
 def review_status(raw: RawRecord, model: CuratedRecord) -> tuple[ReviewStatus, list[Problem]]:
@@ -83,8 +93,7 @@ def check_references(
     raw: RawRecord,
     model: CuratedRecord,
     status: ReviewStatus,
-    index: dict[str, RawRecord],
-    statuses: dict[str, ReviewStatus],
+    index: Mapping[str, Indexed],
     complete: bool = True,
 ) -> list[Problem]:
     """Every referenced id exists in the right table; accepted records cite only accepted ones.
@@ -110,8 +119,8 @@ def check_references(
                 message = f"unknown {table} id {ref_id!r}: no record has this id"
         elif target.table != table:
             message = f"{ref_id!r} is a {target.table} record, not one of {table}"
-        elif status == ReviewStatus.accepted and ref_id in statuses:
-            ref_status = statuses[ref_id]
+        elif status == ReviewStatus.accepted and target.status is not None:
+            ref_status = target.status
             if ref_status != ReviewStatus.accepted:
                 message = (
                     f"accepted record references {ref_id!r} ({table}), which is {ref_status}; "

@@ -98,7 +98,8 @@ def read_jsonl_record_file(path: Path, root: Path) -> tuple[RecordFile | None, l
             continue
         field_lines = dict.fromkeys(data, index + 1)
         out.append(RawRecord(rel, index + 1, table, version, data, field_lines))
-    return RecordFile(rel, table, version, out), problems
+    key_lines = dict.fromkeys(HEADER_KEYS, header_no + 1)
+    return RecordFile(rel, table, version, out, key_lines), problems
 
 
 def _load_line(line: str, rel: str, number: int) -> tuple[Any, Problem | None]:

@@ -14,6 +14,7 @@ refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from venezuela_crisis.errors import InputError, ReleaseError, ReleaseIntegrityError
 from venezuela_crisis.models import TABLES
@@ -31,10 +33,12 @@ from venezuela_crisis.models import TABLES
 from .changes import changes_markdown, check_version, diff_release, parse_version
 from .codebook import codebook_markdown
 from .datapackage import datapackage
-from .derive import Rows, arrow_table, check_references, released_rows
+from .derive import Rows
 from .manifest import MANIFEST, build_manifest, dump_json, read_manifest
+from .progress import Progress
+from .release_rows import RowBuilder
 from .sqlite_db import DB_FILE, build_sqlite
-from .validate import validate_project
+from .validate import scan_project
 from .verify import verify_release
 
 RELEASES_DIR = "releases"
@@ -103,8 +107,12 @@ def build_release(
     *,
     release_date: dt.date | None = None,
     releases_dir: Path | None = None,
+    show_progress: bool | None = False,
 ) -> ReleaseResult:
-    """Build releases/`version` from the project at `root` (see the module docstring)."""
+    """Build releases/`version` from the project at `root` (see the module docstring).
+
+    `show_progress`: progress bars on stderr (None: only when stderr is a terminal).
+    """
     parse_version(version)
     releases = releases_dir if releases_dir is not None else root / RELEASES_DIR
     target = releases / version
@@ -113,26 +121,47 @@ def build_release(
             f"{_display(target, root)} already exists; releases are immutable: pick a new "
             "version number"
         )
-    project = validate_project(root)
-    rows, problems = released_rows(project.accepted)
-    problems += check_references(rows)
-    if problems:
-        raise InputError(problems)
-    tables = {table: arrow_table(table, rows[table], version) for table in TABLES}
+    builder = RowBuilder(version)
+    progress = Progress.create(show_progress)
+    with progress if progress is not None else contextlib.nullcontext():
+        project, found = scan_project(root, builder.add, prepare=builder.prepare, progress=progress)
+        if found:
+            raise InputError([str(p) for p in found])
+        tables = builder.tables()
+        if builder.problems:
+            raise InputError(builder.problems)
+        return _publish(
+            root, version, release_date, releases, target, project.texts, tables, progress
+        )
+
+
+def _publish(
+    root: Path,
+    version: str,
+    release_date: dt.date | None,
+    releases: Path,
+    target: Path,
+    all_texts: dict[str, str],
+    tables: dict[str, pa.Table],
+    progress: Progress | None,
+) -> ReleaseResult:
+    """Diff, check the version, write into a temporary directory, verify, rename."""
     previous = previous_version(releases, version)
     previous_dir = releases / previous if previous is not None else None
     previous_schemas = _previous_schemas(previous_dir)
     schema_versions = {table: spec.schema_version for table, spec in TABLES.items()}
     changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
     check_version(version, changes)
-    date = release_date or latest_review_date(rows)
+    date = release_date or latest_review_date_of(tables)
     source_ids = [str(r) for r in tables["sources"].column("id").to_pylist()]
-    texts = {sid: project.texts[sid] for sid in source_ids if sid in project.texts}
+    texts = {sid: all_texts[sid] for sid in source_ids if sid in all_texts}
     releases.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=releases))
     shown = _display(target, root)
     try:
         try:
+            if progress is not None:
+                progress.task("release: write files", 1)
             _write(tmp, root, version, date, previous, tables, changes, texts)
         except OSError as exc:
             raise ReleaseError(f"writing {shown} failed: {exc}; nothing was published") from exc
@@ -178,9 +207,22 @@ def latest_review_date(rows: Rows) -> dt.date:
     return max(dates)
 
 
+def latest_review_date_of(tables: dict[str, pa.Table]) -> dt.date:
+    """`latest_review_date` over Arrow tables (the `review.date` of every released row)."""
+    dates: list[dt.date] = []
+    for data in tables.values():
+        if "review" in data.column_names and data.num_rows:
+            latest = pc.max(pc.struct_field(data.column("review"), "date")).as_py()
+            if latest is not None:
+                dates.append(latest)
+    if not dates:
+        raise ReleaseError("no released record has a review date; pass --date YYYY-MM-DD")
+    return max(dates)
+
+
 def write_parquet(data: pa.Table, path: Path) -> None:
-    """Write one table (zstd, explicit schema stored in the file)."""
-    pq.write_table(data, path, **PARQUET_OPTIONS)
+    """Write one table (zstd, explicit schema stored in the file, one row group)."""
+    pq.write_table(data, path, row_group_size=max(data.num_rows, 1), **PARQUET_OPTIONS)
 
 
 def _write(

@@ -16,11 +16,13 @@ import json
 import os
 import sqlite3
 import types
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlite_utils
 from venezuela_crisis.errors import ReleaseError
@@ -199,10 +201,19 @@ def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, pa.Table]:
     return loaded
 
 
-def _rows(data: pa.Table) -> list[dict[str, Any]]:
-    """Rows sorted by id, each cell converted for SQLite."""
-    rows = sorted(data.to_pylist(), key=lambda r: str(r["id"]))
-    return [{k: _cell(v) for k, v in r.items()} for r in rows]
+BATCH = 10_000
+"""Rows converted and inserted at once (one ``executemany``)."""
+
+
+def _sorted(data: pa.Table) -> pa.Table:
+    """The table in id order (string order, as Python sorts them)."""
+    return data.take(pc.sort_indices(data, [("id", "ascending")]))
+
+
+def _batches(data: pa.Table, names: list[str]) -> Iterator[list[dict[str, Any]]]:
+    """Rows of `data` (only `names`) as Python dicts, `BATCH` at a time."""
+    for batch in data.select(names).to_batches(max_chunksize=BATCH):
+        yield batch.to_pylist()
 
 
 def _create_table(db: sqlite_utils.Database, table: str, data: pa.Table) -> None:
@@ -224,30 +235,39 @@ def _create_table(db: sqlite_utils.Database, table: str, data: pa.Table) -> None
     )
 
 
-def _transform(
-    loaded: dict[str, pa.Table], texts: dict[str, str]
-) -> dict[str, list[dict[str, Any]]]:
-    rows = {t: _rows(d) for t, d in loaded.items()}
-    for r in rows["sources"]:
-        r["label"] = source_label(r)
-        r["text"] = texts[str(r["id"])]
-    for r in rows["citations"]:
-        r["label"] = citation_label(r)
-    return rows
-
-
-def _links(link: LinkTable, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for r in rows:
-        for role in link.roles:
-            for target_id in json.loads(r[role] or "[]"):
-                out.append({link.left: r["id"], link.right: target_id, "role": role})
-    return out
-
-
-def _write(
-    db_path: Path, loaded: dict[str, pa.Table], rows: dict[str, list[dict[str, Any]]]
+def _insert_rows(
+    conn: sqlite3.Connection, table: str, data: pa.Table, texts: dict[str, str]
 ) -> None:
+    """Insert the rows of `table` in id order, converted for SQLite, in batches."""
+    names = data.column_names
+    extra = ["label", "text"] if table == "sources" else ["label"] if table == "citations" else []
+    cols = ", ".join(f"[{c}]" for c in [*names, *extra])
+    sql = f"INSERT INTO [{table}] ({cols}) VALUES ({', '.join('?' * (len(names) + len(extra)))})"
+    for rows in _batches(data, names):
+        params: list[list[Any]] = []
+        for r in rows:
+            cells = [_cell(r[c]) for c in names]
+            if table == "sources":
+                cells += [source_label(r), texts[str(r["id"])]]
+            elif table == "citations":
+                cells.append(citation_label(r))
+            params.append(cells)
+        conn.executemany(sql, params)
+
+
+def _insert_links(conn: sqlite3.Connection, link: LinkTable, data: pa.Table) -> None:
+    sql = f"INSERT INTO [{link.name}] ([{link.left}], [{link.right}], [role]) VALUES (?, ?, ?)"
+    for rows in _batches(data, ["id", *link.roles]):
+        params = [
+            (r["id"], target_id, role)
+            for r in rows
+            for role in link.roles
+            for target_id in r[role] or []
+        ]
+        conn.executemany(sql, params)
+
+
+def _write(db_path: Path, loaded: dict[str, pa.Table], texts: dict[str, str]) -> None:
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:
         db = sqlite_utils.Database(conn)
@@ -255,7 +275,7 @@ def _write(
         conn.execute("BEGIN")
         for table in TABLES:
             _create_table(db, table, loaded[table])
-            db[table].insert_all(rows[table])  # type: ignore[union-attr]
+            _insert_rows(conn, table, loaded[table], texts)
             for col in single_references(table):
                 db[table].create_index([col])  # type: ignore[union-attr]
         db["citations"].create_index(["record_table", "record_id"])  # type: ignore[union-attr]
@@ -267,7 +287,7 @@ def _write(
                 foreign_keys=[(link.left, link.table, "id"), (link.right, link.target, "id")],
                 not_null=[link.left, link.right, "role"],
             )
-            t.insert_all(_links(link, rows[link.table]))  # type: ignore[union-attr]
+            _insert_links(conn, link, loaded[link.table])
             t.create_index([link.right])  # type: ignore[union-attr]
         for table, cols in FTS_COLUMNS.items():
             db[table].enable_fts(list(cols), fts_version="FTS5")  # type: ignore[union-attr]
@@ -277,13 +297,14 @@ def _write(
         conn.close()
 
 
-def _check(db_path: Path, rows: dict[str, list[dict[str, Any]]]) -> None:
+def _check(db_path: Path, loaded: dict[str, pa.Table]) -> None:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         problems = [
-            f"{db_path}: {t}: wrote {n} rows, expected {len(rows[t])}"
+            f"{db_path}: {t}: wrote {n} rows, expected {loaded[t].num_rows}"
             for t in TABLES
-            if (n := conn.execute(f"select count(*) from [{t}]").fetchone()[0]) != len(rows[t])
+            if (n := conn.execute(f"select count(*) from [{t}]").fetchone()[0])
+            != loaded[t].num_rows
         ]
         bad_fk = conn.execute("PRAGMA foreign_key_check").fetchall()
         problems += [
@@ -302,13 +323,12 @@ def build_sqlite(release_dir: Path, db_path: Path, texts: dict[str, str]) -> Non
     naming every missing file, column or text, or dangling reference. `db_path` is replaced
     atomically: a failed build leaves any previous file untouched.
     """
-    loaded = _load(release_dir, texts)
-    rows = _transform(loaded, texts)
+    loaded = {t: _sorted(d) for t, d in _load(release_dir, texts).items()}
     tmp = db_path.with_name(f".{db_path.name}.tmp")
     tmp.unlink(missing_ok=True)
     try:
-        _write(tmp, loaded, rows)
-        _check(tmp, rows)
+        _write(tmp, loaded, texts)
+        _check(tmp, loaded)
         os.replace(tmp, db_path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -16,9 +17,17 @@ from .common import JsonOption, RootOption, print_json, run
 
 def validate(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
     """Check every curated record; print all problems (one line each) or a one-line summary."""
-    from ..validate import load_project
+    from ..progress import Progress
+    from ..validate import scan_project
 
-    project, problems = run(lambda: load_project(root))
+    def check() -> tuple[Any, list[Any]]:
+        progress = Progress.create()
+        if progress is None:
+            return scan_project(root)
+        with progress:
+            return scan_project(root, progress=progress)
+
+    project, problems = run(check)
     if as_json:
         print_json([asdict(p) for p in problems] if problems else project.summary())
     else:

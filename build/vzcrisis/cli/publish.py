@@ -40,7 +40,9 @@ def release(
     from ..release import build_release
 
     release_date = _parse_date(date)
-    result = run(lambda: build_release(root, version, release_date=release_date))
+    result = run(
+        lambda: build_release(root, version, release_date=release_date, show_progress=None)
+    )
     if as_json:
         print_json(result.to_dict())
     else:
