@@ -1,0 +1,105 @@
+"""The streaming build: same rows as the committed release, JSON Lines like YAML, deterministic,
+and the compiled JSON Schema pre-check never accepts what the jsonschema library refuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from venezuela_crisis.models import CURATED_TABLES, TABLES
+from vzcrisis.checks import schema_validator
+from vzcrisis.release import build_release
+from vzcrisis.synth import synth
+from vzcrisis.validate import _load_file, _record_paths, scan_project
+
+ROOT = Path(__file__).resolve().parents[2]
+COMMITTED = ROOT / "releases" / "1.0.0"
+
+
+def test_release_of_the_seeds_has_the_rows_and_values_of_1_0_0(tmp_path: Path) -> None:
+    manifest = json.loads((COMMITTED / "manifest.json").read_text(encoding="utf-8"))
+    date = dt.date.fromisoformat(manifest["release_date"])
+    build_release(ROOT, "1.0.0", release_date=date, releases_dir=tmp_path)
+    for table in TABLES:
+        old = pq.read_table(COMMITTED / f"{table}.parquet")
+        new = pq.read_table(tmp_path / "1.0.0" / f"{table}.parquet")
+        assert new.schema.equals(old.schema, check_metadata=True), table
+        assert new.to_pylist() == old.to_pylist(), table
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("streaming")
+    yaml_dir, jsonl_dir = base / "yaml", base / "jsonl"
+    synth(yaml_dir, 300, seed=3, schema_dir=ROOT / "schema")
+    synth(jsonl_dir, 300, seed=3, fmt="jsonl", schema_dir=ROOT / "schema")
+    return yaml_dir, jsonl_dir
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+def test_jsonl_and_yaml_corpora_give_the_same_release(
+    corpora: tuple[Path, Path], tmp_path: Path
+) -> None:
+    yaml_dir, jsonl_dir = corpora
+    date = dt.date(2026, 1, 31)
+    build_release(yaml_dir, "1.0.0", release_date=date, releases_dir=tmp_path / "y")
+    build_release(jsonl_dir, "1.0.0", release_date=date, releases_dir=tmp_path / "j")
+    build_release(jsonl_dir, "1.0.0", release_date=date, releases_dir=tmp_path / "j2")
+    jsonl = _files(tmp_path / "j" / "1.0.0")
+    assert jsonl == _files(tmp_path / "j2" / "1.0.0")  # byte-identical rebuild
+    yaml = _files(tmp_path / "y" / "1.0.0")
+    for name in (f"{t}.parquet" for t in TABLES):
+        assert yaml[name] == jsonl[name], name  # the input format leaves no trace
+    assert pq.read_table(tmp_path / "j" / "1.0.0" / "events.parquet").num_rows == 135
+
+
+def test_scan_without_collecting_counts_like_load_project(corpora: tuple[Path, Path]) -> None:
+    _, jsonl_dir = corpora
+    seen: list[str] = []
+    project, problems = scan_project(jsonl_dir, lambda raw, model, status: seen.append(raw.id))
+    assert problems == []
+    assert all(project.records[t] == [] for t in CURATED_TABLES)  # nothing held
+    assert project.summary()["records"]["events"] == 135
+    assert len(seen) == 300 and len(set(seen)) == 300
+
+
+def _corpus_module() -> object:
+    path = ROOT / "tests" / "hostile" / "_corpus.py"
+    spec = importlib.util.spec_from_file_location("_hostile_corpus_fast", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_fast_schema_check_never_accepts_what_the_library_refuses(tmp_path: Path) -> None:
+    """jsonschema-rs is only a pre-check: over the hostile corpus and the fixtures, every record
+    it accepts the jsonschema library accepts too (so no problem line can be skipped)."""
+    corpus = _corpus_module()
+    checked = refused = 0
+    for name, (mutate, _) in corpus.CASES.items():  # type: ignore[attr-defined]
+        project = tmp_path / name
+        shutil.copytree(corpus.MINI, project)  # type: ignore[attr-defined]
+        try:
+            mutate(project)
+        except OSError:
+            continue
+        paths, _ = _record_paths(project)
+        for path in paths:
+            raws, _ = _load_file(project, path)
+            for raw, schema_file in raws:
+                check = schema_validator(project / schema_file)
+                library = check.is_valid(raw.data)
+                if check.is_valid_fast(raw.data):
+                    assert library, f"{name}: {raw.path}:{raw.line}: fast check accepted it"
+                refused += not library
+                checked += 1
+    assert checked > 500 and refused >= 10, (checked, refused)
