@@ -105,7 +105,7 @@ class Bench:
         args = self.args
         build_ok = available("vzcrisis.validate", "vzcrisis.release")
         jsonl_ok = build_ok and cp.validator_reads_jsonl(args.data)
-        if build_ok and not jsonl_ok:
+        if build_ok and not jsonl_ok and "build" in args.sections:
             self.note(
                 "the validator does not read seeds/records/*.jsonl yet: the build runs on YAML "
                 "twins of the corpora (ruamel.yaml parsing dominates)"

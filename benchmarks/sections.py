@@ -39,6 +39,23 @@ def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def paired_times(
+    a: Callable[[], Any], b: Callable[[], Any], repeat: int
+) -> tuple[float, Any, float, Any]:
+    """Median wall times of `a` and `b`, run alternately (after one warm-up call each), so load
+    from other processes on a shared machine hits both alike; and their last results."""
+    ra, rb = a(), b()
+    ta, tb = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        ra = a()
+        ta.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        rb = b()
+        tb.append(time.perf_counter() - start)
+    return statistics.median(ta), ra, statistics.median(tb), rb
+
+
 def run_child(args: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
     """Run a command; return (wall seconds, peak RSS MiB of that child, output).
 
@@ -139,7 +156,7 @@ def _typed(vc: Any, call: Callable[[], Any], repeat: int) -> dict[str, float]:
 
 
 def queries(release: Path, repeat: int) -> dict[str, Any]:
-    """SDK calls vs the equivalent SQL in raw DuckDB over the same Parquet files.
+    """SDK calls vs the equivalent SQL in raw DuckDB over the same Parquet files (alternated).
 
     The floor is the query a person would write for the same answer: the same filter, the same
     columns (each record with its citations), the result as Arrow. `sdk_ms` is the SDK call
@@ -182,9 +199,8 @@ def queries(release: Path, repeat: int) -> dict[str, Any]:
     ]
     out: dict[str, Any] = {"rows": vc.tables}
     for name, call, sql, params, bare, bare_params in cases:
-        sdk_s, result = median_time(call, repeat)
-        raw_s, raw = median_time(
-            lambda s=sql, p=params: con.sql(s, params=p).to_arrow_table(), repeat
+        sdk_s, result, raw_s, raw = paired_times(
+            call, lambda s=sql, p=params: con.sql(s, params=p).to_arrow_table(), repeat
         )
         rows = len(result) if not isinstance(result, pa.Table) else result.num_rows
         entry: dict[str, Any] = {"sdk_ms": sdk_s * 1e3, "raw_duckdb_ms": raw_s * 1e3, "rows": rows}
