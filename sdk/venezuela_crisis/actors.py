@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from .errors import AmbiguousActorError, UnknownActorError
+from .errors import AmbiguousActorError, UnknownActorError, shown
 
 MatchKind = Literal["id", "name", "alias", "token"]
 
@@ -84,6 +84,10 @@ class ActorMatch:
         return f"{self.query!r} {what} {self.name} ({self.id})"
 
 
+MAX_NAME = 300
+"""Longer actor filters match nothing, without fuzzy matching (which grows with the length)."""
+
+
 class ActorIndex:
     """Resolves free text to actor ids. Build it once per release from the actors table."""
 
@@ -106,7 +110,11 @@ class ActorIndex:
     def resolve(self, query: str) -> ActorMatch:
         """The single actor `query` names; raise Unknown/AmbiguousActorError otherwise."""
         if not isinstance(query, str) or not query.strip():
-            raise UnknownActorError(f"actor must be a non-empty string, got {query!r}")
+            raise UnknownActorError(f"actor must be a non-empty string, got {shown(query)}")
+        if len(query) > MAX_NAME:
+            raise UnknownActorError(
+                f"no actor matches {shown(query)}: names are at most {MAX_NAME} characters"
+            )
         if query in self.actors:
             actor = self.actors[query]
             return ActorMatch(query, actor.id, actor.name, query, "id")
@@ -158,8 +166,8 @@ class ActorIndex:
     def _ambiguous(self, query: str, ids: list[str], tier: str) -> AmbiguousActorError:
         listed = "; ".join(f"{self.actors[i].name} ({i})" for i in sorted(ids))
         return AmbiguousActorError(
-            f"actor {query!r} is ambiguous: it matches a {tier} of {len(ids)} actors: {listed}. "
-            "Use one of the ids or a fuller name."
+            f"actor {shown(query)} is ambiguous: it matches a {tier} of {len(ids)} actors: "
+            f"{listed}. Use one of the ids or a fuller name."
         )
 
     def _unknown(self, query: str) -> UnknownActorError:
@@ -174,7 +182,7 @@ class ActorIndex:
             if ids
             else "see vc.actors() for every actor"
         )
-        return UnknownActorError(f"no actor matches {query!r}; {hint}")
+        return UnknownActorError(f"no actor matches {shown(query)}; {hint}")
 
 
 def _first_per_actor(

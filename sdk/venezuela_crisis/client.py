@@ -2,45 +2,48 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import Any, TypeVar
+from types import ModuleType, TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
-from pydantic import BaseModel
 
 from . import queries as q
 from .actors import ActorIndex, ActorMatch, ActorName
+from .catalog import CURATED_TABLE_NAMES, TABLE_NAMES
 from .db import Database
 from .download import fetch_release, is_url
-from .errors import QueryError, UnknownVersionError
-from .models import (
-    CURATED_TABLES,
-    TABLES,
-    Actor,
-    ActorKind,
-    Citation,
-    Demand,
-    DemandCategory,
-    DemandStatus,
-    Dispute,
-    Event,
-    EventType,
-    RecordTable,
-    Sanction,
-    SanctionKind,
-    SanctionStatus,
-    Source,
-)
+from .errors import QueryError, UnknownVersionError, shown
 from .releases import SEMVER, Release, locate, open_release
-from .results import Results
-from .rows import trusted, validated
-from .views import DisputedPoint, ReleaseDiff, TimelineEntry
 
-M = TypeVar("M", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from . import models as m
+    from . import results as _results
+    from . import rows, views
+    from .models import Actor, Citation, Demand, Dispute, Event, Sanction, Source
+    from .results import Results
+    from .views import DisputedPoint, ReleaseDiff, TimelineEntry
+else:
+
+    class _Lazy(ModuleType):
+        """A module imported on first attribute access: opening a release and `sql()` never
+        build the pydantic model classes, which is most of a cold start's cost."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(importlib.import_module(self.__name__), name)
+
+    m = _Lazy("venezuela_crisis.models")
+    rows = _Lazy("venezuela_crisis.rows")
+    views = _Lazy("venezuela_crisis.views")
+    _results = _Lazy("venezuela_crisis.results")
+
+M = TypeVar("M", bound="BaseModel")
 PathLike = str | os.PathLike[str]
 
 
@@ -97,7 +100,7 @@ class VenezuelaCrisis:
     @property
     def tables(self) -> dict[str, int]:
         """Table name -> number of rows, as in the manifest; these are also the SQL views."""
-        return {t: int(self.manifest["tables"][t].get("rows", 0)) for t in TABLES}
+        return {t: int(self.manifest["tables"][t].get("rows", 0)) for t in TABLE_NAMES}
 
     def __repr__(self) -> str:
         return f"VenezuelaCrisis(version={self.version!r}, path={str(self.path)!r})"
@@ -159,10 +162,10 @@ class VenezuelaCrisis:
         if id is not None:
             where.one_of("id", q.as_list(id, "id"))
         if kind is not None:
-            where.one_of("kind", q.as_enum(ActorKind, kind, "kind"))
+            where.one_of("kind", q.as_enum(m.ActorKind, kind, "kind"))
         if country is not None:
             where.add("t.country = upper(?)", country)
-        return self._rows("actors", Actor, where)
+        return self._rows("actors", m.Actor, where)
 
     # -- tables ---------------------------------------------------------------------------
     def sources(self, *, origin: q.Many | None = None, id: q.Many | None = None) -> Results[Source]:
@@ -176,7 +179,7 @@ class VenezuelaCrisis:
             )
         if id is not None:
             where.one_of("id", q.as_list(id, "id"))
-        return self._rows("sources", Source, where)
+        return self._rows("sources", m.Source, where)
 
     def events(
         self,
@@ -197,7 +200,7 @@ class VenezuelaCrisis:
         where = q.Where()
         q.dated(where, since, until, "t.date")
         if type is not None:
-            where.one_of("type", q.as_enum(EventType, type, "type"))
+            where.one_of("type", q.as_enum(m.EventType, type, "type"))
         if actor is not None:
             ids = self._actors.resolve_many(actor)
             where.add(
@@ -209,7 +212,7 @@ class VenezuelaCrisis:
         self._actor_filter(where, "actors", by)
         self._actor_filter(where, "recipients", recipient)
         self._common(where, "events", source, disputed, min_sources, min_origins)
-        return self._rows("events", Event, where, "t.date nulls last, t.id")
+        return self._rows("events", m.Event, where, "t.date nulls last, t.id")
 
     def demands(
         self,
@@ -230,13 +233,13 @@ class VenezuelaCrisis:
         self._actor_filter(where, "by", by)
         self._actor_filter(where, "addressed_to", addressed_to)
         if status is not None:
-            where.one_of("status", q.as_enum(DemandStatus, status, "status"))
+            where.one_of("status", q.as_enum(m.DemandStatus, status, "status"))
         if category is not None:
-            where.one_of("category", q.as_enum(DemandCategory, category, "category"))
+            where.one_of("category", q.as_enum(m.DemandCategory, category, "category"))
         if made_in is not None:
             where.add("t.made_in = ?", made_in)
         self._common(where, "demands", source, disputed, min_sources, min_origins)
-        return self._rows("demands", Demand, where)
+        return self._rows("demands", m.Demand, where)
 
     def sanctions(
         self,
@@ -258,16 +261,16 @@ class VenezuelaCrisis:
         self._actor_filter(where, "targets", target)
         self._actor_filter(where, "imposed_by", imposed_by)
         if kind is not None:
-            where.one_of("kind", q.as_enum(SanctionKind, kind, "kind"))
+            where.one_of("kind", q.as_enum(m.SanctionKind, kind, "kind"))
         if status is not None:
-            where.one_of("status", q.as_enum(SanctionStatus, status, "status"))
+            where.one_of("status", q.as_enum(m.SanctionStatus, status, "status"))
         q.dated(where, since, until, "t.date")
         self._common(where, "sanctions", source, disputed, min_sources, min_origins)
-        return self._rows("sanctions", Sanction, where, "t.date nulls last, t.id")
+        return self._rows("sanctions", m.Sanction, where, "t.date nulls last, t.id")
 
     def disputes(self) -> Results[Dispute]:
         """Every dispute record (the questions sources disagree on)."""
-        return self._rows("disputes", Dispute, q.Where())
+        return self._rows("disputes", m.Dispute, q.Where())
 
     def citations(
         self,
@@ -284,23 +287,25 @@ class VenezuelaCrisis:
         if source is not None:
             where.one_of("source_id", q.as_list(source, "source"))
         if table is not None:
-            where.one_of("record_table", q.as_enum(RecordTable, table, "table"))
-        return self._rows("citations", Citation, where, "t.record_id, t.source_id, t.char_start")
+            where.one_of("record_table", q.as_enum(m.RecordTable, table, "table"))
+        return self._rows("citations", m.Citation, where, "t.record_id, t.source_id, t.char_start")
 
     def record(self, record_id: str) -> BaseModel:
         """The record with this id, from whichever table holds it."""
         if not isinstance(record_id, str):
-            raise QueryError(f"record id must be a string, got {record_id!r}")
+            raise QueryError(f"record id must be a string, got {shown(record_id)}")
         union = " union all ".join(
-            f"select '{t}' as tbl from {t} where id = ?" for t in CURATED_TABLES
+            f"select '{t}' as tbl from {t} where id = ?" for t in CURATED_TABLE_NAMES
         )
-        found = self._db.arrow(union, [record_id] * len(CURATED_TABLES)).column("tbl").to_pylist()
+        found = (
+            self._db.arrow(union, [record_id] * len(CURATED_TABLE_NAMES)).column("tbl").to_pylist()
+        )
         if not found:
-            raise QueryError(f"no record with id {record_id!r} in release {self.version}")
+            raise QueryError(f"no record with id {shown(record_id)} in release {self.version}")
         table = str(found[0])
         where = q.Where()
         where.add("t.id = ?", record_id)
-        return self._rows(table, TABLES[table].row, where)[0]
+        return self._rows(table, m.TABLES[table].row, where)[0]
 
     # -- combined views -------------------------------------------------------------------
     def timeline(
@@ -320,7 +325,7 @@ class VenezuelaCrisis:
             f"select {q.TIMELINE_COLUMNS} from {q.TIMELINE_UNION} t{where.sql()} "
             f"order by {q.TIMELINE_ORDER}"
         )
-        return self._run(sql, where.params, TimelineEntry)
+        return self._run(sql, where.params, views.TimelineEntry)
 
     def disputed(self) -> Results[DisputedPoint]:
         """Every point sources disagree on, with each version (a record with its citations)."""
@@ -328,14 +333,16 @@ class VenezuelaCrisis:
         for table in ("sources", "actors", "events", "demands", "sanctions"):
             where = q.Where()
             where.add("len(t.disputes) > 0")
-            for row in self._rows(table, TABLES[table].row, where):
+            for row in self._rows(table, m.TABLES[table].row, where):
                 for dispute_id in getattr(row, "disputes", []):
                     versions.setdefault(dispute_id, []).append(row)
         points = [
-            DisputedPoint(id=d.id, question=d.question, dispute=d, versions=versions.get(d.id, []))
+            views.DisputedPoint(
+                id=d.id, question=d.question, dispute=d, versions=versions.get(d.id, [])
+            )
             for d in self.disputes()
         ]
-        return Results(points, model=DisputedPoint, version=self.version, sql="")
+        return _results.Results(points, model=views.DisputedPoint, version=self.version, sql="")
 
     def diff(self, old: str, new: str | None = None) -> ReleaseDiff:
         """Ids added, removed and changed per table from release `old` to `new` (default: the
@@ -376,7 +383,7 @@ class VenezuelaCrisis:
             q.cited_by_sources(table, where, q.as_list(source, "source"))
         if disputed is not None:
             if not isinstance(disputed, bool):
-                raise QueryError(f"disputed={disputed!r}: expected True or False")
+                raise QueryError(f"disputed={shown(disputed)}: expected True or False")
             where.add("t.disputed = ?", disputed)
         q.corroboration(where, min_sources, min_origins)
 
@@ -386,7 +393,7 @@ class VenezuelaCrisis:
     def _run(self, sql: str, params: list[Any], model: type[M]) -> Results[M]:
         """Run one statement, keep its Arrow table; rows become models when first read."""
         arrow = self._db.arrow(sql, params)
-        build = trusted(model) if self._trusted else validated(model, self.version)
-        return Results(
+        build = rows.trusted(model) if self._trusted else rows.validated(model, self.version)
+        return _results.Results(
             model=model, version=self.version, sql=sql, params=params, arrow=arrow, build=build
         )

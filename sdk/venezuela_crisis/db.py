@@ -14,8 +14,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from .catalog import TABLE_NAMES
 from .errors import QueryError, ReleaseIntegrityError
-from .models import TABLES
 from .releases import Release
 
 
@@ -34,7 +34,7 @@ class Database:
         self._lock = threading.Lock()
         self._cursors: list[tuple[threading.Thread, duckdb.DuckDBPyConnection]] = []
         try:
-            for table in TABLES:
+            for table in TABLE_NAMES:
                 path = _literal(str(release.table_path(table).resolve()))
                 self._con.execute(f"create view {table} as select * from read_parquet({path})")
         except duckdb.Error as exc:

@@ -37,3 +37,10 @@ class InputError(VenezuelaCrisisError):
     def __init__(self, problems: list[str] | str) -> None:
         self.problems: list[str] = [problems] if isinstance(problems, str) else list(problems)
         super().__init__("\n".join(self.problems))
+
+
+def shown(value: object, limit: int = 80) -> str:
+    """`repr(value)` for an error message, cut to `limit` characters (a 10 MB filter value must
+    not become a 10 MB message)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"

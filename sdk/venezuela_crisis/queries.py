@@ -10,12 +10,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
+from .catalog import TABLE_NAMES
+from .errors import QueryError, shown
 
-from .errors import QueryError
-from .models import TABLES
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 DateLike = str | dt.date
 Many = str | Sequence[str]
@@ -25,7 +26,9 @@ def as_list(value: Many, name: str) -> list[str]:
     """One string or a sequence of strings as a list; QueryError for anything else."""
     items = [value] if isinstance(value, str) else list(value)
     if not items or not all(isinstance(v, str) and v for v in items):
-        raise QueryError(f"{name}: expected a non-empty string or list of strings, got {value!r}")
+        raise QueryError(
+            f"{name}: expected a non-empty string or list of strings, got {shown(value)}"
+        )
     return items
 
 
@@ -36,7 +39,7 @@ def as_enum(enum: type[StrEnum], value: Many, name: str) -> list[str]:
     for item in as_list(value, name):
         if item.casefold() not in allowed:
             raise QueryError(
-                f"{name}={item!r} is not a valid {enum.__name__}; use one of: "
+                f"{name}={shown(item)} is not a valid {enum.__name__}; use one of: "
                 + ", ".join(m.value for m in enum)
             )
         out.append(allowed[item.casefold()])
@@ -54,13 +57,13 @@ def as_date(value: DateLike, name: str) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             pass
-    raise QueryError(f"{name}={value!r} is not a date; use YYYY-MM-DD, e.g. '2025-11-21'")
+    raise QueryError(f"{name}={shown(value)} is not a date; use YYYY-MM-DD, e.g. '2025-11-21'")
 
 
 def as_int(value: int, name: str) -> int:
     """A non-negative integer filter value."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise QueryError(f"{name}={value!r}: expected a non-negative integer")
+        raise QueryError(f"{name}={shown(value)}: expected a non-negative integer")
     return value
 
 
@@ -109,7 +112,7 @@ def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t
     passed the filter only (not an aggregate over the whole citations table). A record's
     citations come in (source id, char_start) order: the release keeps no other.
     """
-    if table not in TABLES:
+    if table not in TABLE_NAMES:
         raise AssertionError(f"not a table: {table!r}")
     derived = [f for f in ("source_count", "origin_count", "disputed") if f in model.model_fields]
     fields = [f for f in model.model_fields if f not in derived and f != "citations"]
@@ -144,7 +147,7 @@ def dated(where: Where, since: DateLike | None, until: DateLike | None, column: 
         and until is not None
         and as_date(since, "since") > as_date(until, "until")
     ):
-        raise QueryError(f"since={since!r} is after until={until!r}")
+        raise QueryError(f"since={shown(since)} is after until={shown(until)}")
 
 
 def corroboration(where: Where, min_sources: int | None, min_origins: int | None) -> None:

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .catalog import SCHEMA_VERSIONS
 from .errors import ReleaseError, ReleaseIntegrityError, UnknownVersionError
-from .models import TABLES
 
 ENV_RELEASES = "VENEZUELA_CRISIS_RELEASES"
 SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -158,15 +158,15 @@ def check_manifest_shape(data: Any, where: str) -> None:
             and isinstance(meta.get("sha256"), str)
         ):
             raise ReleaseIntegrityError(f"{where}: files[{rel!r}] needs bytes and sha256")
-    missing = [t for t in TABLES if t not in data["tables"]]
+    missing = [t for t in SCHEMA_VERSIONS if t not in data["tables"]]
     if missing:
         raise ReleaseIntegrityError(f"{where}: manifest has no table(s) {', '.join(missing)}")
     for table, version in (data.get("schema_versions") or {}).items():
-        spec = TABLES.get(table)
-        if spec is not None and semver_key(version)[0] != semver_key(spec.schema_version)[0]:
+        ours = SCHEMA_VERSIONS.get(table)
+        if ours is not None and semver_key(version)[0] != semver_key(ours)[0]:
             raise ReleaseError(
                 f"{where}: table {table} uses schema {version}, this SDK reads "
-                f"{spec.schema_version.split('.')[0]}.x; install a venezuela-crisis version "
+                f"{ours.split('.')[0]}.x; install a venezuela-crisis version "
                 "that matches the release"
             )
 
@@ -270,7 +270,7 @@ def open_release(path: Path, *, verify_files: bool = True) -> Release:
     if verify_files:
         verify(path, manifest)
     release = Release(path=path, manifest=manifest)
-    for table in TABLES:
+    for table in SCHEMA_VERSIONS:
         if not release.table_path(table).is_file():
             raise ReleaseIntegrityError(f"{release.table_path(table)}: table file missing")
     return release

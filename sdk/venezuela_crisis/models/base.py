@@ -77,7 +77,6 @@ class StrictModel(BaseModel):
         extra="forbid",
         strict=True,
         frozen=True,
-        use_attribute_docstrings=True,
         validate_default=True,
     )
 

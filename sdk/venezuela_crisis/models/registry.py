@@ -1,13 +1,15 @@
 """The registry of tables: names, model classes and the schema version of each.
 
-Bump a table's version here when its record model changes (semver: major for a breaking change,
-minor for an added optional field), then run ``vzcrisis schemas`` to write the new JSON Schema.
+Schema versions live in ``venezuela_crisis/catalog.py`` (plain data, so opening a release needs
+no pydantic). Bump a table's version there when its record model changes (semver: major for a
+breaking change, minor for an added optional field), then run ``vzcrisis schemas``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..catalog import CURATED_TABLE_NAMES, SCHEMA_VERSIONS
 from .base import CuratedRecord, StrictModel
 from .tables import (
     Actor,
@@ -103,3 +105,8 @@ TABLES: dict[str, TableSpec] = {
 
 CURATED_TABLES: tuple[str, ...] = tuple(n for n, s in TABLES.items() if s.record is not None)
 """Tables a curator writes records for."""
+
+assert tuple(TABLES) == tuple(SCHEMA_VERSIONS), (
+    "models/registry.py and catalog.py list tables alike"
+)
+assert CURATED_TABLES == CURATED_TABLE_NAMES
