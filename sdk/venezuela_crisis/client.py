@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyarrow as pa
 
 from . import queries as q
+from . import releases
 from .actors import ActorIndex, ActorMatch, ActorName
 from .catalog import CURATED_TABLE_NAMES, TABLE_NAMES
 from .db import Database
@@ -52,8 +53,9 @@ class VenezuelaCrisis:
 
     ``VenezuelaCrisis()`` opens the newest bundled release; ``version="1.0.0"`` pins one
     (bundled, in ``releases_dir`` or ``$VENEZUELA_CRISIS_RELEASES``); ``path=`` opens any release
-    directory or an ``https://`` URL of one. Actor filters take an id, a name or an alias (see
-    `resolve`). Safe to share between threads.
+    directory or an ``https://`` URL of one; ``manifest_sha256=`` (see `manifest_sha256`) pins the
+    exact release bytes. Actor filters take an id, a name or an alias (see `resolve`). Safe to
+    share between threads.
     """
 
     def __init__(
@@ -63,6 +65,7 @@ class VenezuelaCrisis:
         path: PathLike | None = None,
         releases_dir: PathLike | None = None,
         verify: bool = True,
+        manifest_sha256: str | None = None,
     ) -> None:
         self._releases_dir = releases_dir
         if path is not None:
@@ -70,7 +73,9 @@ class VenezuelaCrisis:
             directory = fetch_release(text) if is_url(text) else Path(text).expanduser()
         else:
             directory = locate(version, releases_dir)
-        self._release: Release = open_release(directory, verify_files=verify)
+        self._release: Release = open_release(
+            directory, verify_files=verify, pin_sha256=manifest_sha256
+        )
         if version is not None and self._release.version != version:
             raise UnknownVersionError(
                 f"{directory} holds release {self._release.version}, not {version}"
@@ -96,6 +101,11 @@ class VenezuelaCrisis:
     def manifest(self) -> dict[str, Any]:
         """The release's manifest.json (version, tables, files with sha256, …)."""
         return self._release.manifest
+
+    @property
+    def manifest_sha256(self) -> str:
+        """sha256 of manifest.json: pin it (``manifest_sha256=``) to refuse any other release."""
+        return releases.manifest_sha256(self._release.path)
 
     @property
     def tables(self) -> dict[str, int]:

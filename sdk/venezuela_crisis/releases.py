@@ -262,10 +262,28 @@ def verify(path: Path, manifest: dict[str, Any], cache: HashCache | None = None)
         cache.save()
 
 
-def open_release(path: Path, *, verify_files: bool = True) -> Release:
-    """Read and (by default) verify the release in directory `path`."""
+def manifest_sha256(path: Path) -> str:
+    """Hex sha256 of the release's manifest.json: one hash that pins every file of the release."""
+    return sha256_file(path / "manifest.json")
+
+
+def open_release(
+    path: Path, *, verify_files: bool = True, pin_sha256: str | None = None
+) -> Release:
+    """Read and (by default) verify the release in directory `path`.
+
+    `pin_sha256` pins the manifest itself (the root of trust): when given, manifest.json must
+    have exactly that sha256, so a release whose files *and* manifest were rewritten is refused.
+    """
     if not path.is_dir():
         raise UnknownVersionError(f"{path} is not a directory holding a release")
+    if pin_sha256 is not None:
+        actual = manifest_sha256(path) if (path / "manifest.json").is_file() else "(missing)"
+        if actual != pin_sha256.removeprefix("sha256:"):
+            raise ReleaseIntegrityError(
+                f"{path / 'manifest.json'}: sha256 {actual} is not the pinned {pin_sha256}; "
+                "this is not the release you pinned"
+            )
     manifest = read_manifest(path)
     if verify_files:
         verify(path, manifest)
