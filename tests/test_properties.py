@@ -65,7 +65,10 @@ def actors(draw: st.DrawFn, index: int) -> dict[str, Any]:
         "kind": draw(st.sampled_from([k.value for k in ActorKind])),
         "country": draw(st.none() | st.from_regex(r"[A-Z]{3}", fullmatch=True)),
         "roles": draw(st.lists(TEXT, max_size=2)),
-        "citations": draw(st.lists(quotes(), min_size=1, max_size=3)),
+        # one citation per passage: `validate` refuses a repeated (source, char_start)
+        "citations": draw(
+            st.lists(quotes(), min_size=1, max_size=3, unique_by=lambda c: c["char_start"])
+        ),
     }
     review = {"status": "accepted", "reviewer": draw(TEXT), "date": "2025-12-04"}
     record["review"] = {**review, "content_hash": content_hash(record)}

@@ -189,9 +189,21 @@ def check_source_file(
 
 
 def check_quotes(raw: RawRecord, model: CuratedRecord, texts: dict[str, str]) -> list[Problem]:
-    """Each quote is exactly ``text[char_start:char_end]`` of its source."""
+    """Each quote is exactly ``text[char_start:char_end]`` of its source, and cited once."""
     problems: list[Problem] = []
+    first: dict[tuple[str, int], int] = {}
     for i, citation in enumerate(model.citations):
+        key = (citation.source, citation.char_start)
+        if key in first:
+            where = f"citations[{i}].char_start"
+            message = (
+                f"cites {citation.source} at {citation.char_start} again (as "
+                f"citations[{first[key]}]); cite each passage once: its citation id is "
+                f"{raw.id}@{key[0]}:{key[1]}"
+            )
+            problems.append(Problem(raw.path, raw.line_of(where), raw.id, where, message))
+            continue
+        first[key] = i
         text = texts.get(citation.source)
         if text is None:
             continue  # unknown source or unreadable article: reported elsewhere

@@ -133,6 +133,20 @@ NOT_OFFSETS = f"{E}:16: {EX}: citations[0].char_start: quote found at 119-154, n
 SCHEMA = "unknown field (not in schema/disputes/1.0.0.json)"
 
 CASES: dict[str, tuple[Mutation, list[str]]] = {
+    "same passage cited twice": (
+        edit(
+            E,
+            "        char_end: 153\n",
+            "        char_end: 153\n      - source: src-e8564c96\n"
+            '        quote: "Ana Pérez Prueba demanded on Monday"\n'
+            "        char_start: 118\n        char_end: 153\n",
+            accept=True,
+        ),
+        [
+            f"{E}:20: {EX}: citations[1].char_start: cites src-e8564c96 at 118 again (as "
+            f"citations[0]); cite each passage once: its citation id is {EX}@src-e8564c96:118"
+        ],
+    ),
     # -- the file itself --------------------------------------------------------------------
     "yaml syntax error": (
         edit(Q, "  - id: where", "  - id: [where"),
