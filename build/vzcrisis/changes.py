@@ -14,14 +14,15 @@ per table schema the fields added, removed or retyped. ``required_bump`` applies
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 from venezuela_crisis.errors import ReleaseError
 
 from .arrow_schema import DATASET
+from .table_files import read_release_table
 
 VERSION_RE = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 LEVELS = ("patch", "minor", "major")
@@ -57,7 +58,7 @@ def diff_release(
     version: str,
     previous_dir: Path | None,
     previous_schema_versions: dict[str, str],
-    tables: dict[str, pa.Table],
+    tables: Mapping[str, pa.Table],
     schema_versions: dict[str, str],
 ) -> dict[str, Any]:
     """The content of changes.json: record and schema changes against the previous release."""
@@ -70,8 +71,7 @@ def diff_release(
         "schemas": {},
     }
     for table, new in tables.items():
-        path = previous_dir / f"{table}.parquet" if previous_dir is not None else None
-        old = pq.read_table(path) if path is not None and path.is_file() else None
+        old = read_release_table(previous_dir, table) if previous_dir is not None else None
         out["tables"][table] = _record_changes(old, new)
         if previous_dir is not None:
             schema = _schema_changes(old, new)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
@@ -20,8 +21,12 @@ from venezuela_crisis.models.base import references
 from .arrow_schema import DATASET, unwrap
 
 
-def codebook_markdown(version: str, tables: dict[str, pa.Table]) -> str:
-    """The codebook of release `version` whose tables are `tables`."""
+def codebook_markdown(
+    version: str, tables: Mapping[str, pa.Table], rows: Mapping[str, int] | None = None
+) -> str:
+    """The codebook of release `version` whose tables are `tables`.
+
+    With `rows` (row counts), `tables` may hold only the first row of each table."""
     lines = [
         f"# Codebook: {DATASET} {version}",
         "",
@@ -33,11 +38,12 @@ def codebook_markdown(version: str, tables: dict[str, pa.Table]) -> str:
     ]
     lines += [f"- [{t}](#{t}): {TABLES[t].description}" for t in tables] + [""]
     for table, data in tables.items():
-        lines += _table_section(table, data)
+        count = rows[table] if rows is not None else data.num_rows
+        lines += _table_section(table, data, count)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _table_section(table: str, data: pa.Table) -> list[str]:
+def _table_section(table: str, data: pa.Table, count: int) -> list[str]:
     spec = TABLES[table]
     refs = references(spec.row)
     lines = [
@@ -45,7 +51,7 @@ def _table_section(table: str, data: pa.Table) -> list[str]:
         "",
         f"{spec.title}: {spec.description}",
         "",
-        f"Schema version {spec.schema_version}. Rows: {data.num_rows}, one per `id`.",
+        f"Schema version {spec.schema_version}. Rows: {count}, one per `id`.",
         "",
         "| column | type | required | description |",
         "| --- | --- | --- | --- |",

@@ -16,9 +16,10 @@ of every file are in manifest.json and checked by ``vzcrisis verify``.
 from __future__ import annotations
 
 import typing
+from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from venezuela_crisis.models import TABLES
@@ -26,6 +27,9 @@ from venezuela_crisis.models.base import references
 
 from .arrow_schema import DATASET, EXCLUDED_FIELDS, arrow_schema, unwrap
 from .manifest import sha256_file
+
+if TYPE_CHECKING:
+    from .table_files import TableFiles
 
 MEDIATYPE = "application/vnd.apache.parquet"
 LICENSE = {
@@ -40,8 +44,16 @@ RIGHTS_NOTE = (
 )
 
 
-def datapackage(release_dir: Path, version: str, sources: list[dict[str, Any]]) -> dict[str, Any]:
-    """The datapackage.json content for the Parquet files already written in `release_dir`."""
+def datapackage(
+    release_dir: Path,
+    version: str,
+    sources: list[dict[str, Any]],
+    layout: Mapping[str, TableFiles] | None = None,
+) -> dict[str, Any]:
+    """The datapackage.json content for the Parquet files already written in `release_dir`.
+
+    A partitioned table (`layout`) is a multipart resource: ``path`` lists its files."""
+    files = {t: list(layout[t].files) for t in layout} if layout is not None else {}
     return {
         "profile": "data-package",
         "name": DATASET,
@@ -51,7 +63,10 @@ def datapackage(release_dir: Path, version: str, sources: list[dict[str, Any]]) 
         "version": version,
         "licenses": [LICENSE],
         "sources": _sources(sources),
-        "resources": [_resource(release_dir, table) for table in TABLES],
+        "resources": [
+            _resource(release_dir, table, files.get(table, [f"{table}.parquet"]))
+            for table in TABLES
+        ],
     }
 
 
@@ -72,20 +87,24 @@ def frictionless_type(arrow: pa.DataType, nullable: bool = False) -> str:
     raise TypeError(f"no Table Schema type for Arrow {arrow}")
 
 
-def _resource(release_dir: Path, table: str) -> dict[str, Any]:
+def _resource(release_dir: Path, table: str, parts: list[str]) -> dict[str, Any]:
     spec = TABLES[table]
-    path = release_dir / f"{table}.parquet"
     schema = arrow_schema(table)
     fields = [_field(table, f) for f in schema]
+    where: dict[str, Any] = {
+        "path": parts[0],
+        "hash": f"sha256:{sha256_file(release_dir / parts[0])}",
+    }
+    if len(parts) > 1 or parts[0] != f"{table}.parquet":
+        where = {"path": parts}  # multipart: every file's sha256 is in manifest.json
     return {
         "profile": "tabular-data-resource",
         "name": table,
         "title": spec.title,
         "description": spec.description,
-        "path": path.name,
+        **where,
         "format": "parquet",
         "mediatype": MEDIATYPE,
-        "hash": f"sha256:{sha256_file(path)}",
         "schema": {
             "fields": fields,
             "primaryKey": ["id"],

@@ -15,12 +15,16 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from venezuela_crisis import __version__
 
 from .arrow_schema import DATASET
+
+if TYPE_CHECKING:
+    from .table_files import TableFiles
 
 MANIFEST = "manifest.json"
 INPUT_DIRS = ("seeds", "schema")
@@ -137,9 +141,17 @@ def build_manifest(
     release_date: str,
     previous_version: str | None,
     schema_versions: dict[str, str],
-    table_rows: dict[str, int],
+    table_rows: dict[str, int] | None = None,
+    layout: Mapping[str, TableFiles] | None = None,
 ) -> dict[str, Any]:
-    """The manifest of the release being built in `directory` (every other file already written)."""
+    """The manifest of the release being built in `directory` (every other file already written).
+
+    `layout` (where each table was written) or, for one file per table, `table_rows`."""
+    tables = (
+        {table: files.manifest_entry() for table, files in layout.items()}
+        if layout is not None
+        else {t: {"path": f"{t}.parquet", "rows": n} for t, n in (table_rows or {}).items()}
+    )
     return {
         "dataset": DATASET,
         "version": version,
@@ -148,9 +160,7 @@ def build_manifest(
         "inputs": {"commit": inputs_commit(root), "sha256": inputs_sha256(root)},
         "builder": {"name": "vzcrisis", "version": __version__, "commit": builder_commit()},
         "schema_versions": dict(schema_versions),
-        "tables": {
-            table: {"path": f"{table}.parquet", "rows": rows} for table, rows in table_rows.items()
-        },
+        "tables": tables,
         "files": file_entries(directory),
     }
 

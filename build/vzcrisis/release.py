@@ -6,6 +6,11 @@ released row, the version agrees with the diff against the previous release) -> 
 ``releases/.tmp-X.Y.Z-*``: Parquet, SQLite, codebook, changes, datapackage, manifest) -> check
 (every checksum of the manifest) -> ``os.rename`` to ``releases/X.Y.Z``.
 
+Memory stays bounded whatever the size of the project: rows are spooled to temporary Parquet in
+batches as they are validated, and each table is sorted and written in row groups
+(``table_files``); later steps read one table (or a few columns) at a time from the written files.
+``partition={"events": ("year", "month")}`` writes that table as Hive partitions (a directory).
+
 Deterministic: the same inputs give byte-identical files (no wall-clock time: the release date is
 ``--date`` or the latest review date among released records). Atomic: any failure removes the
 temporary directory and leaves older releases untouched. Immutable: an existing version is
@@ -20,6 +25,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -38,18 +44,18 @@ from .manifest import MANIFEST, build_manifest, dump_json, read_manifest
 from .progress import Progress
 from .release_rows import RowBuilder
 from .sqlite_db import DB_FILE, build_sqlite
+from .table_files import (
+    PARQUET_OPTIONS,
+    ROW_GROUP,
+    ReleasedTables,
+    check_partition,
+    connect,
+    write_tables,
+)
 from .validate import scan_project
 from .verify import verify_release
 
 RELEASES_DIR = "releases"
-PARQUET_OPTIONS: dict[str, Any] = {
-    "compression": "zstd",
-    "compression_level": 9,
-    "use_dictionary": True,
-    "write_statistics": True,
-    "store_schema": True,
-}
-"""Options of every Parquet file (fixed so rebuilds are byte-identical)."""
 
 _VERSION_DIR = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -108,10 +114,12 @@ def build_release(
     release_date: dt.date | None = None,
     releases_dir: Path | None = None,
     show_progress: bool | None = False,
+    partition: Mapping[str, Sequence[str]] | None = None,
 ) -> ReleaseResult:
     """Build releases/`version` from the project at `root` (see the module docstring).
 
     `show_progress`: progress bars on stderr (None: only when stderr is a terminal).
+    `partition`: table -> Hive partition keys (``year``, ``month``, from its ``date``).
     """
     parse_version(version)
     releases = releases_dir if releases_dir is not None else root / RELEASES_DIR
@@ -121,18 +129,37 @@ def build_release(
             f"{_display(target, root)} already exists; releases are immutable: pick a new "
             "version number"
         )
-    builder = RowBuilder(version)
     progress = Progress.create(show_progress)
-    with progress if progress is not None else contextlib.nullcontext():
+    with (
+        tempfile.TemporaryDirectory(prefix="vzcrisis-spool-") as spool,
+        progress if progress is not None else contextlib.nullcontext(),
+    ):
+        builder = RowBuilder(version, Path(spool))
+        keys = check_partition(partition, builder.schemas)
         project, found = scan_project(root, builder.add, prepare=builder.prepare, progress=progress)
         if found:
             raise InputError([str(p) for p in found])
-        tables = builder.tables()
-        if builder.problems:
-            raise InputError(builder.problems)
-        return _publish(
-            root, version, release_date, releases, target, project.texts, tables, progress
-        )
+        (Path(spool) / "duckdb").mkdir()
+        con = connect(Path(spool) / "duckdb")
+        try:
+            builder.finish(con)
+            if builder.problems:
+                raise InputError(builder.problems)
+            step = _Step(builder, con, keys)
+            return _publish(
+                root, version, release_date, releases, target, project.texts, step, progress
+            )
+        finally:
+            con.close()
+
+
+@dataclass
+class _Step:
+    """What the write step needs from the build: the spool, DuckDB and the partitioning."""
+
+    builder: RowBuilder
+    con: Any
+    partition: dict[str, tuple[str, ...]]
 
 
 def _publish(
@@ -142,19 +169,15 @@ def _publish(
     releases: Path,
     target: Path,
     all_texts: dict[str, str],
-    tables: dict[str, pa.Table],
+    step: _Step,
     progress: Progress | None,
 ) -> ReleaseResult:
-    """Diff, check the version, write into a temporary directory, verify, rename."""
+    """Write the tables into a temporary directory, diff, check the version, write the rest,
+    verify, rename."""
     previous = previous_version(releases, version)
     previous_dir = releases / previous if previous is not None else None
     previous_schemas = _previous_schemas(previous_dir)
     schema_versions = {table: spec.schema_version for table, spec in TABLES.items()}
-    changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
-    check_version(version, changes)
-    date = release_date or latest_review_date_of(tables)
-    source_ids = [str(r) for r in tables["sources"].column("id").to_pylist()]
-    texts = {sid: all_texts[sid] for sid in source_ids if sid in all_texts}
     releases.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=releases))
     shown = _display(target, root)
@@ -162,6 +185,15 @@ def _publish(
         try:
             if progress is not None:
                 progress.task("release: write files", 1)
+            layout = write_tables(
+                step.con, step.builder.spool, tmp, step.builder.schemas, step.partition
+            )
+            tables = ReleasedTables(tmp, layout)
+            changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
+            check_version(version, changes)
+            date = release_date or latest_review_date_of(tables)
+            source_ids = [str(r) for r in tables.read("sources", ["id"]).column("id").to_pylist()]
+            texts = {sid: all_texts[sid] for sid in source_ids if sid in all_texts}
             _write(tmp, root, version, date, previous, tables, changes, texts)
         except OSError as exc:
             raise ReleaseError(f"writing {shown} failed: {exc}; nothing was published") from exc
@@ -185,7 +217,7 @@ def _publish(
         release_date=date.isoformat(),
         previous_version=previous,
         bump=changes["bump"],
-        tables={table: data.num_rows for table, data in tables.items()},
+        tables={table: files.rows for table, files in layout.items()},
         changes={
             table: {k: len(entry[k]) for k in ("added", "removed", "changed")}
             for table, entry in changes["tables"].items()
@@ -207,10 +239,15 @@ def latest_review_date(rows: Rows) -> dt.date:
     return max(dates)
 
 
-def latest_review_date_of(tables: dict[str, pa.Table]) -> dt.date:
+def latest_review_date_of(tables: Mapping[str, pa.Table]) -> dt.date:
     """`latest_review_date` over Arrow tables (the `review.date` of every released row)."""
     dates: list[dt.date] = []
-    for data in tables.values():
+    for table in tables:
+        data = (
+            tables.read(table, ["review"])
+            if isinstance(tables, ReleasedTables) and "review" in tables.column_names(table)
+            else tables[table]
+        )
         if "review" in data.column_names and data.num_rows:
             latest = pc.max(pc.struct_field(data.column("review"), "date")).as_py()
             if latest is not None:
@@ -221,8 +258,8 @@ def latest_review_date_of(tables: dict[str, pa.Table]) -> dt.date:
 
 
 def write_parquet(data: pa.Table, path: Path) -> None:
-    """Write one table (zstd, explicit schema stored in the file, one row group)."""
-    pq.write_table(data, path, row_group_size=max(data.num_rows, 1), **PARQUET_OPTIONS)
+    """Write one in-memory table as a release does (zstd, explicit schema, fixed row groups)."""
+    pq.write_table(data, path, row_group_size=ROW_GROUP, **PARQUET_OPTIONS)
 
 
 def _write(
@@ -231,19 +268,20 @@ def _write(
     version: str,
     date: dt.date,
     previous: str | None,
-    tables: dict[str, pa.Table],
+    tables: ReleasedTables,
     changes: dict[str, Any],
     texts: dict[str, str],
 ) -> None:
-    for table, data in tables.items():
-        write_parquet(data, directory / f"{table}.parquet")
-        _check_parquet(directory / f"{table}.parquet", data)
     build_sqlite(directory, directory / DB_FILE, texts)
-    (directory / "CODEBOOK.md").write_text(codebook_markdown(version, tables), encoding="utf-8")
+    heads = {table: tables.head(table) for table in tables}
+    rows = {table: tables.rows(table) for table in tables}
+    (directory / "CODEBOOK.md").write_text(
+        codebook_markdown(version, heads, rows), encoding="utf-8"
+    )
     (directory / "CHANGES.md").write_text(changes_markdown(changes), encoding="utf-8")
     (directory / "changes.json").write_text(dump_json(changes), encoding="utf-8")
     sources = tables["sources"].to_pylist()
-    package = datapackage(directory, version, sources)
+    package = datapackage(directory, version, sources, tables.layout)
     (directory / "datapackage.json").write_text(dump_json(package), encoding="utf-8")
     manifest = build_manifest(
         directory,
@@ -252,18 +290,9 @@ def _write(
         release_date=date.isoformat(),
         previous_version=previous,
         schema_versions={table: spec.schema_version for table, spec in TABLES.items()},
-        table_rows={table: data.num_rows for table, data in tables.items()},
+        layout=tables.layout,
     )
     (directory / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
-
-
-def _check_parquet(path: Path, expected: pa.Table) -> None:
-    """Read a written file back: same schema (with metadata) and same rows."""
-    written = pq.read_table(path)
-    if not written.schema.equals(expected.schema, check_metadata=True):
-        raise ReleaseIntegrityError(f"{path.name}: schema read back differs from the model's")
-    if not written.equals(expected):
-        raise ReleaseIntegrityError(f"{path.name}: rows read back differ from the rows written")
 
 
 def _previous_schemas(previous_dir: Path | None) -> dict[str, str]:

@@ -5,9 +5,11 @@ becomes its released row (derived ``source_count``, ``origin_count``, ``disputed
 citations row per quote. Every ``BATCH`` rows of a table are re-validated at once with the row
 model (``TypeAdapter(list[Row]).validate_json``; on a failure each row of the batch is validated
 alone so the problem lines name the row), dumped in JSON mode and appended to an Arrow table whose
-dates and vocabularies are still strings. ``tables()`` sorts each table by id and casts it to the
-explicit schema (``arrow_schema``): dictionaries are built in sorted-row order, so the files do
-not depend on the order of the input files. No Python object per row outlives its batch.
+dates and vocabularies are still strings, and appended to the table's spool file
+(``table_files.Spool``). ``finish()`` closes the spool and checks that ids are unique;
+``table_files.write_tables`` then sorts each table by id and casts it to the explicit schema
+(``arrow_schema``) in bounded chunks, so the files do not depend on the order of the input files.
+No Python object per row outlives its batch, and no table is held whole in memory.
 
 The checks are those of ``derive.released_rows`` / ``derive.check_references`` with the same
 problem lines; the references are checked against the ids pass 1 found accepted.
@@ -17,10 +19,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 from pydantic import TypeAdapter, ValidationError
 from venezuela_crisis.models import TABLES, Citation, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord, Derived, references
@@ -29,6 +32,7 @@ from .arrow_schema import EXCLUDED_FIELDS, arrow_schema, columns
 from .crosscheck import Indexed
 from .derive import _derived, _validate
 from .records import RawRecord
+from .table_files import Spool, duplicate_ids
 
 BATCH = 5_000
 """Rows of one table validated and converted to Arrow at once."""
@@ -48,7 +52,7 @@ def loose_type(arrow: pa.DataType) -> pa.DataType:
 class RowBuilder:
     """Collects the released rows of every table (see the module docstring)."""
 
-    def __init__(self, version: str) -> None:
+    def __init__(self, version: str, spool_dir: Path) -> None:
         self.version = version
         self.index: Mapping[str, Indexed] = {}
         self.origins: dict[str, str] = {}
@@ -69,8 +73,7 @@ class RowBuilder:
             for t in TABLES
         }
         self.pending: dict[str, list[tuple[str, dict[str, Any]]]] = {t: [] for t in TABLES}
-        self.parts: dict[str, list[pa.Table]] = {t: [] for t in TABLES}
-        self.review_dates: list[str] = []
+        self.spool = Spool(spool_dir, self.loose)
 
     def prepare(self, index: Mapping[str, Indexed], sources: Mapping[str, SourceRecord]) -> None:
         """Ids of pass 1 and origins of the accepted sources (called between the passes)."""
@@ -107,18 +110,14 @@ class RowBuilder:
                 continue
             self._push("citations", where, cite)
 
-    def tables(self) -> dict[str, pa.Table]:
-        """Every table sorted by id in its explicit schema (after the last `add`)."""
-        out: dict[str, pa.Table] = {}
+    def finish(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Flush and close the spool (after the last `add`); every duplicate id is a problem."""
         for table in TABLES:
             self._flush(table)
-            parts = self.parts.pop(table)
-            data = pa.concat_tables(parts) if parts else self.loose[table].empty_table()
-            data = data.take(pc.sort_indices(data, [("id", "ascending")]))
-            data = data.cast(self.schemas[table]).combine_chunks()
-            out[table] = data.replace_schema_metadata(self.schemas[table].metadata)
-        self._check_unique(out)
-        return out
+        self.spool.close()
+        for table in TABLES:
+            for rid in duplicate_ids(con, self.spool, table):
+                self.problems.append(f"{table}: {rid}: id: duplicate id in the release")
 
     def _accepted(self, rid: str, table: str) -> bool:
         entry = self.index.get(rid)
@@ -149,7 +148,7 @@ class RowBuilder:
         data = pa.Table.from_pylist(
             [{n: row[n] for n in names} for row in dumped], schema=self.loose[table]
         )
-        self.parts[table].append(data)
+        self.spool.write(table, data)
 
     def _check_row(self, table: str, row: dict[str, Any]) -> None:
         """Every reference of a released row points to a released row."""
@@ -168,14 +167,3 @@ class RowBuilder:
                         f"{table}: {row['id']}: {field}: {ref!r} is not a released {target} "
                         "row (missing, or not accepted yet)"
                     )
-
-    def _check_unique(self, tables: dict[str, pa.Table]) -> None:
-        for table, data in tables.items():
-            ids = data.column("id")
-            if pc.count_distinct(ids).as_py() != len(ids):
-                counts = pc.value_counts(ids)
-                for item in counts.to_pylist():
-                    if item["counts"] > 1:
-                        self.problems.append(
-                            f"{table}: {item['values']}: id: duplicate id in the release"
-                        )

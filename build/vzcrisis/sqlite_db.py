@@ -15,19 +15,22 @@ import datetime as dt
 import json
 import os
 import sqlite3
+import tempfile
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
+import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlite_utils
 from venezuela_crisis.errors import ReleaseError
 from venezuela_crisis.models import TABLES
 from venezuela_crisis.models.base import Derived, references
+
+from .table_files import files_of
 
 DB_NAME = "venezuela-crisis"
 """Database name in Datasette (the file is ``venezuela-crisis.db``)."""
@@ -175,27 +178,49 @@ def _sqlite_type(arrow_type: pa.DataType) -> type:
     return str
 
 
-def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, pa.Table]:
-    """Read every table's Parquet and check its columns; every problem is one line."""
+@dataclass(frozen=True)
+class Loaded:
+    """One table of the release: its Parquet files and their Arrow schema (display order)."""
+
+    files: tuple[Path, ...]
+    schema: pa.Schema
+    rows: int
+
+    def source(self) -> str:
+        """SQL reading every file of the table (partition columns of the paths are not read)."""
+        paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in self.files)
+        return f"read_parquet([{paths}], hive_partitioning = false)"
+
+
+def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
+    """Find every table's Parquet files and check their columns; every problem is one line."""
     problems: list[str] = []
-    loaded: dict[str, pa.Table] = {}
+    loaded: dict[str, Loaded] = {}
     for table in TABLES:
-        path = release_dir / f"{table}.parquet"
-        if not path.is_file():
-            problems.append(f"{path}: missing (needed for the SQLite database)")
+        files = files_of(release_dir, table)
+        if not files or not all(p.is_file() for p in files):
+            problems.append(
+                f"{files[0] if files else release_dir / table}: missing "
+                "(needed for the SQLite database)"
+            )
             continue
-        data = pq.read_table(path)
-        missing = [c for c in columns(table) if c not in data.column_names]
-        unknown = [c for c in data.column_names if c not in columns(table)]
+        handles = [pq.ParquetFile(p) for p in files]
+        schema = handles[0].schema_arrow
+        path = files[0]
+        missing = [c for c in columns(table) if c not in schema.names]
+        unknown = [c for c in schema.names if c not in columns(table)]
         if missing or unknown:
             problems += [f"{path}: missing column {c} (in the {table} model)" for c in missing]
             problems += [f"{path}: unknown column {c} (not in the {table} model)" for c in unknown]
             continue
-        loaded[table] = data.select(display_order(data.column_names))
+        order = display_order(schema.names)
+        rows = sum(h.metadata.num_rows for h in handles)
+        loaded[table] = Loaded(files, pa.schema([schema.field(c) for c in order]), rows)
     if "sources" in loaded:
-        for sid in loaded["sources"].column("id").to_pylist():
-            if sid not in texts:
-                problems.append(f"sources: {sid}: no article text given for the source")
+        for path in loaded["sources"].files:
+            for sid in pq.read_table(path, columns=["id"]).column("id").to_pylist():
+                if sid not in texts:
+                    problems.append(f"sources: {sid}: no article text given for the source")
     if problems:
         raise ReleaseError("\n".join(problems))
     return loaded
@@ -203,22 +228,23 @@ def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, pa.Table]:
 
 BATCH = 10_000
 """Rows converted and inserted at once (one ``executemany``)."""
+SORT_MEMORY = "256MB"
+"""DuckDB memory limit while reading a table in id order (it spills to disk beyond)."""
 
 
-def _sorted(data: pa.Table) -> pa.Table:
-    """The table in id order (string order, as Python sorts them)."""
-    return data.take(pc.sort_indices(data, [("id", "ascending")]))
-
-
-def _batches(data: pa.Table, names: list[str]) -> Iterator[list[dict[str, Any]]]:
-    """Rows of `data` (only `names`) as Python dicts, `BATCH` at a time."""
-    for batch in data.select(names).to_batches(max_chunksize=BATCH):
+def _batches(
+    con: duckdb.DuckDBPyConnection, data: Loaded, names: list[str]
+) -> Iterator[list[dict[str, Any]]]:
+    """Rows of `data` (only `names`) in id order as Python dicts, `BATCH` at a time."""
+    cols = ", ".join(f'"{c}"' for c in names)
+    reader = con.sql(f"select {cols} from {data.source()} order by id").to_arrow_reader(BATCH)
+    for batch in reader:
         yield batch.to_pylist()
 
 
-def _create_table(db: sqlite_utils.Database, table: str, data: pa.Table) -> None:
+def _create_table(db: sqlite_utils.Database, table: str, data: Loaded) -> None:
     row = TABLES[table].row
-    cols = {c: _sqlite_type(data.schema.field(c).type) for c in data.column_names}
+    cols = {c: _sqlite_type(data.schema.field(c).type) for c in data.schema.names}
     extra: dict[str, type] = {}
     if table == "sources":
         extra = {"label": str, "text": str}
@@ -236,14 +262,18 @@ def _create_table(db: sqlite_utils.Database, table: str, data: pa.Table) -> None
 
 
 def _insert_rows(
-    conn: sqlite3.Connection, table: str, data: pa.Table, texts: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    conn: sqlite3.Connection,
+    table: str,
+    data: Loaded,
+    texts: dict[str, str],
 ) -> None:
     """Insert the rows of `table` in id order, converted for SQLite, in batches."""
-    names = data.column_names
+    names = data.schema.names
     extra = ["label", "text"] if table == "sources" else ["label"] if table == "citations" else []
     cols = ", ".join(f"[{c}]" for c in [*names, *extra])
     sql = f"INSERT INTO [{table}] ({cols}) VALUES ({', '.join('?' * (len(names) + len(extra)))})"
-    for rows in _batches(data, names):
+    for rows in _batches(con, data, names):
         params: list[list[Any]] = []
         for r in rows:
             cells = [_cell(r[c]) for c in names]
@@ -255,9 +285,11 @@ def _insert_rows(
         conn.executemany(sql, params)
 
 
-def _insert_links(conn: sqlite3.Connection, link: LinkTable, data: pa.Table) -> None:
+def _insert_links(
+    con: duckdb.DuckDBPyConnection, conn: sqlite3.Connection, link: LinkTable, data: Loaded
+) -> None:
     sql = f"INSERT INTO [{link.name}] ([{link.left}], [{link.right}], [role]) VALUES (?, ?, ?)"
-    for rows in _batches(data, ["id", *link.roles]):
+    for rows in _batches(con, data, ["id", *link.roles]):
         params = [
             (r["id"], target_id, role)
             for r in rows
@@ -267,15 +299,20 @@ def _insert_links(conn: sqlite3.Connection, link: LinkTable, data: pa.Table) -> 
         conn.executemany(sql, params)
 
 
-def _write(db_path: Path, loaded: dict[str, pa.Table], texts: dict[str, str]) -> None:
+def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> None:
     conn = sqlite3.connect(db_path, isolation_level=None)
+    spill = tempfile.TemporaryDirectory(prefix="vzcrisis-sqlite-")
+    con = duckdb.connect(
+        ":memory:",
+        config={"memory_limit": SORT_MEMORY, "temp_directory": spill.name, "threads": 2},
+    )
     try:
         db = sqlite_utils.Database(conn)
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("BEGIN")
         for table in TABLES:
             _create_table(db, table, loaded[table])
-            _insert_rows(conn, table, loaded[table], texts)
+            _insert_rows(con, conn, table, loaded[table], texts)
             for col in single_references(table):
                 db[table].create_index([col])  # type: ignore[union-attr]
         db["citations"].create_index(["record_table", "record_id"])  # type: ignore[union-attr]
@@ -287,24 +324,25 @@ def _write(db_path: Path, loaded: dict[str, pa.Table], texts: dict[str, str]) ->
                 foreign_keys=[(link.left, link.table, "id"), (link.right, link.target, "id")],
                 not_null=[link.left, link.right, "role"],
             )
-            _insert_links(conn, link, loaded[link.table])
+            _insert_links(con, conn, link, loaded[link.table])
             t.create_index([link.right])  # type: ignore[union-attr]
         for table, cols in FTS_COLUMNS.items():
             db[table].enable_fts(list(cols), fts_version="FTS5")  # type: ignore[union-attr]
         conn.execute("COMMIT")
         conn.execute("VACUUM")
     finally:
+        con.close()
+        spill.cleanup()
         conn.close()
 
 
-def _check(db_path: Path, loaded: dict[str, pa.Table]) -> None:
+def _check(db_path: Path, loaded: dict[str, Loaded]) -> None:
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         problems = [
-            f"{db_path}: {t}: wrote {n} rows, expected {loaded[t].num_rows}"
+            f"{db_path}: {t}: wrote {n} rows, expected {loaded[t].rows}"
             for t in TABLES
-            if (n := conn.execute(f"select count(*) from [{t}]").fetchone()[0])
-            != loaded[t].num_rows
+            if (n := conn.execute(f"select count(*) from [{t}]").fetchone()[0]) != loaded[t].rows
         ]
         bad_fk = conn.execute("PRAGMA foreign_key_check").fetchall()
         problems += [
@@ -323,7 +361,7 @@ def build_sqlite(release_dir: Path, db_path: Path, texts: dict[str, str]) -> Non
     naming every missing file, column or text, or dangling reference. `db_path` is replaced
     atomically: a failed build leaves any previous file untouched.
     """
-    loaded = {t: _sorted(d) for t, d in _load(release_dir, texts).items()}
+    loaded = _load(release_dir, texts)
     tmp = db_path.with_name(f".{db_path.name}.tmp")
     tmp.unlink(missing_ok=True)
     try:

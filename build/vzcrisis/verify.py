@@ -60,6 +60,18 @@ def _check_tables(manifest: dict[str, Any], files: dict[str, Any]) -> list[str]:
     problems: list[str] = []
     for table, entry in sorted(tables.items()):
         table_path = entry.get("path") if isinstance(entry, dict) else None
-        if not isinstance(table_path, str) or table_path not in files:
-            problems.append(f"{MANIFEST}: table {table!r} points to {table_path!r}, not a file")
+        parts = entry.get("files") if isinstance(entry, dict) else None
+        if parts is None:
+            if not isinstance(table_path, str) or table_path not in files:
+                problems.append(f"{MANIFEST}: table {table!r} points to {table_path!r}, not a file")
+            continue
+        if not isinstance(parts, list) or not parts or not isinstance(table_path, str):
+            problems.append(f"{MANIFEST}: table {table!r} lists no partition files")
+            continue
+        listed = sorted(f for f in files if f.startswith(f"{table_path}/"))
+        if sorted(parts) != listed or not all(str(p).endswith(".parquet") for p in parts):
+            problems.append(
+                f"{MANIFEST}: table {table!r}: partition files {parts} differ from the files "
+                f"under {table_path}/ ({listed})"
+            )
     return problems
