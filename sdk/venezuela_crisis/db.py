@@ -24,6 +24,24 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _table_sql(release: Release, table: str) -> str:
+    """SELECT over a table's Parquet: one file, or Hive partitions without the partition columns.
+
+    A partitioned table reads exactly the files its manifest lists (``hive_partitioning``: the
+    keys come from the paths) and hides the keys, so it has the columns of the unpartitioned file.
+    """
+    keys = release.partition_keys(table)
+    if not keys:
+        path = _literal(str(release.table_path(table).resolve()))
+        return f"select * from read_parquet({path}, hive_partitioning = false)"
+    files = ", ".join(_literal(str(p.resolve())) for p in release.table_files(table))
+    hidden = ", ".join(f'"{k}"' for k in keys)
+    return (
+        f"select * exclude ({hidden}) from read_parquet([{files}], hive_partitioning = true, "
+        "union_by_name = false)"
+    )
+
+
 class Database:
     """Views ``sources, actors, events, demands, sanctions, disputes, citations`` over Parquet."""
 
@@ -35,8 +53,7 @@ class Database:
         self._cursors: list[tuple[threading.Thread, duckdb.DuckDBPyConnection]] = []
         try:
             for table in TABLE_NAMES:
-                path = _literal(str(release.table_path(table).resolve()))
-                self._con.execute(f"create view {table} as select * from read_parquet({path})")
+                self._con.execute(f"create view {table} as {_table_sql(release, table)}")
         except duckdb.Error as exc:
             self._con.close()
             raise ReleaseIntegrityError(f"{release.path}: cannot read tables: {exc}") from None

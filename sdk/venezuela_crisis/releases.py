@@ -120,6 +120,27 @@ class Release:
             raise ReleaseIntegrityError(f"{self.path}/manifest.json: no path for table {table!r}")
         return safe_join(self.path, entry["path"])
 
+    def table_files(self, table: str) -> list[Path]:
+        """Local paths of a table's Parquet files: the file, or every Hive partition file."""
+        entry = self.manifest["tables"].get(table)
+        parts = entry.get("files") if isinstance(entry, dict) else None
+        if parts is None:
+            return [self.table_path(table)]
+        if not isinstance(parts, list) or not parts or not all(isinstance(p, str) for p in parts):
+            raise ReleaseIntegrityError(f"{self.path}/manifest.json: bad files for table {table!r}")
+        return [safe_join(self.path, rel) for rel in parts]
+
+    def partition_keys(self, table: str) -> list[str]:
+        """Hive partition keys of a partitioned table (empty when the table is one file)."""
+        entry = self.manifest["tables"].get(table)
+        spec = entry.get("partitioning") if isinstance(entry, dict) else None
+        keys = spec.get("keys") if isinstance(spec, dict) else None
+        if not isinstance(keys, list) or not all(
+            isinstance(k, str) and k.isidentifier() for k in keys
+        ):
+            return []
+        return list(keys)
+
 
 def safe_join(root: Path, relpath: str) -> Path:
     """`root / relpath`, refusing absolute paths and any path that leaves `root`."""
@@ -289,6 +310,7 @@ def open_release(
         verify(path, manifest)
     release = Release(path=path, manifest=manifest)
     for table in SCHEMA_VERSIONS:
-        if not release.table_path(table).is_file():
-            raise ReleaseIntegrityError(f"{release.table_path(table)}: table file missing")
+        for file in release.table_files(table):
+            if not file.is_file():
+                raise ReleaseIntegrityError(f"{file}: table file missing")
     return release

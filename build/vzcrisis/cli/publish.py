@@ -24,6 +24,13 @@ DateOption = Annotated[
         help="Release date YYYY-MM-DD (default: the latest review date among released records).",
     ),
 ]
+PartitionOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--partition",
+        help="Write TABLE as Hive partitions of its date, e.g. events=year,month (repeatable).",
+    ),
+]
 ReleasePath = Annotated[
     Path,
     typer.Argument(help="Release directory, e.g. releases/1.0.0 (relative to --root)."),
@@ -35,13 +42,17 @@ def release(
     date: DateOption = None,
     root: RootOption = Path("."),
     as_json: JsonOption = False,
+    partition: PartitionOption = None,
 ) -> None:
     """Validate, then build the immutable release releases/VERSION (Parquet, SQLite, docs)."""
     from ..release import build_release
 
     release_date = _parse_date(date)
+    parts = _parse_partition(partition or [])
     result = run(
-        lambda: build_release(root, version, release_date=release_date, show_progress=None)
+        lambda: build_release(
+            root, version, release_date=release_date, show_progress=None, partition=parts
+        )
     )
     if as_json:
         print_json(result.to_dict())
@@ -73,6 +84,19 @@ def _parse_date(value: str | None) -> dt.date | None:
     except ValueError:
         typer.echo(f"--date: {value!r} is not a date YYYY-MM-DD", err=True)
         raise typer.Exit(1) from None
+
+
+def _parse_partition(values: list[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for value in values:
+        table, sep, keys = value.partition("=")
+        if not sep or not table or not keys:
+            raise typer.BadParameter(
+                f"{value!r}: expected TABLE=KEY[,KEY], e.g. events=year,month",
+                param_hint="--partition",
+            )
+        out[table.strip()] = tuple(k.strip() for k in keys.split(","))
+    return out
 
 
 def register(app: typer.Typer) -> None:
