@@ -58,6 +58,20 @@ def machine() -> dict[str, Any]:
     }
 
 
+def _argv_without_notes() -> list[str]:
+    """This run's arguments without ``--note TEXT`` (notes are quoted in the report itself)."""
+    out: list[str] = []
+    skip = False
+    for arg in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif arg == "--note":
+            skip = True
+        elif not arg.startswith("--note="):
+            out.append(arg)
+    return out
+
+
 def available(*modules: str) -> bool:
     return all(importlib.util.find_spec(m) is not None for m in modules)
 
@@ -68,10 +82,10 @@ class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.start = time.monotonic()
-        self.notes: list[str] = []
+        self.notes: list[str] = list(args.note)
         self.results: dict[str, Any] = {
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "command": " ".join([".venv/bin/python benchmarks/run.py", *sys.argv[1:]]),
+            "command": " ".join([".venv/bin/python benchmarks/run.py", *_argv_without_notes()]),
             "machine": machine(),
             "seed": args.seed,
             "synth": {},
@@ -245,6 +259,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="BENCH-ONLY: sizes without a built release get their Parquet straight from the "
         "corpus (benchmarks/bench_release.py) for the SDK sections",
+    )
+    p.add_argument(
+        "--note",
+        action="append",
+        default=[],
+        help="a note for the report, e.g. a measurement made outside the budget (repeatable)",
     )
     args = p.parse_args(argv)
     default_sizes = "200" if args.quick else "10000,100000,1000000"
