@@ -109,6 +109,79 @@ def rows(results: dict[str, Any]) -> list[Row]:
     return out
 
 
+BUILD_RATE_TARGET = 100_000.0
+"""records/s end to end at 1M (validate + release)."""
+RSS_TARGET_MIB = 1536.0
+"""peak RSS of validate and of release at 1M (1.5 GiB)."""
+QUERY_TARGET, COLD_TARGET, DIFF_TARGET = 1.2, 1.3, 2.0
+
+
+def targets(results: dict[str, Any]) -> list[str]:
+    """Each target with the measured figure, met or missed by how much, why, and what would close
+    it (static text for the known causes; the numbers are this run's)."""
+    out: list[str] = []
+    built = {int(k): v for k, v in results.get("build", {}).items() if isinstance(v, dict)}
+    if built:
+        size = max(built)
+        b = built[size]
+        rate = b["records_per_s"]
+        verdict = (
+            "met" if rate >= BUILD_RATE_TARGET else f"**missed by {BUILD_RATE_TARGET / rate:.0f}x**"
+        )
+        out.append(
+            f"Build throughput >= 100,000 records/s: {rate:,.0f} records/s at {size:,} records, "
+            f"{verdict}. Why: every record is handled in Python, one at a time, on one core "
+            "(JSON parse with line/depth checks, pydantic validation of the record, the content "
+            "hash over canonical JSON, quote offsets against the article text, references, then "
+            f"the released row re-validated); the pydantic floor alone is "
+            f"{b['floor_ratio_pydantic']:.0f}x faster because it does only one of those steps, "
+            "in C. What would close it: validating files in worker processes (x cores), "
+            "dropping the second (row) validation for rows built from validated records, and "
+            "moving hashing/offset checks to a compiled extension; 100k/s needs all of these."
+        )
+        rss = b["peak_rss_mib"]
+        verdict = (
+            "met" if rss <= RSS_TARGET_MIB else f"**missed by {rss - RSS_TARGET_MIB:.0f} MiB**"
+        )
+        out.append(
+            f"Peak RSS <= 1.5 GiB: {rss:,.0f} MiB at {size:,} records "
+            f"(validate {b['validate_peak_rss_mib']:,.0f}, release "
+            f"{b['release_peak_rss_mib']:,.0f}), {verdict}."
+        )
+        if len(built) > 1:
+            low = min(built)
+            slope = built[low]["records_per_s"] / rate
+            out.append(
+                f"Near-linear growth: records/s at {low:,} / at {size:,} = {slope:.2f} "
+                "(1.00 = perfectly linear time)."
+            )
+    q = results.get("queries")
+    if isinstance(q, dict):
+        ratios = [e["ratio"] for k, e in q.items() if k != "rows" and isinstance(e, dict)]
+        if ratios:
+            worst = max(ratios)
+            verdict = (
+                "met" if worst <= QUERY_TARGET else f"**missed by {worst / QUERY_TARGET:.2f}x**"
+            )
+            out.append(f"SDK queries <= {QUERY_TARGET}x raw DuckDB: worst {worst:.2f}x, {verdict}.")
+    c = results.get("cold_start")
+    if isinstance(c, dict):
+        r = c["ratio"]
+        verdict = "met" if r <= COLD_TARGET else f"**missed by {r / COLD_TARGET:.2f}x**"
+        out.append(
+            f"Cold start <= {COLD_TARGET}x (import duckdb + query -> Arrow): {r:.2f}x "
+            f"({c['sdk_s']:.2f} s vs {c['raw_duckdb_s']:.2f} s), {verdict}."
+            + (
+                ""
+                if r <= COLD_TARGET
+                else " The rest is the SDK's own modules, the manifest and hash-cache check and "
+                "7 views binding their Parquet footers; a lazily created view per table would "
+                "close most of it."
+            )
+        )
+    return out
+
+
 def table(results: dict[str, Any]) -> str:
     """A plain-text table for the console."""
     data = [HEADER, *rows(results)]
@@ -139,6 +212,9 @@ def markdown(results: dict[str, Any]) -> str:
         "|" + "---|" * len(HEADER),
     ]
     lines += ["| " + " | ".join(r) + " |" for r in rows(results)]
+    goals = targets(results)
+    if goals:
+        lines += ["", "## Targets", ""] + [f"- {g}" for g in goals]
     if results.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {n}" for n in results["notes"]]
     return "\n".join(lines) + "\n"
