@@ -10,7 +10,9 @@ meaningful for every other column. Nullable integer columns (``amount_usd``) are
 
 Resources carry ``hash`` but no ``bytes``: Frictionless reads Parquet with pyarrow, bypassing the
 loader that counts bytes, so any declared ``bytes`` fails its byte-count check. Sizes and sha256
-of every file are in manifest.json and checked by ``vzcrisis verify``.
+of every file are in manifest.json and checked by ``vzcrisis verify``. A partitioned table is a
+multipart resource (``path`` lists its files, no ``hash``); Frictionless reads only the first file
+of a multipart Parquet resource (see docs/release-format.md).
 """
 
 from __future__ import annotations
