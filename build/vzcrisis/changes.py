@@ -14,7 +14,8 @@ per table schema the fields added, removed or retyped. ``required_bump`` applies
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import pyarrow as pa
 from venezuela_crisis.errors import ReleaseError
 
 from .arrow_schema import DATASET
-from .table_files import read_release_table
+from .table_files import ReleasedTables, read_release_table, release_schema
 
 VERSION_RE = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 LEVELS = ("patch", "minor", "major")
@@ -70,11 +71,12 @@ def diff_release(
         "tables": {},
         "schemas": {},
     }
-    for table, new in tables.items():
-        old = read_release_table(previous_dir, table) if previous_dir is not None else None
+    for table in tables:
+        new = _Columns.of_new(tables, table)
+        old = _Columns.of_release(previous_dir, table) if previous_dir is not None else None
         out["tables"][table] = _record_changes(old, new)
         if previous_dir is not None:
-            schema = _schema_changes(old, new)
+            schema = _schema_changes(old.schema if old else None, new.schema)
             schema["previous_version"] = previous_schema_versions.get(table)
             schema["version"] = schema_versions[table]
             out["schemas"][table] = schema
@@ -136,42 +138,96 @@ def check_version(version: str, changes: dict[str, Any]) -> None:
 
 def changes_markdown(changes: dict[str, Any]) -> str:
     """CHANGES.md: the same content as changes.json, for people."""
+    return "\n".join(changes_lines(changes)).rstrip("\n") + "\n"
+
+
+def write_changes_markdown(path: Path, changes: dict[str, Any]) -> None:
+    """Write `changes_markdown(changes)` to `path` line by line (no whole-file string)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        pending, first = 0, True
+        for line in changes_lines(changes):
+            if not line:
+                pending += 1
+                continue
+            handle.write("\n" * (pending if first else pending + 1) + line)
+            pending, first = 0, False
+        handle.write("\n")
+
+
+def changes_lines(changes: dict[str, Any]) -> Iterator[str]:
+    """The lines of CHANGES.md (see `changes_markdown`), one at a time."""
     version, previous = changes["version"], changes["previous_version"]
-    lines = [f"# Changes in {DATASET} {version}", ""]
+    yield from [f"# Changes in {DATASET} {version}", ""]
     if previous is None:
-        lines += ["First release: every record is new.", ""]
+        yield from ["First release: every record is new.", ""]
     else:
-        lines += [f"Compared with {previous}: a **{changes['bump']}** release.", ""]
-        lines += [f"- {reason}" for reason in changes["reasons"]] + [""]
+        yield from [f"Compared with {previous}: a **{changes['bump']}** release.", ""]
+        yield from [f"- {reason}" for reason in changes["reasons"]] + [""]
     for table, entry in changes["tables"].items():
         counts = ", ".join(f"{len(entry[k])} {k}" for k in ("added", "removed", "changed"))
-        lines += [f"## {table}", "", counts + ".", ""]
+        yield from [f"## {table}", "", counts + ".", ""]
         for kind in ("added", "removed"):
             if entry[kind]:
-                lines += [f"{kind.capitalize()}:", ""] + [f"- `{i}`" for i in entry[kind]] + [""]
+                yield from [f"{kind.capitalize()}:", ""]
+                yield from (f"- `{i}`" for i in entry[kind])
+                yield ""
         if entry["changed"]:
-            lines += ["Changed:", ""]
-            lines += [
+            yield from ["Changed:", ""]
+            yield from (
                 f"- `{i}`: {', '.join(fields)}" for i, fields in sorted(entry["changed"].items())
-            ]
-            lines += [""]
+            )
+            yield from [""]
         schema = changes["schemas"].get(table)
         if schema and (
             schema["added_fields"] or schema["removed_fields"] or schema["changed_fields"]
         ):
-            lines += [f"Schema {schema['previous_version']} -> {schema['version']}:", ""]
+            yield from [f"Schema {schema['previous_version']} -> {schema['version']}:", ""]
             for kind in ("added_fields", "removed_fields", "changed_fields"):
                 for name in schema[kind]:
-                    lines.append(f"- {kind.split('_')[0]} field `{name}`")
-            lines += [""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+                    yield f"- {kind.split('_')[0]} field `{name}`"
+            yield from [""]
 
 
-def _record_changes(old: pa.Table | None, new: pa.Table) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Columns:
+    """A table read a few columns at a time (each read id-sorted, so reads align by position)."""
+
+    schema: pa.Schema
+    read: Callable[[list[str]], pa.Table]
+
+    @staticmethod
+    def of_new(tables: Mapping[str, pa.Table], table: str) -> _Columns:
+        if isinstance(tables, ReleasedTables):
+            released = tables
+            return _Columns(released.schema(table), lambda cols: released.read(table, cols))
+        data = tables[table]
+        return _Columns(data.schema, data.select)
+
+    @staticmethod
+    def of_release(release_dir: Path, table: str) -> _Columns | None:
+        schema = release_schema(release_dir, table)
+        if schema is None:
+            return None
+        return _Columns(
+            schema, lambda cols: _required(read_release_table(release_dir, table, cols))
+        )
+
+    def column(self, name: str) -> pa.ChunkedArray:
+        return self.read(["id"] if name == "id" else ["id", name]).column(name)
+
+
+def _required(data: pa.Table | None) -> pa.Table:
+    if data is None:
+        raise ReleaseError("a table file of the previous release disappeared during the diff")
+    return data
+
+
+def _record_changes(old: _Columns | None, new: _Columns) -> dict[str, Any]:
     """Ids added, removed and changed (with the changed columns) between two tables.
 
-    Works column by column over Arrow arrays aligned by id, so no Python object per row is
-    kept: a column equal as a whole is skipped, others are compared value by value.
+    Works column by column over Arrow arrays aligned by id (one column of each table in memory
+    at a time), so no Python object per row is kept: a column equal as a whole is skipped,
+    others are compared value by value.
     """
     new_ids = [str(i) for i in new.column("id").to_pylist()]
     if old is None:
@@ -182,9 +238,9 @@ def _record_changes(old: pa.Table | None, new: pa.Table) -> dict[str, Any]:
     new_at = {rid: i for i, rid in enumerate(new_ids)}
     take_new = pa.array([new_at[rid] for rid in common_ids], pa.int64())
     take_old = pa.array([old_at[rid] for rid in common_ids], pa.int64())
-    old_names = set(old.column_names)
+    old_names = set(old.schema.names)
     changed: dict[str, list[str]] = {}
-    for name in (n for n in new.column_names if n in old_names):
+    for name in (n for n in new.schema.names if n in old_names):
         after = new.column(name).take(take_new)
         before = old.column(name).take(take_old)
         if after.type.equals(before.type) and after.equals(before):
@@ -199,11 +255,11 @@ def _record_changes(old: pa.Table | None, new: pa.Table) -> dict[str, Any]:
     }
 
 
-def _schema_changes(old: pa.Table | None, new: pa.Table) -> dict[str, Any]:
+def _schema_changes(old: pa.Schema | None, new: pa.Schema) -> dict[str, Any]:
     if old is None:
         return {"added_fields": [], "removed_fields": [], "changed_fields": []}
-    before = {f.name: f for f in old.schema}
-    after = {f.name: f for f in new.schema}
+    before = {f.name: f for f in old}
+    after = {f.name: f for f in new}
     return {
         "added_fields": sorted(set(after) - set(before)),
         "removed_fields": sorted(set(before) - set(after)),

@@ -42,6 +42,13 @@ def dump_json(data: Any) -> str:
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def write_json(path: Path, data: Any) -> None:
+    """Write `dump_json(data)` to `path`, streamed (no whole-file string in memory)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        json.dump(data, handle, indent=2, sort_keys=True, ensure_ascii=False)
+        handle.write("\n")
+
+
 def sha256_file(path: Path) -> str:
     """Hex sha256 of a file's bytes."""
     digest = hashlib.sha256()

@@ -36,11 +36,11 @@ import pyarrow.parquet as pq
 from venezuela_crisis.errors import InputError, ReleaseError, ReleaseIntegrityError
 from venezuela_crisis.models import TABLES
 
-from .changes import changes_markdown, check_version, diff_release, parse_version
+from .changes import check_version, diff_release, parse_version, write_changes_markdown
 from .codebook import codebook_markdown
 from .datapackage import datapackage
 from .derive import Rows
-from .manifest import MANIFEST, build_manifest, dump_json, read_manifest
+from .manifest import MANIFEST, build_manifest, dump_json, read_manifest, write_json
 from .progress import Progress
 from .release_rows import RowBuilder
 from .sqlite_db import DB_FILE, build_sqlite
@@ -145,6 +145,7 @@ def build_release(
             builder.finish(con)
             if builder.problems:
                 raise InputError(builder.problems)
+            builder.index = {}  # the id index of the validation passes is no longer needed
             step = _Step(builder, con, keys)
             return _publish(
                 root, version, release_date, releases, target, project.texts, step, progress
@@ -188,6 +189,7 @@ def _publish(
             layout = write_tables(
                 step.con, step.builder.spool, tmp, step.builder.schemas, step.partition
             )
+            step.con.close()  # frees DuckDB's sort memory before the next steps
             tables = ReleasedTables(tmp, layout)
             changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
             check_version(version, changes)
@@ -278,8 +280,8 @@ def _write(
     (directory / "CODEBOOK.md").write_text(
         codebook_markdown(version, heads, rows), encoding="utf-8"
     )
-    (directory / "CHANGES.md").write_text(changes_markdown(changes), encoding="utf-8")
-    (directory / "changes.json").write_text(dump_json(changes), encoding="utf-8")
+    write_changes_markdown(directory / "CHANGES.md", changes)
+    write_json(directory / "changes.json", changes)
     sources = tables["sources"].to_pylist()
     package = datapackage(directory, version, sources, tables.layout)
     (directory / "datapackage.json").write_text(dump_json(package), encoding="utf-8")

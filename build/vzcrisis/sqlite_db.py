@@ -185,6 +185,8 @@ class Loaded:
     files: tuple[Path, ...]
     schema: pa.Schema
     rows: int
+    in_order: bool
+    """One file whose ids are already ascending: streamed as is, not sorted again."""
 
     def source(self) -> str:
         """SQL reading every file of the table (partition columns of the paths are not read)."""
@@ -215,7 +217,8 @@ def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
             continue
         order = display_order(schema.names)
         rows = sum(h.metadata.num_rows for h in handles)
-        loaded[table] = Loaded(files, pa.schema([schema.field(c) for c in order]), rows)
+        in_order = len(files) == 1 and _ascending(handles[0])
+        loaded[table] = Loaded(files, pa.schema([schema.field(c) for c in order]), rows, in_order)
     if "sources" in loaded:
         for path in loaded["sources"].files:
             for sid in pq.read_table(path, columns=["id"]).column("id").to_pylist():
@@ -228,6 +231,19 @@ def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
 
 BATCH = 10_000
 """Rows converted and inserted at once (one ``executemany``)."""
+
+
+def _ascending(handle: pq.ParquetFile) -> bool:
+    """True when the file's ids are strictly ascending (a released file is)."""
+    previous: str | None = None
+    for batch in handle.iter_batches(columns=["id"], batch_size=65_536):
+        for rid in batch.column(0).to_pylist():
+            if previous is not None and rid <= previous:
+                return False
+            previous = rid
+    return True
+
+
 SORT_MEMORY = "256MB"
 """DuckDB memory limit while reading a table in id order (it spills to disk beyond)."""
 
@@ -235,7 +251,13 @@ SORT_MEMORY = "256MB"
 def _batches(
     con: duckdb.DuckDBPyConnection, data: Loaded, names: list[str]
 ) -> Iterator[list[dict[str, Any]]]:
-    """Rows of `data` (only `names`) in id order as Python dicts, `BATCH` at a time."""
+    """Rows of `data` (only `names`) in id order as Python dicts, `BATCH` at a time.
+
+    A file already in id order is streamed by pyarrow; otherwise DuckDB sorts (memory limit)."""
+    if data.in_order:
+        for batch in pq.ParquetFile(data.files[0]).iter_batches(batch_size=BATCH, columns=names):
+            yield batch.to_pylist()
+        return
     cols = ", ".join(f'"{c}"' for c in names)
     reader = con.sql(f"select {cols} from {data.source()} order by id").to_arrow_reader(BATCH)
     for batch in reader:
@@ -304,7 +326,7 @@ def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> N
     spill = tempfile.TemporaryDirectory(prefix="vzcrisis-sqlite-")
     con = duckdb.connect(
         ":memory:",
-        config={"memory_limit": SORT_MEMORY, "temp_directory": spill.name, "threads": 2},
+        config={"memory_limit": SORT_MEMORY, "temp_directory": spill.name, "threads": 1},
     )
     try:
         db = sqlite_utils.Database(conn)

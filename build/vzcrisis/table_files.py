@@ -29,7 +29,7 @@ from venezuela_crisis.errors import ReleaseError, ReleaseIntegrityError
 
 ROW_GROUP = 65_536
 """Rows per row group of a released Parquet file (fixed: rebuilds are byte-identical)."""
-SORT_MEMORY = "384MB"
+SORT_MEMORY = "256MB"
 """DuckDB memory limit while sorting a table (it spills to a temporary directory beyond)."""
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -255,14 +255,30 @@ def files_of(release_dir: Path, table: str) -> tuple[Path, ...]:
     return tuple(sorted((release_dir / table).rglob("*.parquet")))
 
 
-def read_release_table(release_dir: Path, table: str) -> pa.Table | None:
-    """A table of a written release (either layout), id-sorted; None when it has no file."""
+def read_release_table(
+    release_dir: Path, table: str, columns: list[str] | None = None
+) -> pa.Table | None:
+    """A table of a written release (either layout; only `columns` when given), id-sorted when
+    its ``id`` is read; None when it has no file."""
     files = [p for p in files_of(release_dir, table) if p.is_file()]
     if not files:
         return None
+    return _read(files, columns)
+
+
+def _read(files: Sequence[Path], columns: list[str] | None) -> pa.Table:
     if len(files) == 1:
-        return pq.read_table(files[0])
-    return pa.concat_tables([pq.read_table(p) for p in files]).sort_by("id").combine_chunks()
+        return pq.read_table(files[0], columns=columns)
+    data = pa.concat_tables([pq.read_table(p, columns=columns) for p in files])
+    if columns is None or "id" in columns:
+        data = data.sort_by("id")
+    return data.combine_chunks()
+
+
+def release_schema(release_dir: Path, table: str) -> pa.Schema | None:
+    """The Arrow schema of a table of a written release, None when it has no file."""
+    files = [p for p in files_of(release_dir, table) if p.is_file()]
+    return pq.ParquetFile(files[0]).schema_arrow if files else None
 
 
 class ReleasedTables(Mapping[str, pa.Table]):
@@ -282,14 +298,15 @@ class ReleasedTables(Mapping[str, pa.Table]):
         return len(self.layout)
 
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
-        """Table `table` (only `columns` when given), id-sorted when unpartitioned."""
-        parts = [
-            pq.read_table(self.directory / rel, columns=columns) for rel in self.layout[table].files
-        ]
-        data = pa.concat_tables(parts) if len(parts) > 1 else parts[0]
-        if len(parts) > 1:
-            data = data.sort_by("id") if columns is None or "id" in columns else data
-        return data.combine_chunks() if len(parts) > 1 else data
+        """Table `table` (only `columns` when given), id-sorted when its ``id`` is read."""
+        return _read([self.directory / rel for rel in self.layout[table].files], columns)
+
+    def schema(self, table: str) -> pa.Schema:
+        """The Arrow schema of `table` (from its first file's footer)."""
+        schema: pa.Schema = pq.ParquetFile(
+            self.directory / self.layout[table].files[0]
+        ).schema_arrow
+        return schema
 
     def head(self, table: str) -> pa.Table:
         """The first row of `table`'s first file (empty table when it has no rows)."""
