@@ -49,7 +49,6 @@ from .table_files import (
     ROW_GROUP,
     ReleasedTables,
     check_partition,
-    connect,
     write_tables,
 )
 from .validate import scan_project
@@ -139,27 +138,22 @@ def build_release(
         project, found = scan_project(root, builder.add, prepare=builder.prepare, progress=progress)
         if found:
             raise InputError([str(p) for p in found])
-        (Path(spool) / "duckdb").mkdir()
-        con = connect(Path(spool) / "duckdb")
-        try:
-            builder.finish(con)
-            if builder.problems:
-                raise InputError(builder.problems)
-            builder.index = {}  # the id index of the validation passes is no longer needed
-            step = _Step(builder, con, keys)
-            return _publish(
-                root, version, release_date, releases, target, project.texts, step, progress
-            )
-        finally:
-            con.close()
+        builder.finish()
+        if builder.problems:
+            raise InputError(builder.problems)
+        builder.index = {}  # the id index of the validation passes is no longer needed
+        step = _Step(builder, Path(spool) / "work", keys)
+        return _publish(
+            root, version, release_date, releases, target, project.texts, step, progress
+        )
 
 
 @dataclass
 class _Step:
-    """What the write step needs from the build: the spool, DuckDB and the partitioning."""
+    """What the write step needs: the spool, a scratch directory, the partitioning."""
 
     builder: RowBuilder
-    con: Any
+    work: Path
     partition: dict[str, tuple[str, ...]]
 
 
@@ -187,9 +181,8 @@ def _publish(
             if progress is not None:
                 progress.task("release: write files", 1)
             layout = write_tables(
-                step.con, step.builder.spool, tmp, step.builder.schemas, step.partition
+                step.builder.spool, tmp, step.builder.schemas, step.partition, step.work
             )
-            step.con.close()  # frees DuckDB's sort memory before the next steps
             tables = ReleasedTables(tmp, layout)
             changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
             check_version(version, changes)

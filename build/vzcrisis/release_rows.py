@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 from pydantic import TypeAdapter, ValidationError
 from venezuela_crisis.models import TABLES, Citation, ReviewStatus, SourceRecord
@@ -110,13 +109,13 @@ class RowBuilder:
                 continue
             self._push("citations", where, cite)
 
-    def finish(self, con: duckdb.DuckDBPyConnection) -> None:
+    def finish(self) -> None:
         """Flush and close the spool (after the last `add`); every duplicate id is a problem."""
         for table in TABLES:
             self._flush(table)
         self.spool.close()
         for table in TABLES:
-            for rid in duplicate_ids(con, self.spool, table):
+            for rid in duplicate_ids(self.spool, table):
                 self.problems.append(f"{table}: {rid}: id: duplicate id in the release")
 
     def _accepted(self, rid: str, table: str) -> bool:

@@ -12,18 +12,18 @@ derived from the data model (``references()``), never hand-listed.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import json
 import os
 import sqlite3
-import tempfile
 import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
-import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlite_utils
 from venezuela_crisis.errors import ReleaseError
@@ -188,11 +188,6 @@ class Loaded:
     in_order: bool
     """One file whose ids are already ascending: streamed as is, not sorted again."""
 
-    def source(self) -> str:
-        """SQL reading every file of the table (partition columns of the paths are not read)."""
-        paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in self.files)
-        return f"read_parquet([{paths}], hive_partitioning = false)"
-
 
 def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
     """Find every table's Parquet files and check their columns; every problem is one line."""
@@ -244,24 +239,45 @@ def _ascending(handle: pq.ParquetFile) -> bool:
     return True
 
 
-SORT_MEMORY = "256MB"
-"""DuckDB memory limit while reading a table in id order (it spills to disk beyond)."""
-
-
-def _batches(
-    con: duckdb.DuckDBPyConnection, data: Loaded, names: list[str]
-) -> Iterator[list[dict[str, Any]]]:
+def _batches(data: Loaded, names: list[str]) -> Iterator[list[dict[str, Any]]]:
     """Rows of `data` (only `names`) in id order as Python dicts, `BATCH` at a time.
 
-    A file already in id order is streamed by pyarrow; otherwise DuckDB sorts (memory limit)."""
+    A file already in id order is streamed as is; several files (a partitioned table) are
+    merged by id when each is in id order; otherwise the table is sorted in memory."""
     if data.in_order:
-        for batch in pq.ParquetFile(data.files[0]).iter_batches(batch_size=BATCH, columns=names):
+        for batch in _row_group_batches(pq.ParquetFile(data.files[0]), names, BATCH):
             yield batch.to_pylist()
         return
-    cols = ", ".join(f'"{c}"' for c in names)
-    reader = con.sql(f"select {cols} from {data.source()} order by id").to_arrow_reader(BATCH)
-    for batch in reader:
+    handles = [pq.ParquetFile(p) for p in data.files]
+    if len(handles) > 1 and all(_ascending(h) for h in handles):
+        streams = [_rows(h, names) for h in handles]
+        chunk: list[dict[str, Any]] = []
+        for row in heapq.merge(*streams, key=lambda r: str(r["id"])):
+            chunk.append(row)
+            if len(chunk) == BATCH:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+        return
+    table = pa.concat_tables([pq.read_table(p, columns=names) for p in data.files])
+    table = table.take(pc.sort_indices(table, [("id", "ascending")]))
+    for batch in table.to_batches(max_chunksize=BATCH):
         yield batch.to_pylist()
+
+
+def _rows(handle: pq.ParquetFile, names: list[str]) -> Iterator[dict[str, Any]]:
+    for batch in _row_group_batches(handle, names, 1_000):
+        yield from batch.to_pylist()
+
+
+def _row_group_batches(
+    handle: pq.ParquetFile, names: list[str], size: int
+) -> Iterator[pa.RecordBatch]:
+    """Batches of at most `size` rows, one row group at a time (pyarrow cannot cut batches of
+    nested columns across row groups)."""
+    for index in range(handle.num_row_groups):
+        yield from handle.read_row_group(index, columns=names).to_batches(max_chunksize=size)
 
 
 def _create_table(db: sqlite_utils.Database, table: str, data: Loaded) -> None:
@@ -284,7 +300,6 @@ def _create_table(db: sqlite_utils.Database, table: str, data: Loaded) -> None:
 
 
 def _insert_rows(
-    con: duckdb.DuckDBPyConnection,
     conn: sqlite3.Connection,
     table: str,
     data: Loaded,
@@ -295,7 +310,7 @@ def _insert_rows(
     extra = ["label", "text"] if table == "sources" else ["label"] if table == "citations" else []
     cols = ", ".join(f"[{c}]" for c in [*names, *extra])
     sql = f"INSERT INTO [{table}] ({cols}) VALUES ({', '.join('?' * (len(names) + len(extra)))})"
-    for rows in _batches(con, data, names):
+    for rows in _batches(data, names):
         params: list[list[Any]] = []
         for r in rows:
             cells = [_cell(r[c]) for c in names]
@@ -307,11 +322,9 @@ def _insert_rows(
         conn.executemany(sql, params)
 
 
-def _insert_links(
-    con: duckdb.DuckDBPyConnection, conn: sqlite3.Connection, link: LinkTable, data: Loaded
-) -> None:
+def _insert_links(conn: sqlite3.Connection, link: LinkTable, data: Loaded) -> None:
     sql = f"INSERT INTO [{link.name}] ([{link.left}], [{link.right}], [role]) VALUES (?, ?, ?)"
-    for rows in _batches(con, data, ["id", *link.roles]):
+    for rows in _batches(data, ["id", *link.roles]):
         params = [
             (r["id"], target_id, role)
             for r in rows
@@ -323,18 +336,13 @@ def _insert_links(
 
 def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> None:
     conn = sqlite3.connect(db_path, isolation_level=None)
-    spill = tempfile.TemporaryDirectory(prefix="vzcrisis-sqlite-")
-    con = duckdb.connect(
-        ":memory:",
-        config={"memory_limit": SORT_MEMORY, "temp_directory": spill.name, "threads": 1},
-    )
     try:
         db = sqlite_utils.Database(conn)
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("BEGIN")
         for table in TABLES:
             _create_table(db, table, loaded[table])
-            _insert_rows(con, conn, table, loaded[table], texts)
+            _insert_rows(conn, table, loaded[table], texts)
             for col in single_references(table):
                 db[table].create_index([col])  # type: ignore[union-attr]
         db["citations"].create_index(["record_table", "record_id"])  # type: ignore[union-attr]
@@ -346,15 +354,13 @@ def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> N
                 foreign_keys=[(link.left, link.table, "id"), (link.right, link.target, "id")],
                 not_null=[link.left, link.right, "role"],
             )
-            _insert_links(con, conn, link, loaded[link.table])
+            _insert_links(conn, link, loaded[link.table])
             t.create_index([link.right])  # type: ignore[union-attr]
         for table, cols in FTS_COLUMNS.items():
             db[table].enable_fts(list(cols), fts_version="FTS5")  # type: ignore[union-attr]
         conn.execute("COMMIT")
         conn.execute("VACUUM")
     finally:
-        con.close()
-        spill.cleanup()
         conn.close()
 
 

@@ -2,11 +2,12 @@
 
 ``Spool`` receives each table's validated rows batch by batch (``release_rows.RowBuilder``) and
 appends them to a temporary Parquet file per table (loose types: dates and vocabularies still
-strings). ``write_tables`` then produces the released files: DuckDB (with a memory limit,
-spilling to disk) streams the rows in id order, and pyarrow casts every ``ROW_GROUP`` rows to the
-table's explicit Arrow schema (metadata, dictionaries, dates) and writes them as one row group
-with ``ParquetWriter``. No table is ever held whole in memory. Row groups have a fixed size, so the
-same rows give byte-identical files.
+strings). ``write_tables`` then produces the released files by an external bucket sort: the id
+column alone is sorted, every ``ROW_GROUP``-th id becomes a bucket boundary, one pass over the
+spool appends each row to its bucket's temporary file, and each bucket (at most ``ROW_GROUP``
+rows) is sorted, cast to the table's explicit Arrow schema (metadata, dictionaries, dates) and
+written as one row group with ``ParquetWriter``. Memory holds the ids and one bucket, never a
+whole table. Row groups have a fixed size, so the same rows give byte-identical files.
 
 Partitioning (``partition={"events": ("year", "month")}``): the table becomes a directory of Hive
 partitions derived from its ``date`` column, ``events/year=2025/month=11/part-0.parquet``; rows
@@ -17,20 +18,20 @@ file holds the table's columns only (the partition values are in the path) and i
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from venezuela_crisis.errors import ReleaseError, ReleaseIntegrityError
 
 ROW_GROUP = 65_536
 """Rows per row group of a released Parquet file (fixed: rebuilds are byte-identical)."""
-SORT_MEMORY = "256MB"
-"""DuckDB memory limit while sorting a table (it spills to a temporary directory beyond)."""
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 9,
@@ -39,8 +40,8 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "store_schema": True,
 }
 """Options of every released Parquet file (fixed so rebuilds are byte-identical)."""
-PARTITION_KEYS: dict[str, str] = {"year": "substr(date, 1, 4)", "month": "substr(date, 6, 2)"}
-"""Supported partition keys -> their SQL expression over the ISO ``date`` string."""
+PARTITION_KEYS = ("year", "month")
+"""Supported partition keys (from the ISO ``date`` string: characters 1-4 and 6-7)."""
 HIVE_NULL = "__HIVE_DEFAULT_PARTITION__"
 """Partition value of rows without a date (Hive's convention; DuckDB reads it as NULL)."""
 
@@ -98,33 +99,13 @@ class Spool:
             if not self.path(table).exists():
                 pq.write_table(schema.empty_table(), self.path(table))
 
-    def source(self, table: str) -> str:
-        """SQL reading the spool of `table`."""
-        return f"read_parquet({literal(str(self.path(table)))})"
 
-
-def literal(text: str) -> str:
-    """A SQL string literal (paths written by this process only)."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def connect(temp: Path) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection that sorts in bounded memory, spilling under `temp`."""
-    return duckdb.connect(
-        ":memory:",
-        config={
-            "memory_limit": SORT_MEMORY,
-            "temp_directory": str(temp),
-            "threads": 2,
-            "preserve_insertion_order": True,
-        },
-    )
-
-
-def duplicate_ids(con: duckdb.DuckDBPyConnection, spool: Spool, table: str) -> list[str]:
+def duplicate_ids(spool: Spool, table: str) -> list[str]:
     """Ids that occur more than once in the spool of `table`, sorted."""
-    sql = f"select id from {spool.source(table)} group by id having count(*) > 1 order by id"
-    return [str(r[0]) for r in con.sql(sql).fetchall()]
+    ids = pq.read_table(spool.path(table), columns=["id"]).column("id")
+    ordered = pc.sort_indices(ids)
+    ids = ids.take(ordered).to_pylist()
+    return sorted({a for a, b in itertools.pairwise(ids) if a == b})
 
 
 @dataclass(frozen=True)
@@ -148,87 +129,127 @@ class TableFiles:
 
 
 def write_tables(
-    con: duckdb.DuckDBPyConnection,
     spool: Spool,
     directory: Path,
     schemas: Mapping[str, pa.Schema],
     partition: Mapping[str, tuple[str, ...]],
+    work: Path,
 ) -> dict[str, TableFiles]:
-    """Write every table of `spool` into the release `directory` (see the module docstring)."""
+    """Write every table of `spool` into the release `directory` (see the module docstring);
+    `work` is a scratch directory for the buckets."""
     out: dict[str, TableFiles] = {}
     for table, schema in schemas.items():
-        source = spool.source(table)
         keys = partition.get(table, ())
         if not keys:
-            _write_sorted(con, f"select * from {source} order by id", [], directory, table, schema)
-            files: tuple[str, ...] = (f"{table}.parquet",)
-            out[table] = TableFiles(files[0], files, spool.rows[table])
+            _write_sorted(spool.path(table), directory / f"{table}.parquet", schema, work)
+            out[table] = TableFiles(f"{table}.parquet", (f"{table}.parquet",), spool.rows[table])
             continue
-        exprs = [PARTITION_KEYS[k] for k in keys]
-        values = con.sql(
-            f"select distinct {', '.join(exprs)} from {source} order by all"
-        ).fetchall()
+        parts = _split(spool.path(table), keys, work / f"{table}-partitions")
         written: list[str] = []
-        for value in values:
-            where = " and ".join(f"{e} is not distinct from ?" for e in exprs)
-            parts = "/".join(
-                f"{k}={HIVE_NULL if v is None else v}" for k, v in zip(keys, value, strict=True)
-            )
-            rel = f"{table}/{parts}/part-0.parquet"
+        for values, path in sorted(parts.items()):
+            named = zip(keys, values, strict=True)
+            rel = f"{table}/" + "/".join(f"{k}={v}" for k, v in named) + "/part-0.parquet"
             (directory / rel).parent.mkdir(parents=True, exist_ok=True)
-            sql = f"select * from {source} where {where} order by id"
-            _write_sorted(con, sql, list(value), directory, rel, schema)
+            _write_sorted(path, directory / rel, schema, work)
             written.append(rel)
         if not written:  # no rows: one empty file keeps the table's schema readable
             rel = f"{table}/part-0.parquet"
             (directory / table).mkdir(parents=True, exist_ok=True)
-            _write_sorted(con, f"select * from {source}", [], directory, rel, schema)
+            _write_sorted(spool.path(table), directory / rel, schema, work)
             written.append(rel)
         out[table] = TableFiles(table, tuple(sorted(written)), spool.rows[table], keys)
     return out
 
 
-def _write_sorted(
-    con: duckdb.DuckDBPyConnection,
-    sql: str,
-    params: list[Any],
-    directory: Path,
-    rel: str,
-    schema: pa.Schema,
-) -> None:
-    """Stream `sql`'s rows into `directory/rel`, ``ROW_GROUP`` rows per row group, then check."""
-    path = directory / (rel if rel.endswith(".parquet") else f"{rel}.parquet")
-    reader = con.sql(sql, params=params or None).to_arrow_reader(ROW_GROUP)
-    rows = 0
+def _partition_values(data: pa.Table, keys: tuple[str, ...]) -> list[pa.Array]:
+    date = data.column("date")
+    ranges = {"year": (0, 4), "month": (5, 7)}
+    out = []
+    for key in keys:
+        start, stop = ranges[key]
+        part = pc.utf8_slice_codeunits(date, start, stop)
+        out.append(pc.fill_null(part, HIVE_NULL).combine_chunks())
+    return out
+
+
+def _split(spool: Path, keys: tuple[str, ...], work: Path) -> dict[tuple[str, ...], Path]:
+    """One pass over `spool`: the rows of each partition into their own temporary file."""
+    work.mkdir(parents=True, exist_ok=True)
+    handle = pq.ParquetFile(spool)
+    writers: dict[tuple[str, ...], pq.ParquetWriter] = {}
+    paths: dict[tuple[str, ...], Path] = {}
+    try:
+        for batch in handle.iter_batches(batch_size=ROW_GROUP):
+            data = pa.Table.from_batches([batch])
+            values = _partition_values(data, keys)
+            combos = sorted(set(zip(*(v.to_pylist() for v in values), strict=True)))
+            for combo in combos:
+                mask = None
+                for array, value in zip(values, combo, strict=True):
+                    eq = pc.equal(array, value)
+                    mask = eq if mask is None else pc.and_(mask, eq)
+                writer = writers.get(combo)
+                if writer is None:
+                    paths[combo] = work / f"part-{len(paths)}.parquet"
+                    writer = pq.ParquetWriter(paths[combo], handle.schema_arrow, compression="lz4")
+                    writers[combo] = writer
+                writer.write_table(data.filter(mask))
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return paths
+
+
+def _write_sorted(source: Path, path: Path, schema: pa.Schema, work: Path) -> None:
+    """The rows of the spool file `source`, id-sorted, into `path` (bucket sort, see above)."""
+    handle = pq.ParquetFile(source)
+    ids = pq.read_table(source, columns=["id"]).column("id")
+    rows = len(ids)
+    ordered = ids.take(pc.sort_indices(ids)).combine_chunks()
+    del ids
+    bounds = [ordered[i].as_py() for i in range(ROW_GROUP, rows, ROW_GROUP)]
+    del ordered
     with pq.ParquetWriter(path, schema, **PARQUET_OPTIONS) as writer:
-        for group in _regroup(reader):
-            writer.write_table(_cast(group, schema), row_group_size=ROW_GROUP)
-            rows += group.num_rows
         if rows == 0:
             writer.write_table(schema.empty_table(), row_group_size=1)
+        elif not bounds:
+            writer.write_table(
+                _sorted_cast(pq.read_table(source), schema), row_group_size=ROW_GROUP
+            )
+        else:
+            for bucket in _buckets(handle, bounds, work):
+                data = _sorted_cast(pq.read_table(bucket), schema)
+                bucket.unlink()
+                writer.write_table(data, row_group_size=ROW_GROUP)
     _check_file(path, schema, rows)
 
 
-def _regroup(batches: pa.RecordBatchReader) -> Iterator[pa.Table]:
-    """Tables of exactly ``ROW_GROUP`` rows (the last one shorter) from any batch sizes."""
-    pending: list[pa.RecordBatch] = []
-    count = 0
-    for batch in batches:
-        pending.append(batch)
-        count += batch.num_rows
-        while count >= ROW_GROUP:
-            data = pa.Table.from_batches(pending)
-            yield data.slice(0, ROW_GROUP)
-            rest = data.slice(ROW_GROUP)
-            pending, count = rest.to_batches(), rest.num_rows
-    if count:
-        yield pa.Table.from_batches(pending)
+def _buckets(handle: pq.ParquetFile, bounds: list[str], work: Path) -> list[Path]:
+    """One pass over the spool: each row into the bucket of its id (bucket i holds ids below
+    ``bounds[i]`` and from ``bounds[i-1]``)."""
+    work.mkdir(parents=True, exist_ok=True)
+    paths = [work / f"bucket-{i}.parquet" for i in range(len(bounds) + 1)]
+    writers = [pq.ParquetWriter(p, handle.schema_arrow, compression="lz4") for p in paths]
+    try:
+        for batch in handle.iter_batches(batch_size=ROW_GROUP):
+            data = pa.Table.from_batches([batch])
+            which = pa.array(
+                [bisect.bisect_right(bounds, rid) for rid in data.column("id").to_pylist()],
+                pa.int32(),
+            )
+            for index in sorted(set(which.to_pylist())):
+                writers[index].write_table(data.filter(pc.equal(which, index)))
+    finally:
+        for writer in writers:
+            writer.close()
+    return paths
 
 
-def _cast(data: pa.Table, schema: pa.Schema) -> pa.Table:
-    """Rows from DuckDB in the explicit schema (dictionaries, dates, field metadata)."""
+def _sorted_cast(data: pa.Table, schema: pa.Schema) -> pa.Table:
+    """`data` sorted by id, in the explicit schema (dictionaries, dates, field metadata)."""
     if data.schema.names != schema.names:
         raise ReleaseIntegrityError(f"sorted columns {data.schema.names} != {schema.names}")
+    data = data.take(pc.sort_indices(data, [("id", "ascending")]))
     return data.cast(schema).combine_chunks().replace_schema_metadata(schema.metadata)
 
 

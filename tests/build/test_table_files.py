@@ -1,0 +1,49 @@
+"""Bucket sort of the release: small row groups give the same rows, several row groups."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pyarrow.parquet as pq
+import pytest
+import vzcrisis.table_files as tf
+from venezuela_crisis.models import TABLES
+from vzcrisis.release import build_release
+
+
+def _load_helpers() -> ModuleType:
+    path = Path(__file__).with_name("_release_project.py")
+    spec = importlib.util.spec_from_file_location("_release_project", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+H = _load_helpers()
+
+
+def test_small_row_groups_keep_rows_and_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = H.copy_project(tmp_path / "project")
+    build_release(root, "1.0.0", releases_dir=root / "one")
+    monkeypatch.setattr(tf, "ROW_GROUP", 2)
+    build_release(root, "1.0.0", releases_dir=root / "small", partition={"events": ("year",)})
+    build_release(root, "1.0.0", releases_dir=root / "again", partition={"events": ("year",)})
+    for table in TABLES:
+        one = pq.read_table(root / "one/1.0.0" / f"{table}.parquet")
+        files = tf.files_of(root / "small/1.0.0", table)
+        small = tf.read_release_table(root / "small/1.0.0", table)
+        assert small is not None and small.schema.equals(one.schema, check_metadata=True), table
+        assert small.to_pylist() == one.to_pylist(), table
+        meta = pq.ParquetFile(files[0]).metadata
+        if table != "events" and one.num_rows > 2:
+            assert meta.num_row_groups == (one.num_rows + 1) // 2, (table, meta)
+            assert all(meta.row_group(i).num_rows == 2 for i in range(meta.num_row_groups - 1))
+    for path in sorted((root / "small/1.0.0").rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(root / "small/1.0.0")
+            assert path.read_bytes() == (root / "again/1.0.0" / rel).read_bytes(), rel
