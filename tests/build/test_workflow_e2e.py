@@ -53,10 +53,15 @@ def test_new_article_end_to_end(tmp_path: Path) -> None:
         "    recipients: [harbor-council]\n",
     )
     _curate(drafts, '    summary: "DRAFT: Ruiz called', "Ruiz called the council's threat a bluff.")
-    text = drafts.read_text("utf-8")
-    anchor = "        char_start: 392\n        char_end: 425\n"
-    drafts.write_text(text.replace(anchor, anchor + citation), encoding="utf-8")
-    assert w.cli(root, "validate").exit_code == 0
+    # the curator swaps the draft's whole-sentence citation for the narrower quote from `cite`
+    # (same passage start: a record cites each passage once, its citation id is record@src:start)
+    lines = drafts.read_text("utf-8").splitlines(keepends=True)
+    at = lines.index("        char_start: 392\n")
+    assert lines[at + 1] == "        char_end: 425\n", lines[at - 2 : at + 2]
+    lines[at - 2 : at + 2] = [citation]
+    drafts.write_text("".join(lines), encoding="utf-8")
+    r = w.cli(root, "validate")
+    assert r.exit_code == 0, r.output
     before = drafts.read_text("utf-8").splitlines()
 
     # sources, 3 actors, then events 01 (accept), 02 (reject), 03 (accept), 04 (skip)
@@ -82,7 +87,7 @@ def test_new_article_end_to_end(tmp_path: Path) -> None:
         ("draft-3e507cd0-03", "accepted"),
         ("draft-3e507cd0-04", "pending"),
     ]
-    assert events[2]["citations"][1]["quote"] == "Ruiz called the threat \u201ca bluff\u201d"
+    assert events[2]["citations"][0]["quote"] == "Ruiz called the threat \u201ca bluff\u201d"
     status = project_status(root)
     assert status["tables"]["events"] == {"accepted": 2, "pending": 1, "rejected": 1, "invalid": 0}
     assert status["problems"] == 0
