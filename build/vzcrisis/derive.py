@@ -16,7 +16,13 @@ from typing import Any
 import pyarrow as pa
 from pydantic import ValidationError
 from venezuela_crisis.models import TABLES, Citation
-from venezuela_crisis.models.base import CuratedRecord, Derived, StrictModel, references
+from venezuela_crisis.models.base import (
+    CitationRef,
+    CuratedRecord,
+    Derived,
+    StrictModel,
+    references,
+)
 
 from .arrow_schema import EXCLUDED_FIELDS, arrow_schema, columns
 
@@ -41,16 +47,7 @@ def released_rows(accepted: Callable[[str], Sequence[CuratedRecord]]) -> tuple[R
             if row is not None:
                 out.append(row)
             for ref in record.citations:
-                cite = {
-                    "id": f"{record.id}@{ref.source}:{ref.char_start}",
-                    "record_table": table,
-                    "record_id": record.id,
-                    "source_id": ref.source,
-                    "quote": ref.quote,
-                    "char_start": ref.char_start,
-                    "char_end": ref.char_end,
-                    "origin": origins.get(ref.source, ""),
-                }
+                cite = citation_row(table, record.id, ref, origins)
                 where = f"citations: {cite['id']}"
                 if ref.source not in origins:
                     problems.append(f"{where}: source_id: {ref.source!r} is not a released source")
@@ -141,3 +138,19 @@ def _plain(value: Any) -> Any:
     if isinstance(value, str):
         return str(value)
     return value
+
+
+def citation_row(
+    table: str, record_id: str, ref: CitationRef, origins: dict[str, str]
+) -> dict[str, Any]:
+    """The released citations row of one quote (its id, ``record@source:start``, is stable)."""
+    return {
+        "id": f"{record_id}@{ref.source}:{ref.char_start}",
+        "record_table": table,
+        "record_id": record_id,
+        "source_id": ref.source,
+        "quote": ref.quote,
+        "char_start": ref.char_start,
+        "char_end": ref.char_end,
+        "origin": origins.get(ref.source, ""),
+    }

@@ -29,7 +29,7 @@ from venezuela_crisis.models.base import CuratedRecord, Derived, references
 
 from .arrow_schema import EXCLUDED_FIELDS, arrow_schema, columns
 from .crosscheck import Indexed
-from .derive import _derived, _validate
+from .derive import _derived, _validate, citation_row
 from .records import RawRecord
 from .table_files import Spool, duplicate_ids
 
@@ -93,16 +93,7 @@ class RowBuilder:
             data.update(_derived(table, record, self.origins))
         self._push(table, f"{table}: {record.id}", data)
         for ref in record.citations:
-            cite = {
-                "id": f"{record.id}@{ref.source}:{ref.char_start}",
-                "record_table": table,
-                "record_id": record.id,
-                "source_id": ref.source,
-                "quote": ref.quote,
-                "char_start": ref.char_start,
-                "char_end": ref.char_end,
-                "origin": self.origins.get(ref.source, ""),
-            }
+            cite = citation_row(table, record.id, ref, self.origins)
             where = f"citations: {cite['id']}"
             if ref.source not in self.origins:
                 self.problems.append(f"{where}: source_id: {ref.source!r} is not a released source")
