@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import random
 import shutil
@@ -21,7 +20,6 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -34,21 +32,11 @@ from vzcrisis.records import read_record_file, record_files
 from vzcrisis.release import build_release, existing_versions
 from vzcrisis.verify import verify_release
 
+from tests.build import _release_project as H
+
 VZCRISIS = Path(sys.executable).with_name("vzcrisis")
 SEED = 20251203
 KILLS = 5
-
-
-def _helpers() -> ModuleType:
-    path = Path(__file__).with_name("_release_project.py")
-    spec = importlib.util.spec_from_file_location("_release_project", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-H = _helpers()
 
 
 @pytest.fixture(autouse=True)

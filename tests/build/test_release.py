@@ -4,12 +4,10 @@ determinism, Frictionless validation, codebook and CLI."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import duckdb
@@ -28,17 +26,8 @@ from vzcrisis.release import ReleaseResult, build_release
 from vzcrisis.validate import validate_project
 from vzcrisis.verify import verify_release
 
+from tests.build import _release_project as H
 
-def _load_helpers() -> ModuleType:
-    path = Path(__file__).with_name("_release_project.py")
-    spec = importlib.util.spec_from_file_location("_release_project", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-H = _load_helpers()
 EXPECTED_FILES = sorted(
     [f"{t}.parquet" for t in TABLES]
     + ["CHANGES.md", "CODEBOOK.md", "changes.json", "datapackage.json", "venezuela-crisis.db"]

@@ -11,14 +11,12 @@ is rebuilt with the current code.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import io
 import shutil
 import subprocess
 import sys
 import tarfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -26,18 +24,9 @@ from vzcrisis.manifest import CODE_ROOT, INPUT_DIRS, inputs_sha256, read_manifes
 from vzcrisis.release import build_release, existing_versions
 from vzcrisis.verify import verify_release
 
-
-def _load_helpers() -> ModuleType:
-    path = Path(__file__).with_name("_release_project.py")
-    spec = importlib.util.spec_from_file_location("_release_project", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from tests.build import _release_project as H
 
 ROOT = Path(__file__).resolve().parents[2]
-H = _load_helpers()
 VERSIONS = existing_versions(ROOT / "releases")
 
 

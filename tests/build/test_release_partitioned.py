@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pyarrow.parquet as pq
@@ -21,17 +19,8 @@ from vzcrisis.cli import app
 from vzcrisis.release import build_release
 from vzcrisis.verify import verify_release
 
+from tests.build import _release_project as H
 
-def _load_helpers() -> ModuleType:
-    path = Path(__file__).with_name("_release_project.py")
-    spec = importlib.util.spec_from_file_location("_release_project", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-H = _load_helpers()
 PARTS = {"events": ("year", "month")}
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
-from types import ModuleType
 
 import pyarrow.parquet as pq
 import pytest
@@ -12,17 +10,7 @@ import vzcrisis.table_files as tf
 from venezuela_crisis.models import TABLES
 from vzcrisis.release import build_release
 
-
-def _load_helpers() -> ModuleType:
-    path = Path(__file__).with_name("_release_project.py")
-    spec = importlib.util.spec_from_file_location("_release_project", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-H = _load_helpers()
+from tests.build import _release_project as H
 
 
 def test_small_row_groups_keep_rows_and_order(

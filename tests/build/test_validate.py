@@ -13,13 +13,26 @@ from typer.testing import CliRunner, Result
 from venezuela_crisis.errors import InputError
 from venezuela_crisis.models import ReviewStatus
 from vzcrisis.cli import app
-from vzcrisis.records import content_hash, read_record_file, record_files
+from vzcrisis.records import record_files
 from vzcrisis.validate import load_project, validate_project
+
+from tests.hostile._corpus import (  # the shared project mutations
+    ARTICLE,
+    SRC,
+    SRCS,
+    A,
+    D,
+    E,
+    Q,
+    S,
+    edit,
+    rehash,
+    remove_article,
+    symlink_outside,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini"
-SRC = "src-e8564c96"
-ARTICLE = "seeds/articles/fixture_wire.txt"
 MINI_SUMMARY = (
     "ok: 10 records (sources 1, actors 4, events 2, demands 1, sanctions 1, disputes 1); "
     "pending 1, accepted 8, rejected 1"
@@ -35,37 +48,6 @@ def make_project(tmp_path: Path) -> Path:
 
 def invoke(project: Path, *args: str) -> Result:
     return CliRunner().invoke(app, ["validate", "--root", str(project), *args])
-
-
-def sub(project: Path, rel: str, old: str, new: str) -> None:
-    """Replace exactly one occurrence of `old` in a project file."""
-    path = project / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, (rel, old)
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def rehash(project: Path) -> None:
-    """Re-accept: update every accepted record's content_hash (isolates one mutation)."""
-    for path in record_files(project):
-        parsed, _ = read_record_file(path, project)
-        if parsed is None:
-            continue
-        text = path.read_text(encoding="utf-8")
-        for raw in parsed.records:
-            old = raw.data.get("review", {}).get("content_hash")
-            if isinstance(old, str):
-                text = text.replace(old, content_hash(raw.data))
-        path.write_text(text, encoding="utf-8")
-
-
-def edit(rel: str, old: str, new: str, *, accept: bool = False) -> Callable[[Path], None]:
-    def mutate(project: Path) -> None:
-        sub(project, rel, old, new)
-        if accept:
-            rehash(project)
-
-    return mutate
 
 
 def append(rel: str, text: str) -> Callable[[Path], None]:
@@ -101,22 +83,10 @@ def change_article(data: bytes, *, update_records: bool) -> Callable[[Path], Non
     return mutate
 
 
-def remove_article(project: Path) -> None:
-    (project / ARTICLE).unlink()
-
-
 def rename_source(project: Path) -> None:
     for path in record_files(project):
         path.write_text(path.read_text("utf-8").replace(SRC, "src-00000000"), encoding="utf-8")
     rehash(project)
-
-
-def symlink_outside(project: Path) -> None:
-    article = project / ARTICLE
-    outside = project.parent / "outside.txt"
-    outside.write_bytes(article.read_bytes())
-    article.unlink()
-    article.symlink_to(outside)
 
 
 DISPUTE = """  - id: where-fishermen-detained
@@ -126,12 +96,6 @@ DISPUTE = """  - id: where-fishermen-detained
       - {source: src-e8564c96, quote: "detained at sea or in port", char_start: 408, char_end: 434}
     review: {status: pending}
 """
-A = "seeds/records/actors.yaml"
-D = "seeds/records/demands.yaml"
-E = "seeds/records/events.yaml"
-S = "seeds/records/sanctions.yaml"
-Q = "seeds/records/disputes.yaml"
-SRCS = "seeds/records/sources.yaml"
 EVENT_QUOTE = (
     'quote: "Ana Pérez Prueba demanded on Monday"\n        char_start: 118\n        char_end: 153'
 )
@@ -378,9 +342,9 @@ def test_broken_project(tmp_path: Path, case: str) -> None:
 
 def test_all_problems_in_one_run_sorted_by_path_and_line(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    sub(project, S, "amount_usd: 1000000", "amount_usd: -5")
-    sub(project, A, "kind: state", "kind: nation")
-    sub(project, A, "kind: person", "kind: human")
+    edit(S, "amount_usd: 1000000", "amount_usd: -5")(project)
+    edit(A, "kind: state", "kind: nation")(project)
+    edit(A, "kind: person", "kind: human")(project)
     r = invoke(project)
     assert r.exit_code == 1, r.output
     assert [line.split(": ")[0] for line in r.output.splitlines()] == [
@@ -392,7 +356,7 @@ def test_all_problems_in_one_run_sorted_by_path_and_line(tmp_path: Path) -> None
 
 def test_problems_as_json(tmp_path: Path) -> None:
     project = make_project(tmp_path)
-    sub(project, A, "kind: state", "kind: nation")
+    edit(A, "kind: state", "kind: nation")(project)
     r = invoke(project, "--json")
     assert r.exit_code == 1, r.output
     assert json.loads(r.output) == [
@@ -428,7 +392,7 @@ def test_load_project_api() -> None:
 
 def test_stale_accepted_record_counts_as_pending(tmp_path: Path) -> None:
     project_dir = make_project(tmp_path)
-    sub(project_dir, D, "text: Release two detained fishermen.", "text: Free two fishermen.")
+    edit(D, "text: Release two detained fishermen.", "text: Free two fishermen.")(project_dir)
     project, problems = load_project(project_dir)
     assert [p.field for p in problems] == ["review.content_hash"]
     assert project.accepted("demands") == []

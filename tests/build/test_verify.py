@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner
@@ -13,17 +11,7 @@ from vzcrisis.cli import app
 from vzcrisis.release import build_release
 from vzcrisis.verify import verify_release
 
-
-def _load_helpers() -> ModuleType:
-    path = Path(__file__).with_name("_release_project.py")
-    spec = importlib.util.spec_from_file_location("_release_project", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-H = _load_helpers()
+from tests.build import _release_project as H
 
 
 @pytest.fixture(scope="module")

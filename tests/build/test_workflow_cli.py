@@ -4,26 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from ruamel.yaml import YAML
 from vzcrisis.status import project_status
 
-
-def _helpers() -> ModuleType:
-    path = Path(__file__).with_name("_workflow.py")
-    spec = importlib.util.spec_from_file_location("_workflow", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-w = _helpers()
+from tests.build import _workflow as w
 
 
 @pytest.fixture

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 from pathlib import Path
-from types import ModuleType
 
 from ruamel.yaml import YAML
 from vzcrisis.status import project_status
 
-
-def _helpers() -> ModuleType:
-    path = Path(__file__).with_name("_workflow.py")
-    spec = importlib.util.spec_from_file_location("_workflow", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-w = _helpers()
+from tests.build import _workflow as w
 
 
 def _curate(drafts: Path, old_summary_start: str, summary: str, extra: str = "") -> None:

@@ -7,28 +7,17 @@ both print the same one-line problems, exit 1, and leave every byte of the proje
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from typer.testing import CliRunner, Result
 from vzcrisis.cli import app
 from vzcrisis.records import record_files
 
+from tests.hostile import _corpus as C
 
-def _corpus() -> ModuleType:
-    path = Path(__file__).with_name("_corpus.py")
-    spec = importlib.util.spec_from_file_location("_hostile_corpus", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-C = _corpus()
 CASES = C.CASES
 MINI, NOT_OFFSETS = C.MINI, C.NOT_OFFSETS
 new_article, rehash = C.new_article, C.rehash
