@@ -41,13 +41,27 @@ _JSON_NAMES = {
 }
 
 
-_SUSPECT = re.compile(
-    "[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff"
-    "\ud800-\udfff]|\\\\u00[01]|\\\\[bfr]"
+_SUSPECT_UTF8 = re.compile(
+    b"\\x7f|\\xc2[\\x80-\\x9f]|\\xd8\\x9c|\\xe2\\x80[\\x8e\\x8f\\xa8-\\xae]|\\xe2\\x81[\\xa6-\\xa9]"
+    b"|\\xef\\xbb\\xbf|\\xed[\\xa0-\\xbf]"
 )
-"""In a record dumped as JSON (``ensure_ascii=False``): a character ``unsafe_characters`` may
-refuse, or the escape JSON writes for a control character. No match means no string of the
-record holds one, so the per-string scan is skipped (a match only means: scan)."""
+"""The UTF-8 bytes of every character ``unsafe_characters`` may refuse that JSON does not escape:
+U+007F-U+009F, U+061C, U+200E/F, U+2028-U+202E, U+2066-U+2069, U+FEFF and (with
+``surrogatepass``) lone surrogates U+D800-U+DFFF. Searched in bytes: several times faster than
+the same character class over a str."""
+_JSON_ESCAPES = ("\\u00", "\\b", "\\f", "\\r")
+"""What ``json.dumps`` writes for a control character below U+0020 (other than tab, newline)."""
+
+
+def maybe_suspect(text: str) -> bool:
+    """False when no string of the record dumped as `text` (``json.dumps(ensure_ascii=False)``)
+    holds a character ``unsafe_characters`` may refuse: then the per-string scan is skipped.
+    True only means: scan."""
+    if any(escape in text for escape in _JSON_ESCAPES):
+        return True
+    if text.isascii():
+        return "\x7f" in text
+    return _SUSPECT_UTF8.search(text.encode("utf-8", "surrogatepass")) is not None
 
 
 class SchemaCheck:
@@ -111,8 +125,8 @@ def check_record(
     raw: RawRecord, validator: SchemaCheck, model: type[CuratedRecord], schema_file: str
 ) -> tuple[CuratedRecord | None, list[Problem]]:
     """Validate one record; returns the model (None when invalid) and its problems."""
-    text = json.dumps(raw.data, ensure_ascii=False)
-    if validator.is_valid_fast(raw.data) and _SUSPECT.search(text) is None:
+    text = raw.text if raw.canonical and raw.text else json.dumps(raw.data, ensure_ascii=False)
+    if validator.is_valid_fast(raw.data) and not maybe_suspect(text):
         try:  # the common case: nothing to report unless the model refuses
             return model.model_validate_json(text, strict=True), []
         except ValidationError:

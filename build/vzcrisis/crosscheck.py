@@ -8,6 +8,7 @@ import calendar
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -56,21 +57,16 @@ class Indexed(Protocol):
     def status(self) -> ReviewStatus | None: ...
 
 
-def duplicate_id(raw: RawRecord, index: Mapping[str, Indexed]) -> list[Problem]:
-    """A problem when `raw` reuses the id of a record seen before (the first one wins)."""
-    first = index.get(raw.id) if raw.id else None
-    if first is None:
-        return []
-    return [
-        Problem(
-            raw.path,
-            raw.line_of("id"),
-            raw.id,
-            "id",
-            f"duplicate id: already used at {first.path}:{first.id_line}; "
-            "ids are unique across the dataset",
-        )
-    ]
+def duplicate_id(record_id: str, entry: Indexed, first: Indexed) -> Problem:
+    """The problem of a record (`entry`) that reuses the id of `first` (the first one wins)."""
+    return Problem(
+        entry.path,
+        entry.id_line,
+        record_id,
+        "id",
+        f"duplicate id: already used at {first.path}:{first.id_line}; "
+        "ids are unique across the dataset",
+    )
 
 
 def review_status(raw: RawRecord, model: CuratedRecord) -> tuple[ReviewStatus, list[Problem]]:
@@ -82,7 +78,7 @@ def review_status(raw: RawRecord, model: CuratedRecord) -> tuple[ReviewStatus, l
     line = raw.line_of(where)
     if review.content_hash is None:
         message = "accepted without a content_hash; re-review it"
-    elif review.content_hash != content_hash(raw.data):
+    elif review.content_hash != content_hash(raw.data, plain=raw.text is not None):
         message = "changed since it was accepted; re-review it"
     else:
         return ReviewStatus.accepted, []
@@ -102,7 +98,7 @@ def check_references(
     they may be defined in that file.
     """
     targets: list[tuple[str, str, str]] = []  # (field path, table, id)
-    for name, table in references(type(model)).items():
+    for name, table in _references(type(model)).items():
         value = getattr(model, name)
         if isinstance(value, list):
             targets.extend((f"{name}[{i}]", table, v) for i, v in enumerate(value))
@@ -129,6 +125,11 @@ def check_references(
         if message:
             problems.append(Problem(raw.path, raw.line_of(where), raw.id, where, message))
     return problems
+
+
+@cache
+def _references(model: type[CuratedRecord]) -> dict[str, str]:
+    return references(model)
 
 
 def check_source_file(

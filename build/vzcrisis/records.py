@@ -100,6 +100,12 @@ class RawRecord:
     schema_version: str
     data: dict[str, Any]
     field_lines: dict[str, int] = field(default_factory=dict)
+    text: str | None = None
+    """The record's own JSON text (a JSON Lines line) that parses to exactly `data`, if known:
+    model validation reuses it instead of dumping the data again."""
+    canonical: bool = False
+    """`text` is exactly ``json.dumps(data, ensure_ascii=False)``: the character pre-check may
+    search it instead of every string of `data`."""
 
     @property
     def id(self) -> str:
@@ -151,9 +157,12 @@ def to_plain(value: Any) -> Any:
     return str(value)
 
 
-def content_hash(data: dict[str, Any]) -> str:
-    """sha256 of a record's content without its `review`: what the reviewer saw and accepted."""
-    body = {k: v for k, v in to_plain(data).items() if k != "review"}
+def content_hash(data: dict[str, Any], *, plain: bool = False) -> str:
+    """sha256 of a record's content without its `review`: what the reviewer saw and accepted.
+
+    `plain`: `data` is already plain JSON data (parsed JSON), so ``to_plain`` is skipped.
+    """
+    body = {k: v for k, v in (data if plain else to_plain(data)).items() if k != "review"}
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic_core import from_json
+
 from .records import MAX_DEPTH, MAX_FILE_BYTES, RECORDS_DIR, Problem, RawRecord, RecordFile
 
 HEADER_KEYS = frozenset({"schema_version", "table"})
@@ -55,8 +57,15 @@ def _parse(line: str) -> Any:
     return json.loads(line, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
 
 
-def read_jsonl_record_file(path: Path, root: Path) -> tuple[RecordFile | None, list[Problem]]:
-    """Parse one JSON Lines record file. Returns the file (or None) and the loading problems."""
+def read_jsonl_record_file(
+    path: Path, root: Path, *, checked: bool = False
+) -> tuple[RecordFile | None, list[Problem]]:
+    """Parse one JSON Lines record file. Returns the file (or None) and the loading problems.
+
+    `checked`: the file was read before in this run (validation's second pass) and only its
+    records that passed every check matter: lines are parsed with the compiled parser alone and
+    keep their line as ``text`` (not canonical); a line it cannot parse goes the strict way.
+    """
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     try:
         size = path.stat().st_size
@@ -73,7 +82,7 @@ def read_jsonl_record_file(path: Path, root: Path) -> tuple[RecordFile | None, l
     header_no = next((i for i, line in enumerate(lines) if line.strip()), None)
     if header_no is None:
         return None, [Problem(rel, 1, "", "", "empty file; the first line is the header")]
-    header, problem = _load_line(lines[header_no], rel, header_no + 1)
+    header, problem, _ = _load_line(lines[header_no], rel, header_no + 1)
     if problem is not None:
         return None, [problem]
     header_problems = _check_header(header, rel, header_no + 1)
@@ -87,7 +96,7 @@ def read_jsonl_record_file(path: Path, root: Path) -> tuple[RecordFile | None, l
         line = lines[index]
         if not line.strip():
             continue
-        data, problem = _load_line(line, rel, index + 1)
+        data, problem, canonical = _load_line(line, rel, index + 1, checked)
         if problem is not None:
             problems.append(problem)
             continue
@@ -97,23 +106,70 @@ def read_jsonl_record_file(path: Path, root: Path) -> tuple[RecordFile | None, l
             )
             continue
         field_lines = dict.fromkeys(data, index + 1)
-        out.append(RawRecord(rel, index + 1, table, version, data, field_lines))
+        text = line if canonical or (checked and problem is None) else None
+        out.append(
+            RawRecord(rel, index + 1, table, version, data, field_lines, text, canonical=canonical)
+        )
     key_lines = dict.fromkeys(HEADER_KEYS, header_no + 1)
     return RecordFile(rel, table, version, out, key_lines), problems
 
 
-def _load_line(line: str, rel: str, number: int) -> tuple[Any, Problem | None]:
+def _load_line(
+    line: str, rel: str, number: int, checked: bool = False
+) -> tuple[Any, Problem | None, bool]:
+    """(data, problem, whether `line` is exactly ``json.dumps(data, ensure_ascii=False)``)."""
+    if checked:
+        try:
+            return from_json(line, allow_inf_nan=False), None, False
+        except ValueError:
+            pass
+    fast = _fast_parse(line)
+    if fast is not None:
+        return fast, None, True
     try:
         data = _parse(line)
     except RecursionError:
-        return None, Problem(rel, number, "", "", f"nested more than {MAX_DEPTH} levels deep")
+        return None, _too_deep(rel, number), False
     except json.JSONDecodeError as exc:
-        return None, Problem(rel, number, "", "", f"invalid JSON: {exc.msg} (column {exc.colno})")
+        message = f"invalid JSON: {exc.msg} (column {exc.colno})"
+        return None, Problem(rel, number, "", "", message), False
     except ValueError as exc:
-        return None, Problem(rel, number, _id_in(line), "", f"invalid JSON: {exc}")
+        return None, Problem(rel, number, _id_in(line), "", f"invalid JSON: {exc}"), False
     if _depth(data) > MAX_DEPTH:
-        return None, Problem(rel, number, "", "", f"nested more than {MAX_DEPTH} levels deep")
-    return data, None
+        return None, _too_deep(rel, number), False
+    return data, None, isinstance(data, dict) and _is_canonical(data, line)
+
+
+def _too_deep(rel: str, number: int) -> Problem:
+    return Problem(rel, number, "", "", f"nested more than {MAX_DEPTH} levels deep")
+
+
+def _fast_parse(line: str) -> dict[str, Any] | None:
+    """The common case, cheaply: a line exactly as ``json.dumps(ensure_ascii=False)`` writes it.
+
+    Parsed with pydantic-core's compiled parser; the result counts only when dumping it again
+    gives the line back, character for character. Then the line has no duplicate key (the parse
+    would have dropped one, so the dump would be shorter), no NaN/Infinity (refused), no lone
+    surrogate (dumped raw, not as the line's escape) and is exactly what ``json.loads`` reads.
+    Its depth (containers and the scalars inside, as ``_depth`` counts) is at most one more than
+    its number of ``{`` and ``[`` characters. Anything else (None) goes through the strict
+    parse, which words the problem.
+    """
+    if line.count("{") + line.count("[") >= MAX_DEPTH:
+        return None
+    try:
+        data = from_json(line, allow_inf_nan=False)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and _is_canonical(data, line) else None
+
+
+def _is_canonical(data: Any, line: str) -> bool:
+    """True when `line` is exactly ``json.dumps(data, ensure_ascii=False)``."""
+    try:
+        return json.dumps(data, ensure_ascii=False) == line
+    except (TypeError, ValueError):
+        return False
 
 
 def _check_header(header: Any, rel: str, number: int) -> list[Problem]:

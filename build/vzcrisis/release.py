@@ -55,6 +55,8 @@ from .validate import scan_project
 from .verify import verify_release
 
 RELEASES_DIR = "releases"
+SPOOL_PREFIX = "vzcrisis-spool-"
+"""Scratch directories of a build in the system temporary directory: ``vzcrisis-spool-<pid>-*``."""
 
 _VERSION_DIR = re.compile(r"^\d+\.\d+\.\d+$")
 
@@ -92,6 +94,35 @@ class ReleaseResult:
         return "\n".join(lines)
 
 
+def remove_stale(directory: Path, prefix: str) -> list[Path]:
+    """Remove `prefix<pid>-*` directories left by a build that was killed (its pid is gone).
+
+    A build names its scratch directories with its pid (the spool in the system temporary
+    directory, ``releases/.tmp-<pid>-X.Y.Z-*``); one whose process no longer exists can only be a
+    leftover of a kill (SIGKILL, power loss). Directories of a live process, or without a pid,
+    are left alone. Returns what was removed.
+    """
+    removed: list[Path] = []
+    if not directory.is_dir():
+        return removed
+    for path in directory.glob(f"{prefix}*"):
+        pid = path.name[len(prefix) :].split("-", 1)[0]
+        if path.is_dir() and not path.is_symlink() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
 def existing_versions(releases: Path) -> list[str]:
     """Versions released under `releases` (directory names X.Y.Z), oldest first."""
     if not releases.is_dir():
@@ -114,11 +145,13 @@ def build_release(
     releases_dir: Path | None = None,
     show_progress: bool | None = False,
     partition: Mapping[str, Sequence[str]] | None = None,
+    jobs: int | None = None,
 ) -> ReleaseResult:
     """Build releases/`version` from the project at `root` (see the module docstring).
 
     `show_progress`: progress bars on stderr (None: only when stderr is a terminal).
     `partition`: table -> Hive partition keys (``year``, ``month``, from its ``date``).
+    `jobs`: worker processes validating record files (default: see ``scan.default_jobs``).
     """
     parse_version(version)
     releases = releases_dir if releases_dir is not None else root / RELEASES_DIR
@@ -128,14 +161,16 @@ def build_release(
             f"{_display(target, root)} already exists; releases are immutable: pick a new "
             "version number"
         )
+    remove_stale(Path(tempfile.gettempdir()), SPOOL_PREFIX)
+    remove_stale(releases, ".tmp-")
     progress = Progress.create(show_progress)
     with (
-        tempfile.TemporaryDirectory(prefix="vzcrisis-spool-") as spool,
+        tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-") as spool,
         progress if progress is not None else contextlib.nullcontext(),
     ):
         builder = RowBuilder(version, Path(spool))
         keys = check_partition(partition, builder.schemas)
-        project, found = scan_project(root, builder.add, prepare=builder.prepare, progress=progress)
+        project, found = scan_project(root, sink=builder, progress=progress, jobs=jobs)
         if found:
             raise InputError([str(p) for p in found])
         builder.finish()
@@ -174,7 +209,7 @@ def _publish(
     previous_schemas = _previous_schemas(previous_dir)
     schema_versions = {table: spec.schema_version for table, spec in TABLES.items()}
     releases.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=releases))
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-{version}-", dir=releases))
     shown = _display(target, root)
     try:
         try:

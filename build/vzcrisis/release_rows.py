@@ -1,12 +1,16 @@
 """Released rows built in bounded batches, straight into Arrow (the streaming release).
 
-``RowBuilder.add`` is the visitor of ``validate.scan_project``'s second pass: each accepted record
+``RowBuilder`` is the sink (``scan.Sink``) of ``validate.scan_project``'s second pass, one part per
+record file, in whichever process validates the file: each accepted record
 becomes its released row (derived ``source_count``, ``origin_count``, ``disputed``) and one
-citations row per quote. Every ``BATCH`` rows of a table are re-validated at once with the row
-model (``TypeAdapter(list[Row]).validate_json``; on a failure each row of the batch is validated
-alone so the problem lines name the row), dumped in JSON mode and appended to an Arrow table whose
-dates and vocabularies are still strings, and appended to the table's spool file
-(``table_files.Spool``). ``finish()`` closes the spool and checks that ids are unique;
+citations row per quote. Every ``BATCH`` rows of a table are appended, as an Arrow table whose
+dates and vocabularies are still strings, to the table's spool file (``table_files.Spool``).
+Rows are not validated again with the row model: the record part is the JSON-mode dump of a
+model that has just been validated, and the derived part is computed here (two counts and a
+flag); ``pa.Table.from_pylist`` with the table's loose schema refuses any value of another type,
+and ``write_tables`` casts to the explicit schema (``tests/build/test_release_rows.py`` checks
+that every row of a synthetic corpus validates with its row model).
+``finish()`` closes the spool and checks that ids are unique;
 ``table_files.write_tables`` then sorts each table by id and casts it to the explicit schema
 (``arrow_schema``) in bounded chunks, so the files do not depend on the order of the input files.
 No Python object per row outlives its batch, and no table is held whole in memory.
@@ -17,19 +21,17 @@ problem lines; the references are checked against the ids pass 1 found accepted.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from pydantic import TypeAdapter, ValidationError
-from venezuela_crisis.models import TABLES, Citation, ReviewStatus, SourceRecord
+from venezuela_crisis.models import TABLES, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord, Derived, references
 
 from .arrow_schema import EXCLUDED_FIELDS, arrow_schema, columns
 from .crosscheck import Indexed
-from .derive import _derived, _validate, citation_row
+from .derive import _derived, citation_row
 from .records import RawRecord
 from .table_files import Spool, duplicate_ids
 
@@ -62,7 +64,6 @@ class RowBuilder:
             for t, s in self.schemas.items()
         }
         self.names = {t: columns(t) for t in TABLES}
-        self.adapters = {t: TypeAdapter(list[TABLES[t].row]) for t in TABLES}  # type: ignore[name-defined]
         self.refs = {
             t: sorted(
                 (f, target)
@@ -73,6 +74,8 @@ class RowBuilder:
         }
         self.pending: dict[str, list[tuple[str, dict[str, Any]]]] = {t: [] for t in TABLES}
         self.spool = Spool(spool_dir, self.loose)
+        self.part_problems = 0
+        """Length of `problems` when the current part opened."""
 
     def prepare(self, index: Mapping[str, Indexed], sources: Mapping[str, SourceRecord]) -> None:
         """Ids of pass 1 and origins of the accepted sources (called between the passes)."""
@@ -100,10 +103,27 @@ class RowBuilder:
                 continue
             self._push("citations", where, cite)
 
-    def finish(self) -> None:
-        """Flush and close the spool (after the last `add`); every duplicate id is a problem."""
+    def open_part(self, name: str) -> None:
+        """Rows from now on belong to part `name` (one record file; see ``scan.Sink``)."""
+        self.part_problems = len(self.problems)
+        self.spool.open_part(name)
+
+    def close_part(self) -> tuple[list[str], dict[str, int]]:
+        """Flush the current part: its problems and rows per table (for ``merge``)."""
         for table in TABLES:
             self._flush(table)
+        found = self.problems[self.part_problems :]
+        del self.problems[self.part_problems :]
+        return found, self.spool.close_part()
+
+    def merge(self, result: tuple[list[str], dict[str, int]]) -> None:
+        """In the driver process: a closed part's problems and row counts."""
+        found, rows = result
+        self.problems.extend(found)
+        self.spool.add_rows(rows)
+
+    def finish(self) -> None:
+        """Close the spool (after the last part); every duplicate id is a problem."""
         self.spool.close()
         for table in TABLES:
             for rid in duplicate_ids(self.spool, table):
@@ -124,19 +144,11 @@ class RowBuilder:
         if not pending:
             return
         self.pending[table] = []
-        adapter = self.adapters[table]
-        try:
-            rows = adapter.validate_json(json.dumps([d for _, d in pending]))
-        except ValidationError:
-            model = TABLES[table].row if table != "citations" else Citation
-            checked = [_validate(model, d, w, self.problems) for w, d in pending]
-            rows = [r for r in checked if r is not None]
-        dumped: list[dict[str, Any]] = adapter.dump_python(rows, mode="json")
         names = self.names[table]
-        for row in dumped:
+        for _, row in pending:
             self._check_row(table, row)
         data = pa.Table.from_pylist(
-            [{n: row[n] for n in names} for row in dumped], schema=self.loose[table]
+            [{n: row[n] for n in names} for _, row in pending], schema=self.loose[table]
         )
         self.spool.write(table, data)
 

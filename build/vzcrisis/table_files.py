@@ -69,43 +69,78 @@ def check_partition(
 
 
 class Spool:
-    """Temporary Parquet file per table, appended batch by batch (loose schema)."""
+    """Temporary Parquet files per table (loose schema), written in parts.
+
+    A part (``open_part``/``close_part``) is the rows of one record file, written by whichever
+    process validates that file: ``<directory>/<table>/<part>.parquet``. ``files(table)`` lists
+    every part of a table; ``write_tables`` sorts by id, so the split into parts does not show in
+    the release.
+    """
 
     def __init__(self, directory: Path, schemas: Mapping[str, pa.Schema]) -> None:
         self.directory = directory
         self.schemas = dict(schemas)
         self.writers: dict[str, pq.ParquetWriter] = {}
+        self.part = "part"
         self.rows: dict[str, int] = dict.fromkeys(schemas, 0)
+        """Rows per table of the parts merged into this spool (``add_rows``)."""
+        self.written: dict[str, int] = dict.fromkeys(schemas, 0)
+        """Rows per table written by this process into the current part."""
 
-    def path(self, table: str) -> Path:
-        """The spool file of `table`."""
-        return self.directory / f"{table}.parquet"
+    def open_part(self, name: str) -> None:
+        """Following writes go to part `name` (a name unique in the spool)."""
+        self.part = name
+        self.written = dict.fromkeys(self.schemas, 0)
 
     def write(self, table: str, data: pa.Table) -> None:
-        """Append `data` (in the table's loose schema) to the spool of `table`."""
+        """Append `data` (in the table's loose schema) to the current part of `table`."""
         writer = self.writers.get(table)
         if writer is None:
-            writer = pq.ParquetWriter(self.path(table), self.schemas[table], compression="lz4")
+            path = self.directory / table / f"{self.part}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            writer = pq.ParquetWriter(path, self.schemas[table], compression="lz4")
             self.writers[table] = writer
         writer.write_table(data)
-        self.rows[table] += data.num_rows
+        self.written[table] += data.num_rows
 
-    def close(self) -> None:
-        """Close every writer; a table without rows gets an empty spool file."""
+    def close_part(self) -> dict[str, int]:
+        """Close the current part's files; returns its rows per table."""
         for writer in self.writers.values():
             writer.close()
         self.writers.clear()
+        return dict(self.written)
+
+    def add_rows(self, rows: Mapping[str, int]) -> None:
+        """Count the rows of a closed part (in the driver process)."""
+        for table, n in rows.items():
+            self.rows[table] += n
+
+    def close(self) -> None:
+        """After the last part: a table without rows gets one empty file."""
+        self.close_part()
         for table, schema in self.schemas.items():
-            if not self.path(table).exists():
-                pq.write_table(schema.empty_table(), self.path(table))
+            if not self.files(table):
+                path = self.directory / table / "empty.parquet"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                pq.write_table(schema.empty_table(), path)
+
+    def files(self, table: str) -> list[Path]:
+        """Every part file of `table`, sorted by name."""
+        return sorted((self.directory / table).glob("*.parquet"))
 
 
 def duplicate_ids(spool: Spool, table: str) -> list[str]:
     """Ids that occur more than once in the spool of `table`, sorted."""
-    ids = pq.read_table(spool.path(table), columns=["id"]).column("id")
+    ids = _read(spool.files(table), ["id"]).column("id")
     ordered = pc.sort_indices(ids)
     ids = ids.take(ordered).to_pylist()
     return sorted({a for a, b in itertools.pairwise(ids) if a == b})
+
+
+def _batches(files: Sequence[Path]) -> Iterator[pa.RecordBatch]:
+    """The record batches of `files`, one file after the other."""
+    for path in files:
+        yield from pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP)
 
 
 @dataclass(frozen=True)
@@ -141,21 +176,21 @@ def write_tables(
     for table, schema in schemas.items():
         keys = partition.get(table, ())
         if not keys:
-            _write_sorted(spool.path(table), directory / f"{table}.parquet", schema, work)
+            _write_sorted(spool.files(table), directory / f"{table}.parquet", schema, work)
             out[table] = TableFiles(f"{table}.parquet", (f"{table}.parquet",), spool.rows[table])
             continue
-        parts = _split(spool.path(table), keys, work / f"{table}-partitions")
+        parts = _split(spool.files(table), keys, work / f"{table}-partitions")
         written: list[str] = []
         for values, path in sorted(parts.items()):
             named = zip(keys, values, strict=True)
             rel = f"{table}/" + "/".join(f"{k}={v}" for k, v in named) + "/part-0.parquet"
             (directory / rel).parent.mkdir(parents=True, exist_ok=True)
-            _write_sorted(path, directory / rel, schema, work)
+            _write_sorted([path], directory / rel, schema, work)
             written.append(rel)
         if not written:  # no rows: one empty file keeps the table's schema readable
             rel = f"{table}/part-0.parquet"
             (directory / table).mkdir(parents=True, exist_ok=True)
-            _write_sorted(spool.path(table), directory / rel, schema, work)
+            _write_sorted(spool.files(table), directory / rel, schema, work)
             written.append(rel)
         out[table] = TableFiles(table, tuple(sorted(written)), spool.rows[table], keys)
     return out
@@ -172,14 +207,14 @@ def _partition_values(data: pa.Table, keys: tuple[str, ...]) -> list[pa.Array]:
     return out
 
 
-def _split(spool: Path, keys: tuple[str, ...], work: Path) -> dict[tuple[str, ...], Path]:
-    """One pass over `spool`: the rows of each partition into their own temporary file."""
+def _split(spool: Sequence[Path], keys: tuple[str, ...], work: Path) -> dict[tuple[str, ...], Path]:
+    """One pass over the `spool` files: the rows of each partition into their own file."""
     work.mkdir(parents=True, exist_ok=True)
-    handle = pq.ParquetFile(spool)
+    loose = pq.ParquetFile(spool[0]).schema_arrow
     writers: dict[tuple[str, ...], pq.ParquetWriter] = {}
     paths: dict[tuple[str, ...], Path] = {}
     try:
-        for batch in handle.iter_batches(batch_size=ROW_GROUP):
+        for batch in _batches(spool):
             data = pa.Table.from_batches([batch])
             values = _partition_values(data, keys)
             combos = sorted(set(zip(*(v.to_pylist() for v in values), strict=True)))
@@ -191,7 +226,7 @@ def _split(spool: Path, keys: tuple[str, ...], work: Path) -> dict[tuple[str, ..
                 writer = writers.get(combo)
                 if writer is None:
                     paths[combo] = work / f"part-{len(paths)}.parquet"
-                    writer = pq.ParquetWriter(paths[combo], handle.schema_arrow, compression="lz4")
+                    writer = pq.ParquetWriter(paths[combo], loose, compression="lz4")
                     writers[combo] = writer
                 writer.write_table(data.filter(mask))
     finally:
@@ -200,10 +235,9 @@ def _split(spool: Path, keys: tuple[str, ...], work: Path) -> dict[tuple[str, ..
     return paths
 
 
-def _write_sorted(source: Path, path: Path, schema: pa.Schema, work: Path) -> None:
-    """The rows of the spool file `source`, id-sorted, into `path` (bucket sort, see above)."""
-    handle = pq.ParquetFile(source)
-    ids = pq.read_table(source, columns=["id"]).column("id")
+def _write_sorted(source: Sequence[Path], path: Path, schema: pa.Schema, work: Path) -> None:
+    """The rows of the spool files `source`, id-sorted, into `path` (bucket sort, see above)."""
+    ids = _read(source, ["id"]).column("id")
     rows = len(ids)
     ordered = ids.take(pc.sort_indices(ids)).combine_chunks()
     del ids
@@ -213,25 +247,24 @@ def _write_sorted(source: Path, path: Path, schema: pa.Schema, work: Path) -> No
         if rows == 0:
             writer.write_table(schema.empty_table(), row_group_size=1)
         elif not bounds:
-            writer.write_table(
-                _sorted_cast(pq.read_table(source), schema), row_group_size=ROW_GROUP
-            )
+            writer.write_table(_sorted_cast(_read(source, None), schema), row_group_size=ROW_GROUP)
         else:
-            for bucket in _buckets(handle, bounds, work):
+            for bucket in _buckets(source, bounds, work):
                 data = _sorted_cast(pq.read_table(bucket), schema)
                 bucket.unlink()
                 writer.write_table(data, row_group_size=ROW_GROUP)
     _check_file(path, schema, rows)
 
 
-def _buckets(handle: pq.ParquetFile, bounds: list[str], work: Path) -> list[Path]:
+def _buckets(source: Sequence[Path], bounds: list[str], work: Path) -> list[Path]:
     """One pass over the spool: each row into the bucket of its id (bucket i holds ids below
     ``bounds[i]`` and from ``bounds[i-1]``)."""
     work.mkdir(parents=True, exist_ok=True)
     paths = [work / f"bucket-{i}.parquet" for i in range(len(bounds) + 1)]
-    writers = [pq.ParquetWriter(p, handle.schema_arrow, compression="lz4") for p in paths]
+    loose = pq.ParquetFile(source[0]).schema_arrow
+    writers = [pq.ParquetWriter(p, loose, compression="lz4") for p in paths]
     try:
-        for batch in handle.iter_batches(batch_size=ROW_GROUP):
+        for batch in _batches(source):
             data = pa.Table.from_batches([batch])
             which = pa.array(
                 [bisect.bisect_right(bounds, rid) for rid in data.column("id").to_pylist()],

@@ -10,22 +10,22 @@ Other pipeline steps (release, status, review) start from ``load_project`` or
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from venezuela_crisis.errors import InputError
-from venezuela_crisis.models import CURATED_TABLES, TABLES, ReviewStatus, SourceRecord
+from venezuela_crisis.models import CURATED_TABLES, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord
 
-from . import crosscheck
-from .checks import SchemaCheck, check_record, schema_validator
+from . import crosscheck, scan
 from .progress import Progress
-from .records import RECORDS_DIR, Problem, RawRecord, read_record_file, record_files
-from .records_jsonl import jsonl_record_files, read_jsonl_record_file
-from .schemas import parse_version, published_versions, schema_path, schema_relpath
+from .records import RECORDS_DIR, Problem, RawRecord, record_files
+from .records_jsonl import jsonl_record_files
+from .scan import Entry, Sink, Visitor
+
+__all__ = ["Entry", "Project", "ValidRecord", "load_project", "scan_project", "validate_project"]
 
 
 @dataclass
@@ -77,26 +77,12 @@ class Project:
         return f"ok: {total} records ({tables}); {review}"
 
 
-Visitor = Callable[[RawRecord, CuratedRecord, ReviewStatus], None]
-"""Called in pass 2 for every record that passed every per-record check (and is unique)."""
-
-Prepare = Callable[[Mapping[str, "Entry"], Mapping[str, SourceRecord]], None]
+Prepare = Callable[[Mapping[str, Entry], Mapping[str, SourceRecord]], None]
 """Called between the passes with the id index and the valid source records."""
 
 YAML_CACHE_RECORDS = 20_000
 """Pass 1 keeps parsed YAML files for pass 2 up to this many records (YAML parsing is slow;
-JSON Lines files are simply read again)."""
-
-
-class Entry(NamedTuple):
-    """What pass 1 keeps of a record: enough to check ids and references across the dataset."""
-
-    table: str
-    path: str
-    line: int
-    id_line: int
-    status: ReviewStatus | None
-    """Effective status; None when the record failed a per-record check."""
+JSON Lines files are simply read again). Only when the passes run in this process."""
 
 
 def load_project(root: Path) -> tuple[Project, list[Problem]]:
@@ -115,97 +101,109 @@ def scan_project(
     collect: bool = False,
     prepare: Prepare | None = None,
     progress: Progress | None = None,
+    sink: Sink | None = None,
+    jobs: int | None = None,
 ) -> tuple[Project, list[Problem]]:
     """Check every record in two streaming passes; memory holds only small per-record facts.
 
     Pass 1 reads each file, checks each record on its own (JSON Schema, model, characters,
     review hash) and keeps an ``Entry`` per id. Between the passes the article of every source
     is read. Pass 2 reads the files again and runs the checks across records (references,
-    quotes, dates) on each valid record, then hands it to `visit`. With `collect`, the project
-    also holds every valid record (``Project.records``), as ``load_project`` returns it.
-    `prepare` is called between the passes with the id index and the valid sources.
+    quotes, dates) on each valid record, then hands it to `visit` and `sink`. With `collect`, the
+    project also holds every valid record (``Project.records``), as ``load_project`` returns it.
+    `prepare` (and ``sink.prepare``) is called between the passes with the id index and the
+    valid sources. `jobs`: worker processes for both passes (default: the CPUs when the record
+    files are big, see ``scan.default_jobs``); `visit` and `collect` need the driver process,
+    so they make it 1. The result is the same whatever `jobs` is.
     """
     project = Project(root=root)
     if not (root / RECORDS_DIR).is_dir():
         message = "no such directory: not a project root (run in one or pass --root DIR)"
         return project, [Problem((root / RECORDS_DIR).as_posix(), 0, "", "", message)]
-    files, problems = _record_paths(root)
+    files = sorted([*record_files(root), *jsonl_record_files(root)])
+    if visit is not None or collect:
+        jobs = 1
+    elif jobs is None:
+        jobs = scan.default_jobs(files)
+    ctx = scan.Context(root=root, sink=sink, visit=_collector(project, visit, collect))
+    problems: list[Problem] = []
     index: dict[str, Entry] = {}
     sources: dict[str, SourceRecord] = {}
     source_raws: dict[str, RawRecord] = {}
-    cache: dict[Path, list[tuple[RawRecord, str]]] = {}
-    cached = 0
-    validators: dict[str, SchemaCheck] = {}
-    complete = True
+    keep = _yaml_cache_plan(files) if jobs <= 1 else set()
     task = progress.task("validate: pass 1", len(files)) if progress else None
-    for path in files:
-        raws, found = _load_file(root, path)
-        problems.extend(found)
-        complete = complete and not found
-        if path.suffix == ".yaml" and cached + len(raws) <= YAML_CACHE_RECORDS:
-            cache[path] = raws
-            cached += len(raws)
-        for raw, schema_file in raws:
-            validator = validators.get(schema_file)
-            if validator is None:
-                validator = validators[schema_file] = schema_validator(root / schema_file)
-            model_class = TABLES[raw.table].record
-            assert model_class is not None  # only curated tables get here
-            model, found = check_record(raw, validator, model_class, schema_file)
-            problems.extend(found)
-            problems.extend(crosscheck.duplicate_id(raw, index))
-            if not raw.id or raw.id in index:
+    for path, result in zip(
+        files,
+        scan.run(ctx, scan.pass1_file, [(root, p, p in keep) for p in files], jobs),
+        strict=True,
+    ):
+        problems.extend(result.problems)
+        ctx.complete = ctx.complete and not result.problems
+        if result.raws is not None:
+            ctx.cache[path] = result.raws
+        for item in result.records:
+            problems.extend(item.problems)
+            first = index.get(item.id) if item.id else None
+            if first is not None:
+                problems.append(crosscheck.duplicate_id(item.id, item.entry, first))
+            if not item.id or first is not None:
                 continue
-            status: ReviewStatus | None = None
-            if model is not None:
-                status, found = crosscheck.review_status(raw, model)
-                problems.extend(found)
-                if isinstance(model, SourceRecord):
-                    sources[raw.id], source_raws[raw.id] = model, raw
-            index[raw.id] = Entry(raw.table, raw.path, raw.line, raw.line_of("id"), status)
+            problems.extend(item.review)
+            if item.source is not None:
+                sources[item.id], source_raws[item.id] = item.source
+            index[item.id] = item.entry
         if progress and task is not None:
             progress.advance(task)
-    texts: dict[str, str] = {}
     for sid in sorted(sources):
         text, found = crosscheck.check_source_file(root, source_raws[sid], sources[sid])
         problems.extend(found)
         if text is not None:
-            texts[sid] = text
-    project.texts = texts
+            ctx.texts[sid] = text
+    project.texts = ctx.texts
     del source_raws
     if prepare is not None:
         prepare(index, sources)
+    if sink is not None:
+        sink.prepare(index, sources)
     project.counts = _counts(index)
+    ctx.index, ctx.sources = index, sources
     task = progress.task("validate: pass 2", len(files)) if progress else None
-    for path in files:
-        raws = cache.pop(path) if path in cache else _load_file(root, path)[0]
-        for raw, _ in raws:
-            entry = index.get(raw.id)
-            if (
-                entry is None
-                or entry.status is None
-                or (entry.path, entry.line)
-                != (
-                    raw.path,
-                    raw.line,
-                )
-            ):
-                continue
-            model_class = TABLES[raw.table].record
-            assert model_class is not None
-            model = model_class.model_validate_json(json.dumps(raw.data), strict=True)
-            problems.extend(crosscheck.check_references(raw, model, entry.status, index, complete))
-            problems.extend(crosscheck.check_quotes(raw, model, texts))
-            problems.extend(crosscheck.check_date(raw, model, sources))
-            if collect:
-                project.records[raw.table].append(ValidRecord(raw, model, entry.status))
-            if visit is not None:
-                visit(raw, model, entry.status)
+    parts = [(p, f"part-{i:05d}") for i, p in enumerate(files)]
+    for found, part in scan.run(ctx, scan.pass2_file, parts, jobs):
+        problems.extend(found)
+        if sink is not None:
+            sink.merge(part)
         if progress and task is not None:
             progress.advance(task)
     for records in project.records.values():
         records.sort(key=lambda r: r.raw.id)
     return project, sorted(set(problems), key=_order)
+
+
+def _collector(project: Project, visit: Visitor | None, collect: bool) -> Visitor | None:
+    """The pass-2 visitor: `visit`, plus collecting valid records into `project` if asked."""
+    if not collect:
+        return visit
+
+    def both(raw: RawRecord, model: CuratedRecord, status: ReviewStatus) -> None:
+        project.records[raw.table].append(ValidRecord(raw, model, status))
+        if visit is not None:
+            visit(raw, model, status)
+
+    return both
+
+
+def _yaml_cache_plan(files: list[Path]) -> set[Path]:
+    """YAML files whose parsed records pass 1 keeps for pass 2 (about YAML_CACHE_RECORDS)."""
+    keep: set[Path] = set()
+    budget = YAML_CACHE_RECORDS * 600  # ~600 bytes of YAML per record
+    for path in files:
+        if path.suffix == ".yaml" and path.is_file():
+            size = path.stat().st_size
+            if size <= budget:
+                keep.add(path)
+                budget -= size
+    return keep
 
 
 def _counts(index: dict[str, Entry]) -> dict[str, dict[ReviewStatus, int]]:
@@ -223,45 +221,6 @@ def validate_project(root: Path) -> Project:
     if problems:
         raise InputError([str(p) for p in problems])
     return project
-
-
-def _record_paths(root: Path) -> tuple[list[Path], list[Problem]]:
-    """Every record file (YAML and JSON Lines), sorted by name."""
-    return sorted([*record_files(root), *jsonl_record_files(root)]), []
-
-
-def _load_file(root: Path, path: Path) -> tuple[list[tuple[RawRecord, str]], list[Problem]]:
-    """Parse one record file; keep records of a known table with a published schema version.
-
-    Returns (record, schema file path relative to root) pairs and the loading problems.
-    """
-    reader = read_jsonl_record_file if path.suffix == ".jsonl" else read_record_file
-    parsed, problems = reader(path, root)
-    if parsed is None:
-        return [], problems
-    table, version = parsed.table, parsed.schema_version
-    if table not in CURATED_TABLES:
-        line = parsed.key_lines.get("table", 1)
-        message = f"unknown table {table!r}; one of: {', '.join(CURATED_TABLES)}"
-        return [], [*problems, Problem(parsed.path, line, "", "table", message)]
-    if not _is_version(version) or not schema_path(root, table, version).is_file():
-        line = parsed.key_lines.get("schema_version", 1)
-        known = ", ".join(published_versions(root, table)) or "none"
-        message = (
-            f"schema version {version!r} of {table} is not published "
-            f"(no schema/{schema_relpath(table, version)}; published: {known})"
-        )
-        return [], [*problems, Problem(parsed.path, line, "", "schema_version", message)]
-    schema_file = f"schema/{schema_relpath(table, version)}"
-    return [(raw, schema_file) for raw in parsed.records], problems
-
-
-def _is_version(version: str) -> bool:
-    try:
-        parse_version(version)
-    except ValueError:
-        return False
-    return True
 
 
 def _order(problem: Problem) -> tuple[str, int, str, str, str]:

@@ -142,6 +142,39 @@ def _writing(releases: Path) -> Callable[[], bool]:
     return lambda: any(releases.glob(".tmp-*")) or (releases / "1.0.1").exists()
 
 
+def test_next_release_removes_what_a_killed_build_left(released: Path, tmp_path: Path) -> None:
+    """Scratch directories of a dead build (its pid is in the name) are removed by the next
+    build; those of a live process, or without a pid, are kept."""
+    root = _copy(released, tmp_path / "project")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    pid = int(dead.stdout)
+    releases = root / "releases"
+    stale = [scratch / f"vzcrisis-spool-{pid}-abc", releases / f".tmp-{pid}-1.0.1-xyz"]
+    kept = [scratch / f"vzcrisis-spool-{os.getpid()}-abc", releases / ".tmp-1.0.1-old"]
+    for path in [*stale, *kept]:
+        (path / "sub").mkdir(parents=True)
+        (path / "sub" / "part.parquet").write_bytes(b"x")
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    done = subprocess.run(
+        [str(VZCRISIS), "release", "--version", "1.0.1", "--root", str(root)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [p.exists() for p in stale] == [False, False]
+    assert [p.exists() for p in kept] == [True, True]
+    assert sorted(p.name for p in scratch.iterdir()) == [kept[0].name]  # its own spool is gone
+    assert verify_release(releases / "1.0.1") == []
+
+
 # -- review killed ----------------------------------------------------------------------------
 def _pending_project(root: Path) -> Path:
     """The mini project with three records back to pending (three decisions to write)."""

@@ -13,9 +13,12 @@ import pyarrow.parquet as pq
 import pytest
 from venezuela_crisis.models import CURATED_TABLES, TABLES
 from vzcrisis.checks import schema_validator
+from vzcrisis.records import record_files
+from vzcrisis.records_jsonl import jsonl_record_files
 from vzcrisis.release import build_release
+from vzcrisis.scan import load_file
 from vzcrisis.synth import synth
-from vzcrisis.validate import _load_file, _record_paths, scan_project
+from vzcrisis.validate import scan_project
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "releases" / "1.0.0"
@@ -92,9 +95,8 @@ def test_fast_schema_check_never_accepts_what_the_library_refuses(tmp_path: Path
             mutate(project)
         except OSError:
             continue
-        paths, _ = _record_paths(project)
-        for path in paths:
-            raws, _ = _load_file(project, path)
+        for path in sorted([*record_files(project), *jsonl_record_files(project)]):
+            raws, _ = load_file(project, path)
             for raw, schema_file in raws:
                 check = schema_validator(project / schema_file)
                 library = check.is_valid(raw.data)

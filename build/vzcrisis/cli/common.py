@@ -20,6 +20,15 @@ RootOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the library result as JSON.")]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        min=1,
+        help="Worker processes checking record files (default: the CPUs for big projects, "
+        "else 1). The result does not depend on it.",
+    ),
+]
 
 
 def run(fn: Callable[[], T]) -> T:

@@ -12,10 +12,12 @@ from typing import Any
 
 import typer
 
-from .common import JsonOption, RootOption, print_json, run
+from .common import JobsOption, JsonOption, RootOption, print_json, run
 
 
-def validate(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
+def validate(
+    root: RootOption = Path("."), as_json: JsonOption = False, jobs: JobsOption = None
+) -> None:
     """Check every curated record; print all problems (one line each) or a one-line summary."""
     from ..progress import Progress
     from ..validate import scan_project
@@ -23,9 +25,9 @@ def validate(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
     def check() -> tuple[Any, list[Any]]:
         progress = Progress.create()
         if progress is None:
-            return scan_project(root)
+            return scan_project(root, jobs=jobs)
         with progress:
-            return scan_project(root, progress=progress)
+            return scan_project(root, progress=progress, jobs=jobs)
 
     project, problems = run(check)
     if as_json:

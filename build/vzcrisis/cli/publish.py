@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .common import JsonOption, RootOption, print_json, run
+from .common import JobsOption, JsonOption, RootOption, print_json, run
 
 VersionOption = Annotated[
     str,
@@ -43,6 +43,7 @@ def release(
     root: RootOption = Path("."),
     as_json: JsonOption = False,
     partition: PartitionOption = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Validate, then build the immutable release releases/VERSION (Parquet, SQLite, docs)."""
     from ..release import build_release
@@ -51,7 +52,12 @@ def release(
     parts = _parse_partition(partition or [])
     result = run(
         lambda: build_release(
-            root, version, release_date=release_date, show_progress=None, partition=parts
+            root,
+            version,
+            release_date=release_date,
+            show_progress=None,
+            partition=parts,
+            jobs=jobs,
         )
     )
     if as_json:
