@@ -88,6 +88,36 @@ FACETS: dict[str, list[Any]] = {
 }
 """Facets shown by default: vocabularies, actors (array facets on id lists), origin, date."""
 
+MORE_FACETS: dict[str, list[Any]] = {
+    "sources": [{"date": "published"}, {"array": "disputes"}],
+    "actors": [{"array": "roles"}, "origin_count", "disputed", {"array": "disputes"}],
+    "events": [
+        {"array": "recipients"},
+        "mode",
+        "location",
+        "origin_count",
+        "disputed",
+        {"array": "disputes"},
+    ],
+    "demands": [
+        {"array": "beneficiaries"},
+        {"array": "sanctions"},
+        "origin_count",
+        {"array": "disputes"},
+    ],
+    "sanctions": [
+        {"date": "date"},
+        "date_precision",
+        "origin_count",
+        "disputed",
+        {"array": "disputes"},
+    ],
+    "disputes": ["origin_count", "disputed"],
+    "citations": [],
+}
+"""Facets offered as links under "Suggested facets" (computed only when clicked): Datasette's own
+suggestions run a query per column on every table page, so the server turns them off."""
+
 
 def _enum(annotation: Any) -> type[StrEnum] | None:
     """The StrEnum behind a field annotation (optional or not), if any."""

@@ -1,9 +1,10 @@
 """A journalist's walk through the site in a real headless Chromium (Debian's, via Playwright).
 
 `vzcrisis serve` runs as a subprocess on a free port. The walk: home page → search "amnesty"
-in demands → open the demand → read its quote and source → open the timeline. Screenshots go
-to test-artifacts/ (git-ignored). Serves releases/<newest> when the project has a release,
-else a release built from seeds/ into a temporary directory.
+in demands → open the demand → read its quote and source → open the timeline → the events of
+the first actor in the events page's actor facet. Screenshots go to test-artifacts/
+(git-ignored). Serves releases/<newest> when the project has a release, else a release built
+from seeds/ into a temporary directory.
 """
 
 from __future__ import annotations
@@ -139,4 +140,11 @@ def test_a_journalist_finds_a_demand_and_its_evidence(site: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "05-timeline.png"), full_page=True)
         rows.first.locator("a").first.click()
         expect(page.locator("section.vz-evidence blockquote").first).to_be_visible()
+
+        page.goto(site + "/venezuela-crisis/events")
+        expect(page.locator("p.suggested-facets")).to_contain_text("recipients")
+        page.locator(".facet-info[data-column=actors] li a").first.click()
+        page.wait_for_url("**actors__arraycontains=**")
+        expect(page.locator("table.rows-and-columns tbody tr").first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "06-events-by-actor.png"), full_page=True)
         browser.close()

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from datasette.app import Datasette
+from datasette.tracer import capture_traces
 from vzcrisis.datasette_meta import build_metadata
 from vzcrisis.release import build_release
 from vzcrisis.serve import PLUGINS, TEMPLATES
@@ -113,6 +114,66 @@ async def test_facets_count_vocabularies_and_actors(sample: Datasette) -> None:
         "CONSULT": 1,
         "COERCE": 1,
     }
+
+
+async def test_array_facet_counts_each_row_once(tmp_path: Path) -> None:
+    """Our one-pass array facet (in place of Datasette's) gives Datasette's counts: rows holding
+    the value, a value repeated in one list counted once; empty, null and filtered rows skipped."""
+    db = tmp_path / "lists.db"
+    conn = sqlite3.connect(db)
+    conn.execute("create table t (id text primary key, tags text, n integer)")
+    rows = [
+        ("r1", '["a", "b", "a"]', 1),
+        ("r2", '["b"]', 1),
+        ("r3", "[]", 1),
+        ("r4", None, 1),
+        ("r5", '["c", "a", "c", "c"]', 1),
+        ("r6", '["a"]', 2),
+    ]
+    conn.executemany("insert into t values (?, ?, ?)", rows)
+    conn.commit()
+    conn.close()
+    ds = Datasette([str(db)], plugins_dir=str(PLUGINS))
+    traces: list[dict[str, Any]] = []
+    with capture_traces(traces):
+        data = await _json(ds, "/lists/t.json?_facet_array=tags&n=1&_extra=facet_results")
+    results = data["facet_results"].get("results", data["facet_results"])
+    assert [k for k in results] == ["tags"]  # ours replaces Datasette's: no "tags_2"
+    counts = [(v["value"], v["count"]) for v in results["tags"]["results"]]
+    assert counts == [("a", 2), ("b", 2), ("c", 1)]
+    facet_sql = [t["sql"] for t in traces if "json_each" in t["sql"]]
+    assert facet_sql and all("inner.*" not in sql for sql in facet_sql)
+
+
+async def test_list_facets_name_their_ids(sample: Datasette) -> None:
+    data = await _json(sample, f"/{DB}/demands.json?_extra=facet_results")
+    results = data["facet_results"].get("results", data["facet_results"])
+    by = {v["value"]: v["label"] for v in results["by"]["results"]}
+    assert by == {"nicolas-maduro": "Nicolás Maduro", "donald-trump": "Donald Trump"}
+    page = await _html(sample, f"/{DB}/demands")
+    assert 'by__arraycontains=nicolas-maduro">Nicolás Maduro</a>' in page
+
+
+async def test_arraycontains_finds_what_the_json_lists_hold(
+    sample_db: Path, sample: Datasette
+) -> None:
+    """`col__arraycontains=id` on every reference list, answered with the link table's help,
+    returns exactly the rows whose JSON list holds the id."""
+    conn = sqlite3.connect(sample_db)
+    checked = 0
+    for link in link_tables():
+        for role in link.roles:
+            held: dict[str, set[str]] = {}
+            sql = f"select t.id, j.value from [{link.table}] t, json_each(t.[{role}]) j"
+            for rid, value in conn.execute(sql):
+                held.setdefault(value, set()).add(rid)
+            for value, expected in held.items():
+                path = f"/{DB}/{link.table}.json?{role}__arraycontains={value}&_size=max"
+                data = await _json(sample, path)
+                assert {r[0] for r in data["rows"]} == expected, (link.table, role, value)
+                assert f"[{link.name}]" in data["query"]["sql"]
+                checked += 1
+    assert checked >= 5
 
 
 async def test_full_text_search_finds_amnesty(sample: Datasette) -> None:

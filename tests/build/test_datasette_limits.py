@@ -1,4 +1,5 @@
-"""Datasette as `vzcrisis serve` runs it: read-only, time-limited, size-capped.
+"""Datasette as `vzcrisis serve` runs it: read-only, time-limited, size-capped, no facet
+suggestion queries.
 
 The server is built in-process with the project's generated metadata and exactly the settings
 of ``vzcrisis.serve.SETTINGS``, on a release of the mini fixture built by the real builder.
@@ -13,7 +14,9 @@ from typing import Any
 
 import pytest
 from datasette.app import Datasette
-from vzcrisis.datasette_meta import build_metadata
+from datasette.tracer import capture_traces
+from venezuela_crisis.models import TABLES
+from vzcrisis.datasette_meta import MORE_FACETS, build_metadata
 from vzcrisis.release import build_release
 from vzcrisis.serve import PLUGINS, SETTINGS, TEMPLATES
 from vzcrisis.sqlite_db import DB_FILE
@@ -149,3 +152,29 @@ async def test_huge_size_is_capped(ds: Datasette, size: str) -> None:
     else:
         assert r.status_code == 400, (r.status_code, r.text[:300])
         assert "_size" in r.json()["error"], r.text[:300]
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+async def test_table_pages_suggest_facets_without_querying(ds: Datasette, table: str) -> None:
+    """suggest_facets is off: no per-column queries; the page still offers `MORE_FACETS` links,
+    and each one opens a page with that facet computed (not timed out)."""
+    await ds.client.get(f"/{DB}/{table}")  # the first request counts every table's rows
+    traces: list[dict[str, Any]] = []
+    with capture_traces(traces):
+        r = await ds.client.get(f"/{DB}/{table}")
+    assert r.status_code == 200
+    queries = [" ".join(t["sql"].split()) for t in traces]
+    # Datasette's suggestion queries: `… as n from`, `json_type(…)`, `select date(…) from`
+    suggesting = [q for q in queries if " as n from" in q or "json_type(" in q]
+    suggesting += [q for q in queries if q.startswith("select date(") and " as value" not in q]
+    assert not suggesting
+    assert len(queries) < 25, queries
+    for facet in MORE_FACETS[table]:
+        kind, column = ("column", facet) if isinstance(facet, str) else next(iter(facet.items()))
+        arg = "_facet" if kind == "column" else f"_facet_{kind}"
+        assert f'href="http://localhost/{DB}/{table}?{arg}={column}#facet-{column}"' in r.text
+        data = await ds.client.get(f"/{DB}/{table}.json?{arg}={column}&_extra=facet_results")
+        facets = data.json()["facet_results"]  # a facet that timed out is missing here
+        assert column in facets.get("results", facets), (table, column)
+    if MORE_FACETS[table]:
+        assert "Suggested facets:" in r.text

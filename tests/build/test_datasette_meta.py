@@ -12,7 +12,13 @@ import pytest
 from typer.testing import CliRunner
 from venezuela_crisis.models import TABLES, DemandStatus
 from vzcrisis.cli import app
-from vzcrisis.datasette_meta import METADATA_FILE, build_metadata, render_metadata
+from vzcrisis.datasette_meta import (
+    FACETS,
+    METADATA_FILE,
+    MORE_FACETS,
+    build_metadata,
+    render_metadata,
+)
 from vzcrisis.release import build_release
 from vzcrisis.serve import PLUGINS, SETTINGS, TEMPLATES, plan_serve
 from vzcrisis.sqlite_db import DB_FILE
@@ -105,6 +111,41 @@ def test_serve_plan_is_immutable_and_local(mini_root: Path) -> None:
     i = args.index("sql_time_limit_ms")
     assert args[i - 1 : i + 2] == ["--setting", "sql_time_limit_ms", "1000"]
     assert SETTINGS["max_returned_rows"] == "1000"
+
+
+def test_serve_settings_are_exact(mini_root: Path) -> None:
+    """The settings `vzcrisis serve` passes, pinned: suggest_facets off keeps table pages fast."""
+    assert SETTINGS == {
+        "sql_time_limit_ms": "1000",
+        "max_returned_rows": "1000",
+        "allow_download": "on",
+        "truncate_cells_html": "400",
+        "suggest_facets": "off",
+    }
+    args = plan_serve(mini_root).args(Path("/tmp/inspect.json"))
+    pairs = [tuple(args[i + 1 : i + 3]) for i, a in enumerate(args) if a == "--setting"]
+    assert pairs == list(SETTINGS.items())
+    assert ("suggest_facets", "off") in pairs
+
+
+def _facet(facet: str | dict[str, str]) -> tuple[str, str]:
+    """A metadata facet as (type, column): ``"col"`` → ("column", "col")."""
+    if isinstance(facet, str):
+        return "column", facet
+    ((kind, column),) = facet.items()
+    return kind, column
+
+
+def test_more_facets_are_columns_of_their_table_and_not_defaults() -> None:
+    """The "Suggested facets" links (`MORE_FACETS`): real columns, never a default facet twice."""
+    tables = build_metadata()["databases"][DB]["tables"]
+    assert set(MORE_FACETS) == set(TABLES)
+    for table, facets in MORE_FACETS.items():
+        defaults = {_facet(f) for f in FACETS[table]}
+        for kind, column in map(_facet, facets):
+            assert kind in ("column", "array", "date"), (table, kind)
+            assert column in tables[table]["columns"], (table, column)
+            assert (kind, column) not in defaults, (table, column)
 
 
 def test_datasette_get_smoke(mini_root: Path) -> None:

@@ -10,6 +10,18 @@
   of the 404/405. We turn that console nicety off; errors are still answered and logged.
 * The instance is read-only: a POST that Datasette itself fails on (e.g. to a table page, where
   it hits an ``assert``) is answered 405, never 500.
+* Array facets (``{"array": col}``, ``?_facet_array=col``) count each item in one pass over the
+  rows. Datasette 0.65.5 dedups with ``select distinct j.value, inner.*`` -- a temporary b-tree
+  of every column of every row, per list item: 190 ms for ``events.actors`` on 45,000 events,
+  near ``facet_time_limit_ms`` (200), so the facet often showed as "timed out". Same counts
+  (rows holding the value; a value repeated within one list counts once), ~30 ms. Items of
+  reference lists are shown by their label (actor names), filtered by id.
+* A filter ``col__arraycontains=id`` on a reference list gets a second condition the link
+  table answers by index (``filters_from_request``): the page of one actor's events no longer
+  parses every row's JSON once per facet and for the count.
+* ``suggest_facets`` is off (it ran ~60 queries per table page, 800 ms at 100k records); table
+  pages list instead the facets worth a click, chosen in ``datasette_meta.MORE_FACETS``, as
+  Datasette's "Suggested facets" line -- no SQL until one is clicked.
 """
 
 from __future__ import annotations
@@ -20,18 +32,25 @@ from typing import Any
 import datasette.handle_exception as _datasette_errors
 from datasette import Response, hookimpl
 from datasette.app import Datasette
+from datasette.database import QueryInterrupted
+from datasette.facets import ArrayFacet
+from datasette.filters import FilterArguments
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import Base400
 from markupsafe import Markup, escape
 from venezuela_crisis.models import TABLES
 from vzcrisis.canned_queries import canned_queries, timeline_sql
-from vzcrisis.datasette_meta import LABEL_COLUMNS
-from vzcrisis.sqlite_db import DB_NAME, link_tables, single_references
+from vzcrisis.datasette_meta import LABEL_COLUMNS, MORE_FACETS
+from vzcrisis.sqlite_db import DB_NAME, LinkTable, link_tables, single_references
 
 _datasette_errors.rich = None  # see the module docstring (Datasette 0.65.5 + rich: 500 not 404)
 
-LIST_TARGETS: dict[tuple[str, str], str] = {
-    (link.table, role): link.target for link in link_tables() for role in link.roles
+LINKS: dict[tuple[str, str], LinkTable] = {
+    (link.table, role): link for link in link_tables() for role in link.roles
 }
+"""(table, column) → the link table listing its ids, for every list-valued reference column."""
+
+LIST_TARGETS: dict[tuple[str, str], str] = {key: link.target for key, link in LINKS.items()}
 """(table, column) → referenced table, for every list-valued reference column."""
 
 SINGLE_TARGETS: dict[tuple[str, str], str] = {
@@ -137,9 +156,144 @@ def handle_exception(request: Any, exception: Exception) -> Response | None:
     return Response.json({"ok": False, "error": error, "status": 405}, status=405)
 
 
+ARRAY_FACET_SQL = """
+select j.value as value, count(*) as count
+from ({sql}) as x join json_each(x.{col}) as j
+where j.key = 0 or not exists (
+    select 1 from json_each(x.{col}) as k where k.key < j.key and k.value = j.value
+)
+group by j.value
+order by count desc, value
+limit {limit}
+"""
+"""Rows holding each list item, counted once per row: the first occurrence of a value counts."""
+
+
+class ListFacet(ArrayFacet):  # type: ignore[misc]
+    """Datasette's array facet with one pass over the rows and labelled ids (module docstring)."""
+
+    async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
+        results: list[dict[str, Any]] = []
+        timed_out: list[str] = []
+        size = self.get_facet_size()
+        pairs = self.get_querystring_pairs()
+        for item in self.get_configs():
+            column = item["config"].get("column") or item["config"]["simple"]
+            sql = ARRAY_FACET_SQL.format(sql=self.sql, col=escape_sqlite(column), limit=size + 1)
+            try:
+                rows = await self.ds.execute(
+                    self.database,
+                    sql,
+                    self.params,
+                    truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            target = LIST_TARGETS.get((self.table or "", column))
+            labels: dict[str, str] = {}
+            if self.database == DB_NAME and target is not None:
+                labels = await _label_map(self.ds, target)
+            values = []
+            for row in rows.rows[:size]:
+                value = str(row["value"])
+                arg = {f"{column}__arraycontains": value}
+                selected = (f"{column}__arraycontains", value) in pairs
+                toggle = (path_with_removed_args if selected else path_with_added_args)(
+                    self.request, arg
+                )
+                values.append(
+                    {
+                        "value": value,
+                        "label": labels.get(value, value),
+                        "count": row["count"],
+                        "toggle_url": self.ds.absolute_url(self.request, toggle),
+                        "selected": selected,
+                    }
+                )
+            hide = path_with_removed_args(self.request, {"_facet_array": column})
+            results.append(
+                {
+                    "name": column,
+                    "type": self.type,
+                    "results": values,
+                    "hideable": item["source"] != "metadata",
+                    "toggle_url": self.ds.urls.path(hide),
+                    "truncated": len(rows) > size,
+                }
+            )
+        return results, timed_out
+
+
 @hookimpl
-def extra_template_vars(datasette: Datasette) -> dict[str, Any]:
-    return _make_functions(datasette)
+def filters_from_request(request: Any, database: str, table: str) -> FilterArguments | None:
+    """``col__arraycontains=id`` on a reference list: also ``id in (its link table rows)``.
+
+    Datasette's filter parses every row's JSON list (35 ms per query on 45,000 events, and a
+    page runs one per facet plus the count); the link table answers by index, so SQLite reads
+    only the matching rows -- Datasette's own condition still holds on each of them."""
+    if database != DB_NAME:
+        return None
+    clauses: list[str] = []
+    params: dict[str, str] = {}
+    for key in request.args:
+        column, _, op = key.rpartition("__")
+        link = LINKS.get((table, column))
+        if op != "arraycontains" or link is None:
+            continue
+        for value in request.args.getlist(key):
+            n = len(params) // 2
+            params |= {f"vz_link_{n}": value, f"vz_role_{n}": column}
+            clauses.append(
+                f"[id] in (select [{link.left}] from [{link.name}] "
+                f"where [{link.right}] = :vz_link_{n} and [role] = :vz_role_{n})"
+            )
+    return FilterArguments(clauses, params) if clauses else None
+
+
+@hookimpl(wrapper=True)
+def register_facet_classes() -> Any:
+    """Datasette's facet classes, with `ListFacet` in place of its `ArrayFacet`."""
+    registered = yield
+    return [[ListFacet if k is ArrayFacet else k for k in classes] for classes in registered]
+
+
+def _facet_spec(facet: Any) -> tuple[str, str]:
+    """A metadata facet (``"col"``, ``{"array": "col"}``, ``{"date": "col"}``) → (type, column)."""
+    if isinstance(facet, str):
+        return "column", facet
+    ((kind, column),) = facet.items()
+    return kind, column
+
+
+def _suggested_facets(datasette: Datasette, request: Any, table: str) -> list[dict[str, Any]]:
+    """``MORE_FACETS[table]`` not already on the page, in the shape of Datasette's suggestions."""
+    out: list[dict[str, Any]] = []
+    for kind, column in map(_facet_spec, MORE_FACETS.get(table, [])):
+        arg = "_facet" if kind == "column" else f"_facet_{kind}"
+        if column in request.args.getlist(arg):
+            continue
+        path = datasette.urls.path(path_with_added_args(request, {arg: column}))
+        out.append(
+            {
+                "name": column,
+                "type": None if kind == "column" else kind,
+                "toggle_url": datasette.absolute_url(request, path),
+            }
+        )
+    return out
+
+
+@hookimpl
+def extra_template_vars(
+    view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
+) -> dict[str, Any]:
+    out = _make_functions(datasette)
+    ours = not datasette.setting("suggest_facets") and datasette.setting("allow_facet")
+    if view_name == "table" and database == DB_NAME and table and request and ours:
+        out["suggested_facets"] = _suggested_facets(datasette, request, table)
+    return out
 
 
 @hookimpl
@@ -162,10 +316,9 @@ def render_cell(
         if not isinstance(ids, list):
             return None
         labels = await _label_map(datasette, target)
-        base = datasette.urls.table(DB_NAME, target)
-        links = [
-            Markup('<a href="{}/{}">{}</a>').format(base, escape(i), labels.get(i, i)) for i in ids
-        ]
-        return Markup(", ").join(links)
+        base = escape(datasette.urls.table(DB_NAME, target))
+        # str.join of escaped parts: Markup.format costs ~10x more, on ~300 cells per page
+        links = [f'<a href="{base}/{escape(i)}">{escape(labels.get(i, i))}</a>' for i in ids]
+        return Markup(", ".join(links))
 
     return inner()
