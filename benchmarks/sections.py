@@ -271,8 +271,9 @@ def datasette(corpus: Corpus, requests: int) -> dict[str, Any]:
     )
     base = f"http://127.0.0.1:{port}"
     db = "venezuela-crisis"
+    # the page's main SQL as Datasette runs it: events are sorted by date (metadata `sort`)
     pages = {
-        "table page": (f"/{db}/events", "select * from events order by rowid limit 101"),
+        "table page": (f"/{db}/events", "select * from events order by date limit 101"),
         "faceted page": (
             f"/{db}/events?_facet=type",
             "select type, count(*) from events group by type order by 2 desc",
@@ -280,7 +281,7 @@ def datasette(corpus: Corpus, requests: int) -> dict[str, Any]:
         "FTS search": (
             f"/{db}/events?_search=strike",
             "select * from events where rowid in (select rowid from events_fts "
-            "where events_fts match 'strike') limit 101",
+            "where events_fts match 'strike') order by date limit 101",
         ),
     }
     out: dict[str, Any] = {}
@@ -299,6 +300,7 @@ def datasette(corpus: Corpus, requests: int) -> dict[str, Any]:
             sqlite = sqlite3.connect(corpus.path / "releases" / VERSION / f"{db}.db")
             for name, (path, sql) in pages.items():
                 times, floor = [], []
+                client.get(path)  # warm-up: the first page fills the plugin's label caches
                 for _ in range(requests):
                     start = time.perf_counter()
                     r = client.get(path)
