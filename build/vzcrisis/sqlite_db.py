@@ -1,23 +1,25 @@
 """Build the SQLite database Datasette serves, from a release's Parquet files.
 
 Shape: load (Parquet + article texts) → check (tables, columns, texts) → transform (JSON text for
-lists and structs, 0/1 booleans, ISO dates, derived labels, link tables) → write (to a temporary
-file, then rename) → check (row counts).
+lists and structs, 0/1 booleans, ISO dates, derived labels, link tables) → write (to a scratch
+file without journal or fsync, compacted into a temporary file, then rename) → check (row counts,
+foreign keys).
+
+The transform works a record batch at a time and column by column (``sqlite_columns``): Arrow
+kernels build the JSON text, ISO dates and labels, one ``to_pylist`` per column makes the Python
+values, and ``executemany`` inserts the rows. Memory holds one batch per table, never a table.
 
 The database is deterministic: the same input gives a byte-identical file (rows are inserted in id
-order, nothing records a time). Everything structural -- foreign keys, link tables, indexes -- is
-derived from the data model (``references()``), never hand-listed.
+order, nothing records a time), the same file the original row-by-row builder wrote. Everything
+structural -- foreign keys, link tables, indexes -- is derived from the data model
+(``references()``), never hand-listed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import heapq
-import json
 import os
 import sqlite3
 import types
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
@@ -30,6 +32,7 @@ from venezuela_crisis.errors import ReleaseError
 from venezuela_crisis.models import TABLES
 from venezuela_crisis.models.base import Derived, references
 
+from .sqlite_columns import ascending, decoded, link_rows, ordered_batches, sqlite_column
 from .table_files import files_of
 
 DB_NAME = "venezuela-crisis"
@@ -92,6 +95,7 @@ def _is_list(annotation: Any) -> bool:
 
 
 def _is_nullable(annotation: Any) -> bool:
+    """True when a field annotation admits None."""
     return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
 
 
@@ -147,28 +151,47 @@ def source_label(row: dict[str, Any]) -> str:
 
 def citation_label(row: dict[str, Any]) -> str:
     """A readable name for a quote: excerpt, origin and the record it supports."""
-    quote = " ".join(str(row["quote"]).split())
-    if len(quote) > LABEL_MAX:
-        quote = quote[: LABEL_MAX - 1].rstrip() + "…"
-    return f"“{quote}” ({row['origin']}) → {row['record_id']}"
+    return _citation_label(row["quote"], row["origin"], row["record_id"])
 
 
-def _cell(value: Any) -> Any:
-    """A Python value from Arrow as a SQLite value."""
-    if value is None or isinstance(value, str | int | float):
-        return int(value) if isinstance(value, bool) else value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+def _citation_label(quote: Any, origin: Any, record_id: Any) -> str:
+    """`citation_label` of one row given as its three values."""
+    text = " ".join(str(quote).split())
+    if len(text) > LABEL_MAX:
+        text = text[: LABEL_MAX - 1].rstrip() + "…"
+    return f"“{text}” ({origin}) → {record_id}"
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    raise TypeError(f"cannot store {type(value).__name__} {value!r} as JSON")
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character for which ``str.isspace()`` is true (what ``str.split()`` splits on)."""
+
+_UNTIDY = "^ | $|  |[" + "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE if c != " ") + "]"
+"""A quote whose whitespace is not single spaces between words (RE2 syntax)."""
+
+
+def citation_labels(batch: pa.RecordBatch) -> list[str]:
+    """`citation_label` of every row of `batch`: column-wise where the quote's whitespace is
+    already single spaces between words; other rows (and any null) go through `citation_label`."""
+    quote, origin, record_id = (decoded(batch.column(c)) for c in ("quote", "origin", "record_id"))
+    if not all(pa.types.is_string(a.type) for a in (quote, origin, record_id)):
+        rows = zip(quote.to_pylist(), origin.to_pylist(), record_id.to_pylist(), strict=True)
+        return [_citation_label(*row) for row in rows]
+    cut = pc.utf8_rtrim(pc.utf8_slice_codeunits(quote, 0, LABEL_MAX - 1), " ")
+    long = pc.greater(pc.utf8_length(quote), LABEL_MAX)
+    text = pc.if_else(long, pc.binary_join_element_wise(cut, "…", ""), quote)
+    label = pc.binary_join_element_wise("“", text, "” (", origin, ") → ", record_id, "")
+    labels: list[str] = label.to_pylist()
+    redo = pc.or_kleene(pc.match_substring_regex(quote, _UNTIDY), pc.is_null(label))
+    for i in pc.indices_nonzero(pc.fill_null(redo, True)).to_pylist():
+        labels[i] = _citation_label(quote[i].as_py(), origin[i].as_py(), record_id[i].as_py())
+    return labels
 
 
 def _sqlite_type(arrow_type: pa.DataType) -> type:
+    """The column type for an Arrow type: integers and booleans INTEGER, floats REAL, else TEXT."""
     if pa.types.is_dictionary(arrow_type):
         arrow_type = arrow_type.value_type
     if pa.types.is_integer(arrow_type) or pa.types.is_boolean(arrow_type):
@@ -212,7 +235,7 @@ def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
             continue
         order = display_order(schema.names)
         rows = sum(h.metadata.num_rows for h in handles)
-        in_order = len(files) == 1 and _ascending(handles[0])
+        in_order = len(files) == 1 and ascending(handles[0])
         loaded[table] = Loaded(files, pa.schema([schema.field(c) for c in order]), rows, in_order)
     if "sources" in loaded:
         for path in loaded["sources"].files:
@@ -224,63 +247,9 @@ def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
     return loaded
 
 
-BATCH = 10_000
-"""Rows converted and inserted at once (one ``executemany``)."""
-
-
-def _ascending(handle: pq.ParquetFile) -> bool:
-    """True when the file's ids are strictly ascending (a released file is)."""
-    previous: str | None = None
-    for batch in handle.iter_batches(columns=["id"], batch_size=65_536):
-        for rid in batch.column(0).to_pylist():
-            if previous is not None and rid <= previous:
-                return False
-            previous = rid
-    return True
-
-
-def _batches(data: Loaded, names: list[str]) -> Iterator[list[dict[str, Any]]]:
-    """Rows of `data` (only `names`) in id order as Python dicts, `BATCH` at a time.
-
-    A file already in id order is streamed as is; several files (a partitioned table) are
-    merged by id when each is in id order; otherwise the table is sorted in memory."""
-    if data.in_order:
-        for batch in _row_group_batches(pq.ParquetFile(data.files[0]), names, BATCH):
-            yield batch.to_pylist()
-        return
-    handles = [pq.ParquetFile(p) for p in data.files]
-    if len(handles) > 1 and all(_ascending(h) for h in handles):
-        streams = [_rows(h, names) for h in handles]
-        chunk: list[dict[str, Any]] = []
-        for row in heapq.merge(*streams, key=lambda r: str(r["id"])):
-            chunk.append(row)
-            if len(chunk) == BATCH:
-                yield chunk
-                chunk = []
-        if chunk:
-            yield chunk
-        return
-    table = pa.concat_tables([pq.read_table(p, columns=names) for p in data.files])
-    table = table.take(pc.sort_indices(table, [("id", "ascending")]))
-    for batch in table.to_batches(max_chunksize=BATCH):
-        yield batch.to_pylist()
-
-
-def _rows(handle: pq.ParquetFile, names: list[str]) -> Iterator[dict[str, Any]]:
-    for batch in _row_group_batches(handle, names, 1_000):
-        yield from batch.to_pylist()
-
-
-def _row_group_batches(
-    handle: pq.ParquetFile, names: list[str], size: int
-) -> Iterator[pa.RecordBatch]:
-    """Batches of at most `size` rows, one row group at a time (pyarrow cannot cut batches of
-    nested columns across row groups)."""
-    for index in range(handle.num_row_groups):
-        yield from handle.read_row_group(index, columns=names).to_batches(max_chunksize=size)
-
-
 def _create_table(db: sqlite_utils.Database, table: str, data: Loaded) -> None:
+    """Create `table` (columns in display order, id primary key, NOT NULL and foreign keys from
+    the model; sources get `label` and `text`, citations `label`)."""
     row = TABLES[table].row
     cols = {c: _sqlite_type(data.schema.field(c).type) for c in data.schema.names}
     extra: dict[str, type] = {}
@@ -305,40 +274,45 @@ def _insert_rows(
     data: Loaded,
     texts: dict[str, str],
 ) -> None:
-    """Insert the rows of `table` in id order, converted for SQLite, in batches."""
+    """Insert the rows of `table` in id order, converted for SQLite column by column, in
+    batches (sources get a label and their text, citations a label)."""
     names = data.schema.names
     extra = ["label", "text"] if table == "sources" else ["label"] if table == "citations" else []
     cols = ", ".join(f"[{c}]" for c in [*names, *extra])
     sql = f"INSERT INTO [{table}] ({cols}) VALUES ({', '.join('?' * (len(names) + len(extra)))})"
-    for rows in _batches(data, names):
-        params: list[list[Any]] = []
-        for r in rows:
-            cells = [_cell(r[c]) for c in names]
-            if table == "sources":
-                cells += [source_label(r), texts[str(r["id"])]]
-            elif table == "citations":
-                cells.append(citation_label(r))
-            params.append(cells)
-        conn.executemany(sql, params)
+    for batch in ordered_batches(data.files, names, data.in_order):
+        values = [sqlite_column(batch.column(c)) for c in names]
+        by_name = dict(zip(names, values, strict=True))
+        if table == "sources":
+            rows = [dict(zip(names, r, strict=True)) for r in zip(*values, strict=True)]
+            values.append([source_label(r) for r in rows])
+            values.append([texts[str(sid)] for sid in by_name["id"]])
+        elif table == "citations":
+            values.append(citation_labels(batch))
+        conn.executemany(sql, zip(*values, strict=True))
 
 
 def _insert_links(conn: sqlite3.Connection, link: LinkTable, data: Loaded) -> None:
+    """Insert one row per (record, listed id, role) of `link`, in record id order."""
     sql = f"INSERT INTO [{link.name}] ([{link.left}], [{link.right}], [role]) VALUES (?, ?, ?)"
-    for rows in _batches(data, ["id", *link.roles]):
-        params = [
-            (r["id"], target_id, role)
-            for r in rows
-            for role in link.roles
-            for target_id in r[role] or []
-        ]
-        conn.executemany(sql, params)
+    for batch in ordered_batches(data.files, ["id", *link.roles], data.in_order):
+        lists = [batch.column(role) for role in link.roles]
+        conn.executemany(sql, link_rows(batch.column("id"), lists, link.roles))
+
+
+BUILD_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
+"""While the scratch database is built: no rollback journal, no fsync. Nobody else reads it and a
+failed build deletes it, so nothing needs to survive a crash; neither is stored in the file."""
 
 
 def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> None:
+    """Create and fill every table, index, link table and FTS index in `db_path`, in one
+    transaction, in the order (and so with the rowids and schema) of the original builder."""
     conn = sqlite3.connect(db_path, isolation_level=None)
     try:
         db = sqlite_utils.Database(conn)
-        conn.execute("PRAGMA journal_mode = DELETE")
+        for pragma in BUILD_PRAGMAS:
+            conn.execute(f"PRAGMA {pragma}")
         conn.execute("BEGIN")
         for table in TABLES:
             _create_table(db, table, loaded[table])
@@ -359,12 +333,33 @@ def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> N
         for table, cols in FTS_COLUMNS.items():
             db[table].enable_fts(list(cols), fts_version="FTS5")  # type: ignore[union-attr]
         conn.execute("COMMIT")
-        conn.execute("VACUUM")
+    finally:
+        conn.close()
+
+
+def _compact(scratch: Path, out: Path) -> None:
+    """Write the database built in `scratch` to `out`, compacted by ``VACUUM INTO``.
+
+    The result is the file an in-place ``VACUUM`` of `scratch` gives, except for the header's
+    change counter: the in-place one copies the compacted pages back over the original, one
+    write more. Writing the header once (the same ``user_version``, default ``synchronous``, so
+    fsynced) makes the two byte-identical, so rebuilding an older release gives its exact file."""
+    conn = sqlite3.connect(scratch, isolation_level=None)
+    try:
+        conn.execute("VACUUM INTO ?", (str(out),))
+    finally:
+        conn.close()
+    conn = sqlite3.connect(out, isolation_level=None)
+    try:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        conn.execute(f"PRAGMA user_version = {int(version)}")
     finally:
         conn.close()
 
 
 def _check(db_path: Path, loaded: dict[str, Loaded]) -> None:
+    """Raise ReleaseError when a table's row count differs from its Parquet files' or a foreign
+    key dangles."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         problems = [
@@ -390,11 +385,16 @@ def build_sqlite(release_dir: Path, db_path: Path, texts: dict[str, str]) -> Non
     atomically: a failed build leaves any previous file untouched.
     """
     loaded = _load(release_dir, texts)
+    scratch = db_path.with_name(f".{db_path.name}.build")
     tmp = db_path.with_name(f".{db_path.name}.tmp")
-    tmp.unlink(missing_ok=True)
     try:
-        _write(tmp, loaded, texts)
+        for path in (scratch, tmp):
+            path.unlink(missing_ok=True)
+        _write(scratch, loaded, texts)
+        _compact(scratch, tmp)
+        scratch.unlink()
         _check(tmp, loaded)
         os.replace(tmp, db_path)
     finally:
-        tmp.unlink(missing_ok=True)
+        for path in (scratch, tmp):
+            path.unlink(missing_ok=True)
