@@ -113,3 +113,90 @@ def validator_reads_jsonl(data: Path = DATA) -> bool:
     probe = ensure_jsonl(20, 0, data)
     project, _ = load_project(probe.path)
     return sum(project.summary()["records"].values()) == 20
+
+
+NEXT_VERSION = "2.0.0"
+"""Version of the second release built from ``next_project`` (ids are removed: a major bump)."""
+
+
+def next_project(corpus: Corpus, previous_release: Path) -> Path:
+    """A copy of `corpus` with the edits of a next release, for the release-diff benchmark.
+
+    In every demands file, 1% of the records get a new text, 0.5% are added as copies under new
+    ids and 0.5% are removed (among demands no other record references); edited and added
+    records are re-accepted (new content hash), so the copy validates. Articles are hard-linked;
+    ``releases/1.0.0`` is hard-linked from `previous_release` (every call: the release of this
+    run), so ``vzcrisis release --version 2.0.0`` in the copy diffs against it. The records are
+    generated once, next to the corpus, and reused.
+    """
+    from pydantic_core import from_json
+    from vzcrisis.records import content_hash
+
+    path = corpus.path.with_name(corpus.path.name + "-next")
+    done = path / "NEXT.json"
+    if done.is_file() and json.loads(done.read_text()).get("of") == corpus.path.name:
+        first = path / "releases" / "1.0.0"
+        shutil.rmtree(first, ignore_errors=True)  # this run's 1.0.0, never an older one
+        shutil.copytree(previous_release, first, copy_function=os.link)
+        return path
+    if path.exists():
+        shutil.rmtree(path)
+    tmp = path.with_name(path.name + ".tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    shutil.copytree(corpus.path / "schema", tmp / "schema")
+    articles = corpus.path / "seeds" / "articles"
+    shutil.copytree(articles, tmp / "seeds" / "articles", copy_function=os.link)
+    shutil.copytree(previous_release, tmp / "releases" / "1.0.0", copy_function=os.link)
+    (tmp / "seeds" / "records").mkdir(parents=True)
+    referenced: set[str] = set()
+    files = jsonl_record_files(corpus.path)
+    for file in files:
+        if not file.name.startswith("demands"):
+            for line in file.read_text(encoding="utf-8").splitlines()[1:]:
+                _strings(from_json(line), referenced, skip_id=True)
+    counts = {"changed": 0, "added": 0, "removed": 0}
+    for file in files:
+        target = tmp / "seeds" / "records" / file.name
+        if not file.name.startswith("demands"):
+            os.link(file, target)
+            continue
+        lines = file.read_text(encoding="utf-8").splitlines()
+        out = [lines[0]]
+        for number, line in enumerate(lines[1:]):
+            record = from_json(line)
+            slot = number % 200
+            if slot == 1 and record["id"] not in referenced:
+                counts["removed"] += 1
+                continue
+            if slot in (2, 3):
+                record["text"] = record["text"] + " (updated)"
+                line = _accepted(record, content_hash)
+                counts["changed"] += 1
+            out.append(line)
+            if slot == 4:
+                copy = dict(record, id=record["id"] + "-next")
+                out.append(_accepted(copy, content_hash))
+                counts["added"] += 1
+        target.write_text("\n".join(out) + "\n", encoding="utf-8")
+    (tmp / "NEXT.json").write_text(json.dumps({"of": corpus.path.name, **counts}) + "\n")
+    os.replace(tmp, path)
+    return path
+
+
+def _accepted(record: dict[str, Any], content_hash: Any) -> str:
+    record["review"] = dict(record["review"], content_hash=content_hash(record, plain=True))
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _strings(value: Any, out: set[str], skip_id: bool = False) -> None:
+    """Every string inside `value` (the record's own id excepted) into `out`."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not (skip_id and key == "id"):
+                _strings(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _strings(item, out)
+    elif isinstance(value, str):
+        out.add(value)
