@@ -3,7 +3,7 @@
 Every table and column gets the description written once in the pydantic models; enum columns
 list their allowed values with meanings from ``VOCAB_DOCS``. Labels, sorting, facets, full-text
 search and canned queries are chosen for journalists: nobody should need SQL to see why a record
-exists.
+exists. Sorting and facets are declared in ``browsing`` (the SQLite builder indexes them).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, Union, get_args, get_origin
 from venezuela_crisis.models import TABLES, VOCAB_DOCS
 from venezuela_crisis.models.base import Derived
 
+from .browsing import FACETS, SORT, link_sort_and_facets
 from .canned_queries import canned_queries
 from .sqlite_db import DB_NAME, FTS_COLUMNS, display_order, link_tables, singular
 
@@ -66,57 +67,6 @@ EXTRA_COLUMNS: dict[str, dict[str, str]] = {
     },
 }
 """Columns the SQLite database adds to the released tables."""
-
-SORT: dict[str, tuple[str, str]] = {
-    "sources": ("sort_desc", "published"),
-    "actors": ("sort", "name"),
-    "events": ("sort", "date"),
-    "demands": ("sort", "category"),
-    "sanctions": ("sort", "date"),
-    "disputes": ("sort", "id"),
-    "citations": ("sort", "record_id"),
-}
-
-FACETS: dict[str, list[Any]] = {
-    "sources": ["origin", "publisher", "language"],
-    "actors": ["kind", "country"],
-    "events": ["type", {"array": "actors"}, "date_precision", {"date": "date"}],
-    "demands": ["category", "status", {"array": "by"}, {"array": "addressed_to"}, "disputed"],
-    "sanctions": ["kind", "status", {"array": "imposed_by"}, {"array": "targets"}],
-    "disputes": [],
-    "citations": ["origin", "record_table", "source_id"],
-}
-"""Facets shown by default: vocabularies, actors (array facets on id lists), origin, date."""
-
-MORE_FACETS: dict[str, list[Any]] = {
-    "sources": [{"date": "published"}, {"array": "disputes"}],
-    "actors": [{"array": "roles"}, "origin_count", "disputed", {"array": "disputes"}],
-    "events": [
-        {"array": "recipients"},
-        "mode",
-        "location",
-        "origin_count",
-        "disputed",
-        {"array": "disputes"},
-    ],
-    "demands": [
-        {"array": "beneficiaries"},
-        {"array": "sanctions"},
-        "origin_count",
-        {"array": "disputes"},
-    ],
-    "sanctions": [
-        {"date": "date"},
-        "date_precision",
-        "origin_count",
-        "disputed",
-        {"array": "disputes"},
-    ],
-    "disputes": ["origin_count", "disputed"],
-    "citations": [],
-}
-"""Facets offered as links under "Suggested facets" (computed only when clicked): Datasette's own
-suggestions run a query per column on every table page, so the server turns them off."""
 
 
 def _enum(annotation: Any) -> type[StrEnum] | None:
@@ -182,6 +132,7 @@ def _link_tables() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for link in link_tables():
         target = singular(link.target)
+        sort, facets = link_sort_and_facets(link.left, link.right)
         out[link.name] = {
             "title": f"{TABLES[link.table].title}: {link.target}",
             "description": link.description,
@@ -200,8 +151,8 @@ def _link_tables() -> dict[str, dict[str, Any]]:
                 ),
             },
             "label_column": "role",
-            "sort": link.left,
-            "facets": ["role", link.right],
+            "sort": sort,
+            "facets": facets,
         }
     return out
 

@@ -10,9 +10,10 @@ kernels build the JSON text, ISO dates and labels, one ``to_pylist`` per column 
 values, and ``executemany`` inserts the rows. Memory holds one batch per table, never a table.
 
 The database is deterministic: the same input gives a byte-identical file (rows are inserted in id
-order, nothing records a time), the same file the original row-by-row builder wrote. Everything
-structural -- foreign keys, link tables, indexes -- is derived from the data model
-(``references()``), never hand-listed.
+order, nothing records a time). Its tables and rows are those the original row-by-row builder
+wrote; it adds the indexes the table pages need (``browse_indexes``). Everything structural --
+foreign keys, link tables, indexes -- is derived from the data model (``references()``) and the
+declared pages (``browsing``), never hand-listed.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ from venezuela_crisis.errors import ReleaseError
 from venezuela_crisis.models import TABLES
 from venezuela_crisis.models.base import Derived, references
 
+from .browsing import (
+    FACETS,
+    LINK_ROLE,
+    SORT,
+    Facet,
+    indexed_columns,
+    link_role_index,
+    link_sort_and_facets,
+)
 from .sqlite_columns import ascending, decoded, link_rows, ordered_batches, sqlite_column
 from .table_files import files_of
 
@@ -136,6 +146,39 @@ def link_tables() -> list[LinkTable]:
             left, right = f"{singular(table)}_id", f"{singular(target)}_id"
             name = f"{singular(table)}_{target}"
             out.append(LinkTable(name, table, target, left, right, tuple(roles)))
+    return out
+
+
+Index = tuple[str, ...]
+"""The columns of an index, in order."""
+
+
+def key_indexes() -> dict[str, list[Index]]:
+    """The indexes of the original builder, by table: each single-valued reference, the cited
+    record of a citation, the listed id of a link table (primary keys index themselves)."""
+    out: dict[str, list[Index]] = {t: [(c,) for c in single_references(t)] for t in TABLES}
+    out["citations"].append(("record_table", "record_id"))
+    return out | {link.name: [(link.right,)] for link in link_tables()}
+
+
+def browse_indexes() -> dict[str, list[Index]]:
+    """The indexes the table pages need (``browsing``), by table: one led by each sort and plain
+    or date facet column that leads no key or index yet; a link table's ``role`` index holds the
+    listed id too (``link_role_index``)."""
+    keys = key_indexes()
+    pages: dict[str, tuple[str, list[Facet], str, str | None]] = {
+        t: (SORT[t][1], FACETS[t], "id", None) for t in TABLES
+    }
+    for link in link_tables():
+        pages[link.name] = (*link_sort_and_facets(link.left, link.right), link.left, link.right)
+    out: dict[str, list[Index]] = {}
+    for table, (sort, facets, pk, right) in pages.items():
+        led = {pk, *(cols[0] for cols in keys[table])}
+        for column in indexed_columns(sort, facets):
+            if column not in led:
+                led.add(column)
+                index = link_role_index(right) if right and column == LINK_ROLE else (column,)
+                out.setdefault(table, []).append(index)
     return out
 
 
@@ -307,8 +350,10 @@ failed build deletes it, so nothing needs to survive a crash; neither is stored 
 
 def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> None:
     """Create and fill every table, index, link table and FTS index in `db_path`, in one
-    transaction, in the order (and so with the rowids and schema) of the original builder."""
+    transaction, in the order (and so with the rowids and schema) of the original builder; each
+    table's page indexes (``browse_indexes``) follow its key indexes."""
     conn = sqlite3.connect(db_path, isolation_level=None)
+    keys, browse = key_indexes(), browse_indexes()
     try:
         db = sqlite_utils.Database(conn)
         for pragma in BUILD_PRAGMAS:
@@ -317,9 +362,8 @@ def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> N
         for table in TABLES:
             _create_table(db, table, loaded[table])
             _insert_rows(conn, table, loaded[table], texts)
-            for col in single_references(table):
-                db[table].create_index([col])  # type: ignore[union-attr]
-        db["citations"].create_index(["record_table", "record_id"])  # type: ignore[union-attr]
+            for index in [*keys[table], *browse.get(table, [])]:
+                db[table].create_index(index)  # type: ignore[union-attr]
         for link in link_tables():
             t = db[link.name]
             t.create(  # type: ignore[union-attr]
@@ -329,7 +373,8 @@ def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> N
                 not_null=[link.left, link.right, "role"],
             )
             _insert_links(conn, link, loaded[link.table])
-            t.create_index([link.right])  # type: ignore[union-attr]
+            for index in [*keys[link.name], *browse.get(link.name, [])]:
+                t.create_index(index)  # type: ignore[union-attr]
         for table, cols in FTS_COLUMNS.items():
             db[table].enable_fts(list(cols), fts_version="FTS5")  # type: ignore[union-attr]
         conn.execute("COMMIT")

@@ -16,7 +16,8 @@ import pytest
 from datasette.app import Datasette
 from datasette.tracer import capture_traces
 from venezuela_crisis.models import TABLES
-from vzcrisis.datasette_meta import MORE_FACETS, build_metadata
+from vzcrisis.browsing import MORE_FACETS
+from vzcrisis.datasette_meta import build_metadata
 from vzcrisis.release import build_release
 from vzcrisis.serve import PLUGINS, SETTINGS, TEMPLATES
 from vzcrisis.sqlite_db import DB_FILE

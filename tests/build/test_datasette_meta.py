@@ -6,22 +6,18 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 from venezuela_crisis.models import TABLES, DemandStatus
+from vzcrisis.browsing import FACETS, LINK_ROLE, MORE_FACETS, facet_spec
 from vzcrisis.cli import app
-from vzcrisis.datasette_meta import (
-    FACETS,
-    METADATA_FILE,
-    MORE_FACETS,
-    build_metadata,
-    render_metadata,
-)
+from vzcrisis.datasette_meta import METADATA_FILE, build_metadata, render_metadata
 from vzcrisis.release import build_release
 from vzcrisis.serve import PLUGINS, SETTINGS, TEMPLATES, plan_serve
-from vzcrisis.sqlite_db import DB_FILE
+from vzcrisis.sqlite_db import DB_FILE, browse_indexes, key_indexes, link_tables
 
 DB = "venezuela-crisis"
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,6 +117,7 @@ def test_serve_settings_are_exact(mini_root: Path) -> None:
         "allow_download": "on",
         "truncate_cells_html": "400",
         "suggest_facets": "off",
+        "facet_time_limit_ms": "200",
     }
     args = plan_serve(mini_root).args(Path("/tmp/inspect.json"))
     pairs = [tuple(args[i + 1 : i + 3]) for i, a in enumerate(args) if a == "--setting"]
@@ -128,24 +125,60 @@ def test_serve_settings_are_exact(mini_root: Path) -> None:
     assert ("suggest_facets", "off") in pairs
 
 
-def _facet(facet: str | dict[str, str]) -> tuple[str, str]:
-    """A metadata facet as (type, column): ``"col"`` → ("column", "col")."""
-    if isinstance(facet, str):
-        return "column", facet
-    ((kind, column),) = facet.items()
-    return kind, column
-
-
 def test_more_facets_are_columns_of_their_table_and_not_defaults() -> None:
     """The "Suggested facets" links (`MORE_FACETS`): real columns, never a default facet twice."""
     tables = build_metadata()["databases"][DB]["tables"]
     assert set(MORE_FACETS) == set(TABLES)
     for table, facets in MORE_FACETS.items():
-        defaults = {_facet(f) for f in FACETS[table]}
-        for kind, column in map(_facet, facets):
+        defaults = {facet_spec(f) for f in FACETS[table]}
+        for kind, column in map(facet_spec, facets):
             assert kind in ("column", "array", "date"), (table, kind)
             assert column in tables[table]["columns"], (table, column)
             assert (kind, column) not in defaults, (table, column)
+
+
+def _indexes(db: Path) -> dict[str, set[tuple[str, ...]]]:
+    """Table → the columns of each of its indexes (keys too), read from ``PRAGMA index_list``
+    and ``index_info`` of the database `db`."""
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        tables = [r[0] for r in conn.execute("select name from sqlite_master where type='table'")]
+        return {
+            t: {
+                tuple(c[2] for c in conn.execute(f"pragma index_info([{i[1]}])"))
+                for i in conn.execute(f"pragma index_list([{t}])")
+            }
+            for t in tables
+        }
+
+
+def test_every_sort_and_facet_column_of_the_metadata_leads_an_index(mini_root: Path) -> None:
+    """A table page reads its first rows from an index and counts each default facet from one:
+    the sort column and every plain or date facet column lead an index; an array facet on a
+    list of ids has its link table's ``(role, id)`` index (``browsing``)."""
+    indexes = _indexes(mini_root / "releases" / "1.0.0" / DB_FILE)
+    links = {(link.table, role): link for link in link_tables() for role in link.roles}
+    for table, meta in build_metadata()["databases"][DB]["tables"].items():
+        led = {cols[0] for cols in indexes[table]}
+        assert (meta.get("sort") or meta["sort_desc"]) in led, table
+        for kind, column in map(facet_spec, meta.get("facets", [])):
+            if kind == "array":
+                link = links[(table, column)]
+                assert (LINK_ROLE, link.right) in indexes[link.name], (table, column)
+            else:
+                assert column in led, (table, kind, column)
+
+
+def test_the_indexes_are_the_derived_ones(mini_root: Path) -> None:
+    """Nothing else is indexed: primary keys, the builder's key indexes and the page indexes."""
+    indexes = _indexes(mini_root / "releases" / "1.0.0" / DB_FILE)
+    derived = {t: set(i) for t, i in key_indexes().items()}
+    for table, found in browse_indexes().items():
+        derived[table] |= set(found)
+    for link in link_tables():
+        derived[link.name].add((link.left, link.right, LINK_ROLE))
+    for table in TABLES:
+        derived[table].add(("id",))
+    assert {t: i for t, i in indexes.items() if "_fts" not in t} == derived
 
 
 def test_datasette_get_smoke(mini_root: Path) -> None:
