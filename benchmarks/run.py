@@ -88,6 +88,8 @@ class Bench:
         self.args = args
         self.start = time.monotonic()
         self.notes: list[str] = list(args.note)
+        self.built: set[int] = set()
+        """Sizes whose release this run built (others may have one from an earlier run)."""
         self.results: dict[str, Any] = {
             "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "command": " ".join([".venv/bin/python benchmarks/run.py", *_argv_without_notes()]),
@@ -129,7 +131,7 @@ class Bench:
                 "the validator does not read seeds/records/*.jsonl yet: the build runs on YAML "
                 "twins of the corpora (ruamel.yaml parsing dominates)"
             )
-        synth_rate, build_rate, floor_rate = SYNTH_RATE_GUESS, 0.0, 0.0
+        synth_rate, build_rate, release_rate, floor_rate = SYNTH_RATE_GUESS, 0.0, 0.0, 0.0
         for size in args.sizes if "build" in args.sections else ():
             cached = cp._matches(
                 args.data / f"corpus-{size}-s{args.seed}-jsonl", size, args.seed, "jsonl"
@@ -160,11 +162,12 @@ class Bench:
                 continue
             target = corpus if jsonl_ok else cp.ensure_yaml_twin(corpus)
             largest = size == max(args.sizes)
-            predicted = size / build_rate * 1.2 if build_rate else 0.0
+            rate = release_rate if largest else build_rate  # no validate-alone run at the largest
+            predicted = size / rate * 1.2 if rate else 0.0
             if predicted + (LATER_SECTIONS_S if largest else 0.0) > self.remaining():
                 self.note(
                     f"build at {size}: skipped, predicted {predicted:.0f}s at "
-                    f"{build_rate:.0f} records/s but {self.remaining():.0f}s of the budget remain"
+                    f"{rate:.0f} records/s but {self.remaining():.0f}s of the budget remain"
                 )
                 self.results["build"][str(size)] = "skipped (time budget)"
                 continue
@@ -180,7 +183,8 @@ class Bench:
             entry["floor_ratio_pyarrow"] = (
                 floor["pyarrow_write_records_per_s"] / entry["records_per_s"]
             )
-            build_rate = entry["records_per_s"]
+            build_rate = release_rate = entry["records_per_s"]
+            self.built.add(size)
             if "validate_s" in entry:
                 build_rate = size / (entry["release_s"] + entry["validate_s"])
             elif len(args.sizes) > 1:
@@ -260,6 +264,11 @@ class Bench:
             path = self.args.data / f"corpus-{size}-s{self.args.seed}-{fmt}"
             release = path / "releases" / sx.VERSION
             if (release / "manifest.json").is_file():
+                if size not in self.built and "build" in self.args.sections:
+                    self.note(
+                        f"the {size:,}-record release was not built in this run: the sections "
+                        "below use the one an earlier run built (its manifest names the commit)"
+                    )
                 out.append((size, cp.Corpus(path, size, self.args.seed, fmt, None), release))
             elif self.args.bench_release:
                 from bench_release import bench_release
