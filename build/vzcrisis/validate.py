@@ -127,7 +127,7 @@ def scan_project(
         jobs = scan.default_jobs(files)
     ctx = scan.Context(root=root, sink=sink, visit=_collector(project, visit, collect))
     problems: list[Problem] = []
-    index: dict[str, Entry] = {}
+    index = scan.EntryIndex()
     sources: dict[str, SourceRecord] = {}
     source_raws: dict[str, RawRecord] = {}
     keep = _yaml_cache_plan(files) if jobs <= 1 else set()
@@ -151,7 +151,7 @@ def scan_project(
             problems.extend(item.review)
             if item.source is not None:
                 sources[item.id], source_raws[item.id] = item.source
-            index[item.id] = item.entry
+            index.add(item.id, item.entry)
         if progress and task is not None:
             progress.advance(task)
     for sid in sorted(sources):
@@ -206,7 +206,7 @@ def _yaml_cache_plan(files: list[Path]) -> set[Path]:
     return keep
 
 
-def _counts(index: dict[str, Entry]) -> dict[str, dict[ReviewStatus, int]]:
+def _counts(index: Mapping[str, Entry]) -> dict[str, dict[ReviewStatus, int]]:
     counts: dict[str, dict[ReviewStatus, int]] = {t: {} for t in CURATED_TABLES}
     for entry in index.values():
         if entry.status is not None:

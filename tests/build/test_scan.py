@@ -233,3 +233,23 @@ def test_workers_build_byte_identical_releases(tmp_path: Path) -> None:
     assert names == sorted(p.relative_to(two).as_posix() for p in two.rglob("*") if p.is_file())
     for name in names:
         assert (one / name).read_bytes() == (two / name).read_bytes(), name
+
+
+def test_entry_index_gives_back_what_was_added() -> None:
+    from venezuela_crisis.models import CURATED_TABLES, ReviewStatus
+    from vzcrisis.scan import Entry, EntryIndex
+
+    index = EntryIndex()
+    entries = {
+        f"id-{i}": Entry(table, f"seeds/records/{table}-{i % 3}.jsonl", 2 + i, 2 + i * 7, status)
+        for i, (table, status) in enumerate(
+            (t, s) for t in CURATED_TABLES for s in (None, *ReviewStatus)
+        )
+    }
+    entries["big"] = Entry("events", "seeds/records/e.jsonl", 2**27 - 1, 1, ReviewStatus.accepted)
+    for rid, entry in entries.items():
+        index.add(rid, entry)
+    assert dict(index) == entries
+    assert index.get("missing") is None and "big" in index and len(index) == len(entries)
+    with pytest.raises(ValueError, match="past the index's limit"):
+        index.add("huge", Entry("events", "f.jsonl", 2**27, 1, None))
