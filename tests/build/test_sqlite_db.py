@@ -8,7 +8,6 @@ and hostile strings against ``reference_rows``, a plain per-cell transcription o
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 import sqlite3
@@ -19,20 +18,15 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from venezuela_crisis.errors import ReleaseError
 from venezuela_crisis.models import TABLES
 from vzcrisis.release import build_release
-from vzcrisis.sqlite_columns import ascending, link_rows, ordered_batches, sqlite_column
 from vzcrisis.sqlite_db import (
     DB_FILE,
     FTS_COLUMNS,
-    PY_WHITESPACE,
     browse_indexes,
     build_sqlite,
     citation_label,
-    citation_labels,
     columns,
     link_tables,
     source_label,
@@ -41,6 +35,7 @@ from vzcrisis.synth import synth
 from vzcrisis.table_files import read_release_table
 
 from tests.build import _datasette_sample as SAMPLE
+from tests.build._sqlite_reference import HOSTILE, reference_cell, typed
 
 
 @pytest.fixture(scope="module")
@@ -183,15 +178,6 @@ def test_bad_input_names_every_problem_and_keeps_the_old_file(
 # --- equality with the original row-by-row builder ---------------------------------------------
 
 
-def reference_cell(value: Any) -> Any:
-    """The original builder's conversion of one Python value from Arrow to a SQLite value."""
-    if value is None or isinstance(value, str | int | float):
-        return int(value) if isinstance(value, bool) else value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return json.dumps(value, ensure_ascii=False, default=dt.date.isoformat)
-
-
 def reference_rows(release: Path, texts: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     """Every table's rows as the original builder wrote them: id order, per-cell conversion,
     labels from the one-row functions, one link row per (record, role, listed id)."""
@@ -229,17 +215,12 @@ def stored_rows(db: Path) -> dict[str, list[dict[str, Any]]]:
         }
 
 
-def _typed(rows: list[dict[str, Any]]) -> list[dict[str, tuple[str, Any]]]:
-    """Rows with each value paired with its type name (1 == 1.0 == True, but not here)."""
-    return [{c: (type(v).__name__, v) for c, v in row.items()} for row in rows]
-
-
 def assert_matches_reference(release: Path, texts: dict[str, str], db: Path) -> None:
     """Every row of every table of `db` equals the reference's (values and Python types)."""
     stored = stored_rows(db)
     for table, rows in reference_rows(release, texts).items():
         assert len(stored[table]) == len(rows), table
-        for got, want in zip(_typed(stored[table]), _typed(rows), strict=True):
+        for got, want in zip(typed(stored[table]), typed(rows), strict=True):
             assert got == want, table
 
 
@@ -302,18 +283,6 @@ def test_a_table_split_into_sorted_files_gives_the_same_database(
     assert (tmp_path / "split.db").read_bytes() == (tmp_path / "whole.db").read_bytes()
     assert_matches_reference(split, texts, tmp_path / "split.db")
 
-
-HOSTILE = [
-    'say "hi"',
-    "back\\slash \\u0041 \\n",
-    "tab\tnew\nline\rform\fbell\b",
-    "\x00\x01\x1f\x7f",
-    "ünïcødé — “curly” 😀 \U0010ffff",
-    "\u2028\u2029\x85\xa0\u3000",
-    "",
-    "</script><b>&amp;</b> 'single'",
-]
-"""Strings whose JSON text is easy to get wrong."""
 
 QUOTES = [
     "  leading and trailing  ",
@@ -386,113 +355,3 @@ def test_hostile_strings_match_the_reference(
         assert json.loads(conn.execute(sql).fetchone()[0]) == [*HOSTILE, None]
         labels = dict(conn.execute("select quote, label from citations where id like 'zz-%'"))
     assert labels[" "].startswith("“” (") and labels["x" * 91].startswith("“" + "x" * 89 + "…”")
-
-
-# --- column-wise conversion = per-cell conversion ----------------------------------------------
-
-DAY = dt.date(2025, 11, 21)
-REVIEW_TYPE = pa.struct(
-    [
-        pa.field("status", pa.dictionary(pa.int32(), pa.string()), nullable=False),
-        ("date", pa.date32()),
-        ("ok", pa.bool_()),
-        ("n", pa.int64()),
-        ("nothing", pa.null()),
-    ]
-)
-ARRAYS: dict[str, pa.Array] = {
-    "int": pa.array([1, None, -(2**62)]),
-    "float": pa.array([0.1, None, 1e300]),
-    "bool": pa.array([True, False, None]),
-    "date": pa.array([DAY, None, dt.date(1, 1, 1)]),
-    "timestamp": pa.array([dt.datetime(2025, 1, 2, 3, 4, 5), None]),
-    "string": pa.array([*HOSTILE, None]),
-    "large_string": pa.array(HOSTILE, pa.large_string()),
-    "dictionary": pa.array(["a", None, "b", "a"]).dictionary_encode(),
-    "null": pa.array([None, None]),
-    "list": pa.array([HOSTILE, [], None, [None, "x"]], pa.list_(pa.string())),
-    "large_list": pa.array([[1, 2], None, []], pa.large_list(pa.int64())),
-    "list_of_dates": pa.array([[DAY, None], []], pa.list_(pa.date32())),
-    "list_of_floats": pa.array([[1.0, 0.5], None], pa.list_(pa.float64())),
-    "list_of_lists": pa.array([[["a"], [], None], None], pa.list_(pa.list_(pa.string()))),
-    "struct": pa.array(
-        [
-            {"status": "accepted", "date": DAY, "ok": True, "n": 3, "nothing": None},
-            None,
-            {"status": "draft", "date": None, "ok": None, "n": None, "nothing": None},
-        ],
-        REVIEW_TYPE,
-    ),
-    "list_of_structs": pa.array([[{"v": 1, "t": HOSTILE[0]}, None], [], None]),
-    "struct_of_lists": pa.array([{"xs": ["a", "b"], "ys": None}, {"xs": [], "ys": [{"z": False}]}]),
-    "empty_struct": pa.array([{}, None], pa.struct([])),
-}
-"""One array per kind of column, with nulls at every level."""
-
-
-@pytest.mark.parametrize("name", sorted(ARRAYS))
-def test_column_values_equal_the_per_cell_conversion(name: str) -> None:
-    expected = [{"v": reference_cell(v)} for v in ARRAYS[name].to_pylist()]
-    for start in (0, 1, len(expected) - 1):  # slices too (offsets into their parent's buffers)
-        got = [{"v": v} for v in sqlite_column(ARRAYS[name].slice(start))]
-        assert _typed(got) == _typed(expected[start:])
-
-
-def test_json_text_is_python_json_dumps() -> None:
-    """The byte-level shape Datasette shows: ", " and ": " separators, non-ASCII kept."""
-    assert sqlite_column(ARRAYS["struct"])[0] == (
-        '{"status": "accepted", "date": "2025-11-21", "ok": true, "n": 3, "nothing": null}'
-    )
-    assert sqlite_column(pa.array([["ü", 'a"b', "\x01"]]))[0] == r'["ü", "a\"b", "\u0001"]'
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.none(), st.lists(st.one_of(st.none(), st.text())))))
-def test_any_list_of_texts_converts_like_json_dumps(values: list[list[str | None] | None]) -> None:
-    array = pa.array(values, pa.list_(pa.string()))
-    assert sqlite_column(array) == [reference_cell(v) for v in values]
-
-
-WHITESPACE_HEAVY = st.text(alphabet=st.sampled_from([*PY_WHITESPACE, "a", "ü", "“", "é", "x"]))
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(WHITESPACE_HEAVY | st.text(), st.text(), st.text()), max_size=20))
-def test_citation_labels_equal_the_one_row_function(rows: list[tuple[str, str, str]]) -> None:
-    dicts = [{"quote": q, "origin": o, "record_id": r} for q, o, r in rows]
-    schema = pa.schema([(c, pa.string()) for c in ("quote", "origin", "record_id")])
-    labels = citation_labels(pa.RecordBatch.from_pylist(dicts, schema=schema))
-    assert labels == [citation_label(row) for row in dicts]
-
-
-def test_python_whitespace_is_every_isspace_character() -> None:
-    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == PY_WHITESPACE
-
-
-def test_link_rows_follow_row_then_role_then_list_order() -> None:
-    ids = pa.array(["a", "b", "c"])
-    by = pa.array([["x", "y"], None, ["z"]])
-    to = pa.array([["q"], ["y"], ["x", "x2"], []]).slice(1)  # a slice: offsets not from 0
-    expected = "a x by, a y by, a y to, b x to, b x2 to, c z by"
-    assert list(link_rows(ids, [by, to], ["by", "to"])) == [
-        tuple(row.split()) for row in expected.split(", ")
-    ]
-
-
-def test_batches_come_in_id_order_whatever_the_layout(tmp_path: Path) -> None:
-    ids = [f"id-{i:03d}" for i in range(100)]
-    data = pa.table({"id": ids, "n": list(range(100))})
-    layouts = {
-        "one sorted file, several row groups": [data],
-        "sorted parts": [data.take(list(range(k, 100, 3))) for k in range(3)],
-        "unsorted parts": [data.take(list(range(99 - k, -1, -3))) for k in range(3)],
-    }
-    for layout, parts in layouts.items():
-        files = []
-        for k, part in enumerate(parts):
-            files.append(tmp_path / f"{layout}-{k}.parquet")
-            pq.write_table(part, files[-1], row_group_size=16)
-        in_order = len(files) == 1 and ascending(pq.ParquetFile(files[0]))
-        batches = list(ordered_batches(files, ["id", "n"], in_order, size=7))
-        assert all(b.num_rows <= 7 for b in batches), layout
-        assert pa.Table.from_batches(batches).to_pylist() == data.to_pylist(), layout
