@@ -1,9 +1,10 @@
 """`vzcrisis release`: build an immutable, versioned, checksummed release directory.
 
 load (``validate_project``) -> transform (accepted records -> released rows with derived columns
-and citations) -> check (every row re-validates with its row model, every reference points to a
-released row, the version agrees with the diff against the previous release) -> write (into
-``releases/.tmp-X.Y.Z-*``: Parquet, SQLite, codebook, changes, datapackage, manifest) -> check
+and citations: the dump of each just-validated record plus derived columns) -> check (every
+reference points to a released row, ids are unique, the version agrees with the diff against the
+previous release) -> write (into ``releases/.tmp-<pid>-X.Y.Z-*``: Parquet cast to the explicit
+schema, SQLite, codebook, changes, datapackage, manifest) -> check
 (every checksum of the manifest) -> ``os.rename`` to ``releases/X.Y.Z``.
 
 Memory stays bounded whatever the size of the project: rows are spooled to temporary Parquet in
