@@ -62,16 +62,7 @@ def ensure_yaml_twin(corpus: Corpus) -> Corpus:
     path = corpus.path.with_name(corpus.path.name.replace("-jsonl", "-yaml"))
     if _matches(path, corpus.records, corpus.seed, "yaml"):
         return Corpus(path, corpus.records, corpus.seed, "yaml", None)
-    if path.exists():
-        shutil.rmtree(path)
-    tmp = path.with_name(path.name + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    shutil.copytree(corpus.path / "schema", tmp / "schema")
-    shutil.copytree(
-        corpus.path / "seeds" / "articles", tmp / "seeds" / "articles", copy_function=os.link
-    )
-    (tmp / "seeds" / "records").mkdir(parents=True)
+    tmp = _fresh_copy(corpus, path)
     for table, rows in iter_tables(corpus.path):
         writer = RecordFileWriter(tmp / "seeds" / "records", table, "yaml")
         for row in rows:
@@ -81,6 +72,20 @@ def ensure_yaml_twin(corpus: Corpus) -> Corpus:
     (tmp / MANIFEST).write_text(json.dumps(meta, indent=2) + "\n")
     os.replace(tmp, path)
     return Corpus(path, corpus.records, corpus.seed, "yaml", None)
+
+
+def _fresh_copy(corpus: Corpus, path: Path) -> Path:
+    """``<path>.tmp``, new: the corpus' schema, its articles hard-linked and an empty records
+    directory (`path` itself is removed; the caller renames the copy into place)."""
+    for stale in (path, path.with_name(path.name + ".tmp")):
+        if stale.exists():
+            shutil.rmtree(stale)
+    tmp = path.with_name(path.name + ".tmp")
+    shutil.copytree(corpus.path / "schema", tmp / "schema")
+    articles = corpus.path / "seeds" / "articles"
+    shutil.copytree(articles, tmp / "seeds" / "articles", copy_function=os.link)
+    (tmp / "seeds" / "records").mkdir(parents=True)
+    return tmp
 
 
 def iter_tables(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -139,16 +144,8 @@ def next_project(corpus: Corpus, previous_release: Path) -> Path:
         shutil.rmtree(first, ignore_errors=True)  # this run's 1.0.0, never an older one
         shutil.copytree(previous_release, first, copy_function=os.link)
         return path
-    if path.exists():
-        shutil.rmtree(path)
-    tmp = path.with_name(path.name + ".tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    shutil.copytree(corpus.path / "schema", tmp / "schema")
-    articles = corpus.path / "seeds" / "articles"
-    shutil.copytree(articles, tmp / "seeds" / "articles", copy_function=os.link)
+    tmp = _fresh_copy(corpus, path)
     shutil.copytree(previous_release, tmp / "releases" / "1.0.0", copy_function=os.link)
-    (tmp / "seeds" / "records").mkdir(parents=True)
     referenced: set[str] = set()
     files = jsonl_record_files(corpus.path)
     for file in files:

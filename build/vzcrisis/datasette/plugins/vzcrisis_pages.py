@@ -292,25 +292,11 @@ class ListFacet(ArrayFacet):  # type: ignore[misc]
                 toggle = (path_with_removed_args if selected else path_with_added_args)(
                     self.request, arg
                 )
-                values.append(
-                    {
-                        "value": value,
-                        "label": labels.get(value, value),
-                        "count": row["count"],
-                        "toggle_url": self.ds.absolute_url(self.request, toggle),
-                        "selected": selected,
-                    }
-                )
+                label = labels.get(value, value)
+                values.append(_facet_value(self, value, label, row["count"], toggle, selected))
             hide = path_with_removed_args(self.request, {"_facet_array": column})
             results.append(
-                {
-                    "name": column,
-                    "type": self.type,
-                    "results": values,
-                    "hideable": item["source"] != "metadata",
-                    "toggle_url": self.ds.urls.path(hide),
-                    "truncated": len(rows) > size,
-                }
+                _facet_result(self, column, item, values, self.ds.urls.path(hide), len(rows) > size)
             )
         return results, timed_out
 
@@ -327,6 +313,39 @@ rows in the order of the column's index and calls ``date()`` once per distinct v
 per row (50 ms in place of 180 ms over 450,000 events, which timed out). Values that group
 together have one date, so the counts are Datasette's. With a filter SQLite would walk the
 whole index to keep the filter's rows (600 ms): filtered pages keep Datasette's query."""
+
+
+def _facet_value(
+    facet: Any, value: Any, label: Any, count: int, toggle: str, selected: bool
+) -> dict[str, Any]:
+    """One value of a facet's results, shaped as Datasette 0.65's own facets shape it."""
+    return {
+        "value": value,
+        "label": label,
+        "count": count,
+        "toggle_url": facet.ds.absolute_url(facet.request, toggle),
+        "selected": selected,
+    }
+
+
+def _facet_result(
+    facet: Any,
+    column: str,
+    item: dict[str, Any],
+    values: list[dict[str, Any]],
+    hide_url: str,
+    truncated: bool,
+) -> dict[str, Any]:
+    """One facet's entry of ``facet_results`` (`hide_url` as the replaced Datasette facet gives
+    it: the array facet passes it through ``urls.path``, the date facet does not)."""
+    return {
+        "name": column,
+        "type": facet.type,
+        "results": values,
+        "hideable": item["source"] != "metadata",
+        "toggle_url": hide_url,
+        "truncated": truncated,
+    }
 
 
 class DayFacet(DateFacet):  # type: ignore[misc]
@@ -361,26 +380,10 @@ class DayFacet(DateFacet):  # type: ignore[misc]
                     if selected
                     else path_with_added_args(self.request, {f"{column}__date": row["value"]})
                 )
-                values.append(
-                    {
-                        "value": row["value"],
-                        "label": row["value"],
-                        "count": row["count"],
-                        "toggle_url": self.ds.absolute_url(self.request, toggle),
-                        "selected": selected,
-                    }
-                )
+                value = row["value"]
+                values.append(_facet_value(self, value, value, row["count"], toggle, selected))
             hide = path_with_removed_args(self.request, {"_facet_date": column})
-            results.append(
-                {
-                    "name": column,
-                    "type": self.type,
-                    "results": values,
-                    "hideable": item["source"] != "metadata",
-                    "toggle_url": hide,
-                    "truncated": len(rows) > size,
-                }
-            )
+            results.append(_facet_result(self, column, item, values, hide, len(rows) > size))
         return results, timed_out
 
 
