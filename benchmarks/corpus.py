@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vzcrisis.records_jsonl import jsonl_record_files, read_jsonl_record_file
-from vzcrisis.synth import MANIFEST, synth
-from vzcrisis.synth_files import RecordFileWriter
+from vzcrisis.records.jsonl import jsonl_record_files, read_jsonl_record_file
+from vzcrisis.synth.corpus import MANIFEST, synth
+from vzcrisis.synth.files import RecordFileWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
@@ -112,7 +112,7 @@ def table_json(path: Path) -> dict[str, bytes]:
 def validator_reads_jsonl(data: Path = DATA) -> bool:
     """Whether `vzcrisis validate` loads seeds/records/*.jsonl (checked on a tiny corpus)."""
     try:
-        from vzcrisis.validate import load_project
+        from vzcrisis.validate.project import load_project
     except ImportError:
         return False
     probe = ensure_jsonl(20, 0, data)
@@ -135,7 +135,7 @@ def next_project(corpus: Corpus, previous_release: Path) -> Path:
     generated once, next to the corpus, and reused.
     """
     from pydantic_core import from_json
-    from vzcrisis.records import content_hash
+    from vzcrisis.records.load import content_hash
 
     path = corpus.path.with_name(corpus.path.name + "-next")
     done = path / "NEXT.json"

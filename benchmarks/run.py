@@ -124,7 +124,7 @@ class Bench:
 
     def run(self) -> None:
         args = self.args
-        build_ok = available("vzcrisis.validate", "vzcrisis.release")
+        build_ok = available("vzcrisis.validate.project", "vzcrisis.release.build")
         jsonl_ok = build_ok and cp.validator_reads_jsonl(args.data)
         if build_ok and not jsonl_ok and "build" in args.sections:
             self.note(
@@ -216,7 +216,7 @@ class Bench:
         if "datasette" not in args.sections or release.parent.name == "releases-bench":
             return
         self.section(
-            "datasette", ("datasette", "httpx", "vzcrisis.serve"), sx.datasette, corpus,
+            "datasette", ("datasette", "httpx", "vzcrisis.site.serve"), sx.datasette, corpus,
             args.requests,
         )  # fmt: skip
         pair = self.diff_pair(size, corpus, release, releases)

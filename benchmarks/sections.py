@@ -25,8 +25,8 @@ import pyarrow.parquet as pq
 from corpus import ROOT, Corpus
 from pydantic import TypeAdapter
 from venezuela_crisis.models import TABLES
-from vzcrisis.records_jsonl import jsonl_record_files
-from vzcrisis.scan import default_jobs
+from vzcrisis.records.jsonl import jsonl_record_files
+from vzcrisis.validate.passes import default_jobs
 
 PY = sys.executable
 VZCRISIS = str(Path(PY).with_name("vzcrisis"))

@@ -87,11 +87,11 @@ def by_id(rows: Rows) -> Rows:
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Path:
-    """A release built by vzcrisis.release from a 300-record synthetic corpus."""
-    if importlib.util.find_spec("vzcrisis.release") is None:
-        pytest.skip("vzcrisis.release is not available yet")
-    from vzcrisis.release import build_release
-    from vzcrisis.synth import synth
+    """A release built by vzcrisis.release.build from a 300-record synthetic corpus."""
+    if importlib.util.find_spec("vzcrisis.release.build") is None:
+        pytest.skip("vzcrisis.release.build is not available yet")
+    from vzcrisis.release.build import build_release
+    from vzcrisis.synth.corpus import synth
 
     project = tmp_path_factory.mktemp("engines") / "project"
     synth(project, 300, seed=3, schema_dir=root / "schema")

@@ -23,10 +23,10 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from venezuela_crisis import VenezuelaCrisis
 from venezuela_crisis.models import TABLES, ActorKind
-from vzcrisis.checks import schema_validator
-from vzcrisis.records import content_hash, read_record_file, record_files
-from vzcrisis.release import build_release
-from vzcrisis.validate import validate_project
+from vzcrisis.records.load import content_hash, read_record_file, record_files
+from vzcrisis.release.build import build_release
+from vzcrisis.validate.project import validate_project
+from vzcrisis.validate.record_checks import schema_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini"

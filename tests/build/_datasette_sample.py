@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 from venezuela_crisis.models import TABLES, Citation
-from vzcrisis.arrow_schema import arrow_schema, columns
+from vzcrisis.release.arrow_schema import arrow_schema, columns
 
 TEXTS = {
     "src-aaaa0001": (

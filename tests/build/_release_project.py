@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from vzcrisis.records import content_hash, to_plain
+from vzcrisis.records.load import content_hash, to_plain
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "mini"
 REVIEW_DATE = dt.date(2025, 12, 5)

@@ -21,8 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from vzcrisis.release import build_release
-from vzcrisis.serve import release_versions
+from vzcrisis.release.build import build_release
+from vzcrisis.site.serve import release_versions
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from datasette.app import Datasette
 from datasette.tracer import capture_traces
-from vzcrisis.datasette_meta import LABEL_COLUMNS, build_metadata
-from vzcrisis.release import build_release
-from vzcrisis.serve import PLUGINS, TEMPLATES
-from vzcrisis.sqlite_db import DB_FILE, build_sqlite, link_tables
-from vzcrisis.synth import synth
+from vzcrisis.release.build import build_release
+from vzcrisis.site.metadata import LABEL_COLUMNS, build_metadata
+from vzcrisis.site.serve import PLUGINS, TEMPLATES
+from vzcrisis.site.sqlite import DB_FILE, build_sqlite, link_tables
+from vzcrisis.synth.corpus import synth
 
 DB = "venezuela-crisis"
 ROOT = Path(__file__).resolve().parents[2]

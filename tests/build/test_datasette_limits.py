@@ -2,7 +2,7 @@
 suggestion queries.
 
 The server is built in-process with the project's generated metadata and exactly the settings
-of ``vzcrisis.serve.SETTINGS``, on a release of the mini fixture built by the real builder.
+of ``vzcrisis.site.serve.SETTINGS``, on a release of the mini fixture built by the real builder.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import pytest
 from datasette.app import Datasette
 from datasette.tracer import capture_traces
 from venezuela_crisis.models import TABLES
-from vzcrisis.browsing import MORE_FACETS
-from vzcrisis.datasette_meta import build_metadata
-from vzcrisis.release import build_release
-from vzcrisis.serve import PLUGINS, SETTINGS, TEMPLATES
-from vzcrisis.sqlite_db import DB_FILE
+from vzcrisis.release.build import build_release
+from vzcrisis.site.browsing import MORE_FACETS
+from vzcrisis.site.metadata import build_metadata
+from vzcrisis.site.serve import PLUGINS, SETTINGS, TEMPLATES
+from vzcrisis.site.sqlite import DB_FILE
 
 ROOT = Path(__file__).resolve().parents[2]
 DB = "venezuela-crisis"

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 from venezuela_crisis.models import TABLES, DemandStatus
-from vzcrisis.browsing import FACETS, LINK_ROLE, MORE_FACETS, facet_spec
 from vzcrisis.cli import app
-from vzcrisis.datasette_meta import METADATA_FILE, build_metadata, render_metadata
-from vzcrisis.release import build_release
-from vzcrisis.serve import PLUGINS, SETTINGS, TEMPLATES, plan_serve
-from vzcrisis.sqlite_db import DB_FILE, browse_indexes, key_indexes, link_tables
+from vzcrisis.release.build import build_release
+from vzcrisis.site.browsing import FACETS, LINK_ROLE, MORE_FACETS, facet_spec
+from vzcrisis.site.metadata import METADATA_FILE, build_metadata, render_metadata
+from vzcrisis.site.serve import PLUGINS, SETTINGS, TEMPLATES, plan_serve
+from vzcrisis.site.sqlite import DB_FILE, browse_indexes, key_indexes, link_tables
 
 DB = "venezuela-crisis"
 ROOT = Path(__file__).resolve().parents[2]

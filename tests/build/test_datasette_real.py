@@ -13,10 +13,10 @@ import pytest
 from datasette.app import Datasette
 from markupsafe import escape
 from ruamel.yaml import YAML
-from vzcrisis.datasette_meta import build_metadata
-from vzcrisis.release import build_release
-from vzcrisis.serve import PLUGINS, TEMPLATES, release_versions
-from vzcrisis.sqlite_db import DB_FILE
+from vzcrisis.release.build import build_release
+from vzcrisis.site.metadata import build_metadata
+from vzcrisis.site.serve import PLUGINS, TEMPLATES, release_versions
+from vzcrisis.site.sqlite import DB_FILE
 
 DB = "venezuela-crisis"
 ROOT = Path(__file__).resolve().parents[2]

@@ -28,9 +28,9 @@ from venezuela_crisis import VenezuelaCrisis
 from venezuela_crisis.errors import ReleaseIntegrityError
 from venezuela_crisis.releases import available
 from vzcrisis.cli import app
-from vzcrisis.records import read_record_file, record_files
-from vzcrisis.release import build_release, existing_versions
-from vzcrisis.verify import verify_release
+from vzcrisis.records.load import read_record_file, record_files
+from vzcrisis.release.build import build_release, existing_versions
+from vzcrisis.release.verify import verify_release
 
 from tests.build import _release_project as H
 

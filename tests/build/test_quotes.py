@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from vzcrisis.quotes import (
+from vzcrisis.records.quotes import (
     AmbiguousQuote,
     Match,
     QuoteNotFound,

@@ -18,13 +18,13 @@ import pytest
 from typer.testing import CliRunner
 from venezuela_crisis.models import TABLES, VOCAB_DOCS
 from venezuela_crisis.models.base import CuratedRecord
-from vzcrisis.arrow_schema import arrow_schema
 from vzcrisis.cli import app
-from vzcrisis.derive import check_references, released_rows
-from vzcrisis.manifest import dump_json, sha256_file
-from vzcrisis.release import ReleaseResult, build_release
-from vzcrisis.validate import validate_project
-from vzcrisis.verify import verify_release
+from vzcrisis.release.arrow_schema import arrow_schema
+from vzcrisis.release.build import ReleaseResult, build_release
+from vzcrisis.release.derive import check_references, released_rows
+from vzcrisis.release.manifest import dump_json, sha256_file
+from vzcrisis.release.verify import verify_release
+from vzcrisis.validate.project import validate_project
 
 from tests.build import _release_project as H
 

@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 from venezuela_crisis.errors import ReleaseError, ReleaseIntegrityError
 from venezuela_crisis.models import TABLES
-from vzcrisis import release as release_module
 from vzcrisis.cli import app
-from vzcrisis.release import build_release
-from vzcrisis.verify import verify_release
+from vzcrisis.release import build as release_module
+from vzcrisis.release.build import build_release
+from vzcrisis.release.verify import verify_release
 
 from tests.build import _release_project as H
 

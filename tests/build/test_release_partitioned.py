@@ -16,8 +16,8 @@ from venezuela_crisis import VenezuelaCrisis
 from venezuela_crisis.errors import ReleaseError
 from venezuela_crisis.models import TABLES
 from vzcrisis.cli import app
-from vzcrisis.release import build_release
-from vzcrisis.verify import verify_release
+from vzcrisis.release.build import build_release
+from vzcrisis.release.verify import verify_release
 
 from tests.build import _release_project as H
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 from venezuela_crisis.models import TABLES
-from vzcrisis.release import build_release
-from vzcrisis.synth import synth
+from vzcrisis.release.build import build_release
+from vzcrisis.synth.corpus import synth
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 from venezuela_crisis.models import CURATED_TABLES, TABLES
-from vzcrisis.checks import schema_validator
-from vzcrisis.records import record_files
-from vzcrisis.records_jsonl import jsonl_record_files
-from vzcrisis.release import build_release
-from vzcrisis.scan import load_file
-from vzcrisis.synth import synth
-from vzcrisis.validate import scan_project
+from vzcrisis.records.jsonl import jsonl_record_files
+from vzcrisis.records.load import record_files
+from vzcrisis.release.build import build_release
+from vzcrisis.synth.corpus import synth
+from vzcrisis.validate.passes import load_file
+from vzcrisis.validate.project import scan_project
+from vzcrisis.validate.record_checks import schema_validator
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "releases" / "1.0.0"

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from vzcrisis.checks import _unsafe, maybe_suspect
-from vzcrisis.records import MAX_DEPTH, content_hash
-from vzcrisis.records_jsonl import _depth, _load_line, _parse, jsonl_record_files
-from vzcrisis.release import build_release
-from vzcrisis.synth import synth
-from vzcrisis.validate import scan_project
+from vzcrisis.records.jsonl import _depth, _load_line, _parse, jsonl_record_files
+from vzcrisis.records.load import MAX_DEPTH, content_hash
+from vzcrisis.release.build import build_release
+from vzcrisis.synth.corpus import synth
+from vzcrisis.validate.project import scan_project
+from vzcrisis.validate.record_checks import _unsafe, maybe_suspect
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -237,7 +237,7 @@ def test_workers_build_byte_identical_releases(tmp_path: Path) -> None:
 
 def test_entry_index_gives_back_what_was_added() -> None:
     from venezuela_crisis.models import CURATED_TABLES, ReviewStatus
-    from vzcrisis.scan import Entry, EntryIndex
+    from vzcrisis.validate.passes import Entry, EntryIndex
 
     index = EntryIndex()
     entries = {

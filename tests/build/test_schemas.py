@@ -14,8 +14,8 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 from venezuela_crisis.models import CURATED_TABLES, TABLES
 from vzcrisis.cli import app
-from vzcrisis.schema_compat import compare
-from vzcrisis.schemas import (
+from vzcrisis.records.schema_compat import compare
+from vzcrisis.records.schemas import (
     ID_BASE,
     load_registry,
     parse_version,

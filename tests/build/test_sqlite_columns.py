@@ -1,6 +1,6 @@
-"""Column-wise conversion (``vzcrisis.sqlite_columns``) equals the original per-cell conversion:
-one array per kind of column, JSON text exactly as ``json.dumps``, labels, link rows, batch
-order."""
+"""Column-wise conversion (``vzcrisis.site.sqlite_columns``) equals the original per-cell
+conversion: one array per kind of column, JSON text exactly as ``json.dumps``, labels, link rows,
+batch order."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vzcrisis.sqlite_columns import ascending, link_rows, ordered_batches, sqlite_column
-from vzcrisis.sqlite_db import PY_WHITESPACE, citation_label, citation_labels
+from vzcrisis.site.sqlite import PY_WHITESPACE, citation_label, citation_labels
+from vzcrisis.site.sqlite_columns import ascending, link_rows, ordered_batches, sqlite_column
 
 from tests.build._sqlite_reference import HOSTILE, reference_cell, typed
 

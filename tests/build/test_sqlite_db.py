@@ -20,8 +20,9 @@ import pyarrow.parquet as pq
 import pytest
 from venezuela_crisis.errors import ReleaseError
 from venezuela_crisis.models import TABLES
-from vzcrisis.release import build_release
-from vzcrisis.sqlite_db import (
+from vzcrisis.release.build import build_release
+from vzcrisis.release.table_files import read_release_table
+from vzcrisis.site.sqlite import (
     DB_FILE,
     FTS_COLUMNS,
     browse_indexes,
@@ -31,8 +32,7 @@ from vzcrisis.sqlite_db import (
     link_tables,
     source_label,
 )
-from vzcrisis.synth import synth
-from vzcrisis.table_files import read_release_table
+from vzcrisis.synth.corpus import synth
 
 from tests.build import _datasette_sample as SAMPLE
 from tests.build._sqlite_reference import HOSTILE, reference_cell, typed

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 from venezuela_crisis.models import TABLES
 from vzcrisis.cli import app
-from vzcrisis.records import content_hash, read_record_file, record_files
-from vzcrisis.records_jsonl import jsonl_record_files, read_jsonl_record_file
-from vzcrisis.synth import synth, table_counts
+from vzcrisis.records.jsonl import jsonl_record_files, read_jsonl_record_file
+from vzcrisis.records.load import content_hash, read_record_file, record_files
+from vzcrisis.synth.corpus import synth, table_counts
 
 N = 300
 
@@ -112,9 +112,9 @@ def test_disputes_have_two_versions_and_aliases_drop_accents(corpus: Path) -> No
 
 
 def test_validate_project_passes(corpus: Path) -> None:
-    if importlib.util.find_spec("vzcrisis.validate") is None:
-        pytest.skip("vzcrisis.validate is not available yet")
-    from vzcrisis.validate import validate_project
+    if importlib.util.find_spec("vzcrisis.validate.project") is None:
+        pytest.skip("vzcrisis.validate.project is not available yet")
+    from vzcrisis.validate.project import validate_project
 
     project = validate_project(corpus)
     assert project.summary()["review"]["accepted"] == N, project.summary()

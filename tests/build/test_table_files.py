@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-import vzcrisis.table_files as tf
+import vzcrisis.release.table_files as tf
 from venezuela_crisis.models import TABLES
-from vzcrisis.release import build_release
+from vzcrisis.release.build import build_release
 
 from tests.build import _release_project as H
 

@@ -13,8 +13,8 @@ from typer.testing import CliRunner, Result
 from venezuela_crisis.errors import InputError
 from venezuela_crisis.models import ReviewStatus
 from vzcrisis.cli import app
-from vzcrisis.records import record_files
-from vzcrisis.validate import load_project, validate_project
+from vzcrisis.records.load import record_files
+from vzcrisis.validate.project import load_project, validate_project
 
 from tests.hostile._corpus import (  # the shared project mutations
     ARTICLE,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 from vzcrisis.cli import app
-from vzcrisis.release import build_release
-from vzcrisis.verify import verify_release
+from vzcrisis.release.build import build_release
+from vzcrisis.release.verify import verify_release
 
 from tests.build import _release_project as H
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
-from vzcrisis.status import project_status
+from vzcrisis.curate.status import project_status
 
 from tests.build import _workflow as w
 

@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from vzcrisis.status import project_status
+from vzcrisis.curate.status import project_status
 
 from tests.build import _workflow as w
 

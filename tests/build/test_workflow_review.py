@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
-from vzcrisis import yamlio
-from vzcrisis.records import content_hash
-from vzcrisis.status import project_status
+from vzcrisis.curate.status import project_status
+from vzcrisis.records import write
+from vzcrisis.records.load import content_hash
 
 from tests.build import _workflow as w
 
@@ -146,11 +146,11 @@ def test_failed_write_leaves_the_file_intact(
     def crash(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(yamlio.os, "replace", crash)
+    monkeypatch.setattr(write.os, "replace", crash)
     with pytest.raises(OSError):
-        doc = yamlio.load_document(actors)
+        doc = write.load_document(actors)
         doc.records[0]["review"]["status"] = "rejected"
-        yamlio.save(doc, 0)
+        write.save(doc, 0)
     assert actors.read_bytes() == before
     assert sorted(p.name for p in actors.parent.iterdir()) == ["actors.yaml", "sources.yaml"]
 

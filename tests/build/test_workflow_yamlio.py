@@ -1,11 +1,11 @@
-"""yamlio: a decision changes only the decided record's lines, whatever the file's layout."""
+"""records.write: a decision changes only the decided record's lines, whatever the file's layout."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from vzcrisis import yamlio
-from vzcrisis.records import to_plain
+from vzcrisis.records import write
+from vzcrisis.records.load import to_plain
 
 LAYOUT = """\
 # header comment
@@ -41,12 +41,10 @@ records:
 
 
 def _decide(path: Path, index: int) -> str:
-    doc = yamlio.load_document(path)
+    doc = write.load_document(path)
     review = doc.records[index]["review"]
-    yamlio.update_mapping(
-        review, {"status": "rejected", "note": "why: because"}, ["status", "note"]
-    )
-    yamlio.save(doc, index)
+    write.update_mapping(review, {"status": "rejected", "note": "why: because"}, ["status", "note"])
+    write.save(doc, index)
     return path.read_text("utf-8")
 
 
@@ -85,11 +83,11 @@ def test_end_of_line_comment_stays_and_trailing_comment_moves_down(tmp_path: Pat
 def test_appending_keeps_the_file_and_parses(tmp_path: Path) -> None:
     path = tmp_path / "actors.yaml"
     path.write_text(LAYOUT, encoding="utf-8")
-    doc = yamlio.load_document(path)
+    doc = write.load_document(path)
     doc.records.append({"id": "fourth", "review": {"status": "pending"}})
-    yamlio.save(doc, 3)
+    write.save(doc, 3)
     text = path.read_text("utf-8")
     assert text.startswith(LAYOUT + "\n"), text
-    reloaded = yamlio.load_document(path)
+    reloaded = write.load_document(path)
     assert to_plain(reloaded.records[3]) == {"id": "fourth", "review": {"status": "pending"}}
     assert not [p for p in tmp_path.iterdir() if p.name != "actors.yaml"]

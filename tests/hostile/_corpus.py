@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from vzcrisis.records import MAX_FILE_BYTES, content_hash, read_record_file, record_files
+from vzcrisis.records.load import MAX_FILE_BYTES, content_hash, read_record_file, record_files
 
 ROOT = Path(__file__).resolve().parents[2]
 MINI = ROOT / "tests" / "fixtures" / "mini"

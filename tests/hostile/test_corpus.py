@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 from vzcrisis.cli import app
-from vzcrisis.records import record_files
+from vzcrisis.records.load import record_files
 
 from tests.hostile import _corpus as C
 

@@ -154,7 +154,7 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def releases_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A releases directory holding 1.0.0 and 2.0.0 of the fixture project (built for real)."""
-    from vzcrisis.release import build_release
+    from vzcrisis.release.build import build_release
 
     project = tmp_path_factory.mktemp("crisis-project")
     releases = project / "releases"

@@ -25,9 +25,9 @@ import pytest
 from venezuela_crisis import VenezuelaCrisis
 from venezuela_crisis.models import CURATED_TABLES, TABLES
 from venezuela_crisis.views import ReleaseDiff
-from vzcrisis.changes import diff_release
-from vzcrisis.manifest import dump_json, file_entries
-from vzcrisis.table_files import ReleasedTables, TableFiles, read_release_table
+from vzcrisis.release.changes import diff_release
+from vzcrisis.release.manifest import dump_json, file_entries
+from vzcrisis.release.table_files import ReleasedTables, TableFiles, read_release_table
 
 Rows = list[dict[str, Any]]
 A, C = "src-e5853327", "src-26ae095a"  # Reuters wire, Miami Herald (see conftest)

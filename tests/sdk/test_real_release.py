@@ -33,7 +33,7 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VenezuelaCrisis]:
         with VenezuelaCrisis("1.0.0") as vc:
             yield vc
         return
-    from vzcrisis.release import build_release
+    from vzcrisis.release.build import build_release
 
     releases = tmp_path_factory.mktemp("real-releases")
     try:

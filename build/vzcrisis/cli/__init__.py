@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from . import curate, publish, query, serve, synth, workflow
+from . import curate, query, release, site, synth, validate
 
 app = typer.Typer(
     name="vzcrisis",
@@ -18,7 +18,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _module in (curate, publish, query, serve, synth, workflow):
+for _module in (validate, release, query, site, synth, curate):
     _module.register(app)
 
 

@@ -1,63 +1,165 @@
-"""CLI commands: validate (vzcrisis.validate) and schemas (vzcrisis.schemas).
+"""CLI commands: curation workflow (add-source, cite, draft, review, status).
 
-Library modules are imported inside the commands, so `vzcrisis --help` and `vzcrisis validate`
-do not load sqlite-utils, pyarrow or DuckDB.
+The library modules (and rich) are imported inside the commands that use them.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import dataclasses
+import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from venezuela_crisis.errors import InputError
 
-from .common import JobsOption, JsonOption, RootOption, print_json, run
+from .common import JsonOption, RootOption, print_json, run
 
-
-def validate(
-    root: RootOption = Path("."), as_json: JsonOption = False, jobs: JobsOption = None
-) -> None:
-    """Check every curated record; print all problems (one line each) or a one-line summary."""
-    from ..progress import Progress
-    from ..validate import scan_project
-
-    def check() -> tuple[Any, list[Any]]:
-        progress = Progress.create()
-        if progress is None:
-            return scan_project(root, jobs=jobs)
-        with progress:
-            return scan_project(root, progress=progress, jobs=jobs)
-
-    project, problems = run(check)
-    if as_json:
-        print_json([asdict(p) for p in problems] if problems else project.summary())
-    else:
-        for problem in problems:
-            typer.echo(str(problem), err=True)
-        if not problems:
-            typer.echo(project.summary_line())
-    if problems:
-        raise typer.Exit(1)
-
-
-def schemas(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
-    """Write the JSON Schema of every curated table's current version and the hash registry.
-
-    Refuses to change a published version or to publish a breaking change without a major bump.
-    """
-    from ..schemas import write_schemas
-
-    result = run(lambda: write_schemas(root))
-    if as_json:
-        print_json(result.as_dict())
-        return
-    for path in result.written:
-        typer.echo(f"wrote {path}")
-    typer.echo(f"{len(result.written)} written, {len(result.unchanged)} schemas unchanged")
+if TYPE_CHECKING:
+    from ..curate import review as review_lib
 
 
 def register(app: typer.Typer) -> None:
     """Add this group's commands to the app."""
-    app.command()(validate)
-    app.command()(schemas)
+    app.command("add-source")(add_source)
+    app.command("cite")(cite)
+    app.command("draft")(draft)
+    app.command("review")(review)
+    app.command("status")(status)
+
+
+def add_source(
+    file: Annotated[Path, typer.Argument(help="Article text file (UTF-8); copied unchanged.")],
+    origin: Annotated[str, typer.Option(help="Upstream report the article relays (Reuters…).")],
+    publisher: Annotated[
+        str | None, typer.Option(help="Publisher as named in the article (omit if not named).")
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date as printed, YYYY-MM-DD (omit if none).")
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Headline as printed.")] = None,
+    byline: Annotated[str | None, typer.Option(help="Byline as printed.")] = None,
+    url: Annotated[str | None, typer.Option(help="Where the article was published.")] = None,
+    language: Annotated[str, typer.Option(help="Language of the text (BCP 47).")] = "en",
+    root: RootOption = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """Add an article: copy it into seeds/articles/ and append a pending source record."""
+    from ..curate import sources as sources_lib
+
+    added = run(
+        lambda: sources_lib.add_source(
+            root,
+            file,
+            publisher=publisher,
+            published=published,
+            origin=origin,
+            title=title,
+            byline=byline,
+            url=url,
+            language=language,
+        )
+    )
+    if as_json:
+        print_json(dataclasses.asdict(added))
+        return
+    typer.echo(f"added {added.id}: seeds/articles/{added.file} ({added.records_file}, pending)")
+    quote = added.record["citations"][0]["quote"]
+    typer.echo(f'origin citation (check it in review): "{quote}"')
+
+
+def cite(
+    source_id: Annotated[str, typer.Argument(help="Source id, e.g. src-61c42525.")],
+    quote: Annotated[str, typer.Argument(help="The words to cite (typographic variants ok).")],
+    root: RootOption = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """Find a quote in a source and print a ready citation with exact offsets."""
+    from ..curate import sources as sources_lib
+
+    citation = run(lambda: sources_lib.cite(root, source_id, quote))
+    if as_json:
+        print_json(citation)
+        return
+    if citation["quote"] != quote:
+        typer.echo("note: matched a typographic variant; the quote is the source's text", err=True)
+    typer.echo(sources_lib.citation_yaml(citation), nl=False)
+
+
+def draft(
+    source_id: Annotated[str, typer.Argument(help="Source id to draft event records from.")],
+    root: RootOption = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """Propose pending event records (with citations) for a source, to edit then review."""
+    from ..curate import draft as draft_lib
+
+    drafted = run(lambda: draft_lib.draft(root, source_id))
+    if as_json:
+        print_json(dataclasses.asdict(drafted))
+        return
+    typer.echo(f"{len(drafted.records)} draft records in {drafted.file} (all pending)")
+    for record in drafted.records:
+        typer.echo(f"  {record['id']}: {record['type']} {', '.join(record['actors'])}")
+
+
+def review(
+    table: Annotated[str | None, typer.Option(help="Only records of this table.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only records citing this source.")] = None,
+    reviewer: Annotated[
+        str | None, typer.Option(help="Who decides (default: git config user.name).")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Decision date YYYY-MM-DD (default: today).")
+    ] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Walk pending records one by one: accept, reject (with a note), skip or quit."""
+    from rich.console import Console
+
+    from ..curate import review as review_lib
+
+    console = Console(highlight=False, soft_wrap=True)
+
+    def ask(prompt: str) -> str:
+        try:
+            return str(typer.prompt(prompt, default="", show_default=False))
+        except typer.Abort:
+            raise EOFError from None
+
+    def show(line: str) -> None:
+        console.print(line)
+
+    def go() -> review_lib.Outcome:
+        day = _parse_date(date)
+        return review_lib.run_review(
+            root, ask=ask, show=show, table=table, source=source, reviewer=reviewer, day=day
+        )
+
+    outcome = run(go)
+    typer.echo(
+        f"accepted {len(outcome.accepted)}, rejected {len(outcome.rejected)}, "
+        f"skipped {len(outcome.skipped)}, not written {len(outcome.refused)}, "
+        f"left {outcome.remaining}"
+    )
+
+
+def status(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
+    """Review counts by table, stale decisions, uncited, single-origin and disputed records."""
+    from ..curate import status as status_lib
+
+    data = run(lambda: status_lib.project_status(root))
+    if as_json:
+        print_json(data)
+        return
+    for line in status_lib.status_lines(data):
+        typer.echo(line)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--date {value!r}: not a date; use YYYY-MM-DD") from None

@@ -1,4 +1,4 @@
-"""CLI commands: synth (see the library module they call: vzcrisis.synth)."""
+"""CLI commands: synth (see the library module they call: vzcrisis.synth.corpus)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOption = False,
     ) -> None:
         """Generate a deterministic, valid synthetic project (articles, records, schema/)."""
-        from ..synth import synth
+        from ..synth.corpus import synth
 
         result = run(
             lambda: synth(out, records, seed=seed, fmt=fmt, schema_dir=root / "schema")  # type: ignore[arg-type]

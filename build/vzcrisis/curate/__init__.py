@@ -1,0 +1,1 @@
+"""The curator's workflow: add-source, cite, draft, review, status."""

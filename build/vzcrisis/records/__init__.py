@@ -1,0 +1,1 @@
+"""The curated record files: load (YAML / JSON Lines), write (round-trip YAML), quotes, schemas."""

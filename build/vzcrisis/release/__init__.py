@@ -1,0 +1,1 @@
+"""``vzcrisis release`` / ``verify``: an immutable release (Parquet, SQLite, docs) and its check."""

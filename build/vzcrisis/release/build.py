@@ -1,0 +1,347 @@
+"""`vzcrisis release`: build an immutable, versioned, checksummed release directory.
+
+load (``validate_project``) -> transform (accepted records -> released rows with derived columns
+and citations: the dump of each just-validated record plus derived columns) -> check (every
+reference points to a released row, ids are unique, the version agrees with the diff against the
+previous release) -> write (into ``releases/.tmp-<pid>-X.Y.Z-*``: Parquet cast to the explicit
+schema, SQLite, codebook, changes, datapackage, manifest) -> check
+(every checksum of the manifest) -> ``os.rename`` to ``releases/X.Y.Z``.
+
+Memory stays bounded whatever the size of the project: rows are spooled to temporary Parquet in
+batches as they are validated, and each table is sorted and written in row groups
+(``table_files``); later steps read one table (or a few columns) at a time from the written files.
+``partition={"events": ("year", "month")}`` writes that table as Hive partitions (a directory).
+
+Deterministic: the same inputs give byte-identical files (no wall-clock time: the release date is
+``--date`` or the latest review date among released records). Atomic: any failure removes the
+temporary directory and leaves older releases untouched. Immutable: an existing version is
+refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from venezuela_crisis.errors import InputError, ReleaseError, ReleaseIntegrityError
+from venezuela_crisis.models import TABLES
+
+from ..progress import Progress
+from ..site.sqlite import DB_FILE, build_sqlite
+from ..validate.project import scan_project
+from .changes import check_version, diff_release, parse_version, write_changes_markdown
+from .codebook import codebook_markdown
+from .datapackage import datapackage
+from .derive import Rows
+from .manifest import MANIFEST, build_manifest, dump_json, read_manifest, write_json
+from .rows import RowBuilder
+from .table_files import (
+    PARQUET_OPTIONS,
+    ROW_GROUP,
+    ReleasedTables,
+    check_partition,
+    write_tables,
+)
+from .verify import verify_release
+
+RELEASES_DIR = "releases"
+SPOOL_PREFIX = "vzcrisis-spool-"
+"""Scratch directories of a build in the system temporary directory: ``vzcrisis-spool-<pid>-*``."""
+
+_VERSION_DIR = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+@dataclass(frozen=True)
+class ReleaseResult:
+    """What `build_release` wrote (what ``vzcrisis release --json`` prints)."""
+
+    version: str
+    path: str
+    release_date: str
+    previous_version: str | None
+    bump: str | None
+    tables: dict[str, int]
+    changes: dict[str, dict[str, int]]
+    files: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible form."""
+        return asdict(self)
+
+    def summary(self) -> str:
+        """A few lines for people."""
+        since = (
+            f"{self.bump} release after {self.previous_version}"
+            if self.previous_version
+            else "first release"
+        )
+        lines = [f"released {self.version} ({since}, dated {self.release_date}) in {self.path}"]
+        for table, rows in self.tables.items():
+            counts = self.changes[table]
+            delta = ", ".join(f"{n} {k}" for k, n in counts.items() if n)
+            lines.append(f"  {table:<10} {rows:>5} rows" + (f"  ({delta})" if delta else ""))
+        lines.append(f"  {self.files + 1} files, every checksum verified")
+        return "\n".join(lines)
+
+
+def remove_stale(directory: Path, prefix: str) -> list[Path]:
+    """Remove `prefix<pid>-*` directories left by a build that was killed (its pid is gone).
+
+    A build names its scratch directories with its pid (the spool in the system temporary
+    directory, ``releases/.tmp-<pid>-X.Y.Z-*``); one whose process no longer exists can only be a
+    leftover of a kill (SIGKILL, power loss). Directories of a live process, or without a pid,
+    are left alone. Returns what was removed.
+    """
+    removed: list[Path] = []
+    if not directory.is_dir():
+        return removed
+    for path in directory.glob(f"{prefix}*"):
+        pid = path.name[len(prefix) :].split("-", 1)[0]
+        if path.is_dir() and not path.is_symlink() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def existing_versions(releases: Path) -> list[str]:
+    """Versions released under `releases` (directory names X.Y.Z), oldest first."""
+    if not releases.is_dir():
+        return []
+    names = [p.name for p in releases.iterdir() if p.is_dir() and _VERSION_DIR.match(p.name)]
+    return sorted(names, key=parse_version)
+
+
+def previous_version(releases: Path, version: str) -> str | None:
+    """The newest existing version below `version`, or None."""
+    below = [v for v in existing_versions(releases) if parse_version(v) < parse_version(version)]
+    return below[-1] if below else None
+
+
+def build_release(
+    root: Path,
+    version: str,
+    *,
+    release_date: dt.date | None = None,
+    releases_dir: Path | None = None,
+    show_progress: bool | None = False,
+    partition: Mapping[str, Sequence[str]] | None = None,
+    jobs: int | None = None,
+) -> ReleaseResult:
+    """Build releases/`version` from the project at `root` (see the module docstring).
+
+    `show_progress`: progress bars on stderr (None: only when stderr is a terminal).
+    `partition`: table -> Hive partition keys (``year``, ``month``, from its ``date``).
+    `jobs`: worker processes validating record files (default: see
+    ``validate.passes.default_jobs``).
+    """
+    parse_version(version)
+    releases = releases_dir if releases_dir is not None else root / RELEASES_DIR
+    target = releases / version
+    if target.exists():
+        raise ReleaseError(
+            f"{_display(target, root)} already exists; releases are immutable: pick a new "
+            "version number"
+        )
+    remove_stale(Path(tempfile.gettempdir()), SPOOL_PREFIX)
+    remove_stale(releases, ".tmp-")
+    progress = Progress.create(show_progress)
+    with (
+        tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-") as spool,
+        progress if progress is not None else contextlib.nullcontext(),
+    ):
+        builder = RowBuilder(version, Path(spool))
+        keys = check_partition(partition, builder.schemas)
+        project, found = scan_project(root, sink=builder, progress=progress, jobs=jobs)
+        if found:
+            raise InputError([str(p) for p in found])
+        builder.finish()
+        if builder.problems:
+            raise InputError(builder.problems)
+        builder.index = {}  # the id index of the validation passes is no longer needed
+        step = _Step(builder, Path(spool) / "work", keys)
+        return _publish(
+            root, version, release_date, releases, target, project.texts, step, progress
+        )
+
+
+@dataclass
+class _Step:
+    """What the write step needs: the spool, a scratch directory, the partitioning."""
+
+    builder: RowBuilder
+    work: Path
+    partition: dict[str, tuple[str, ...]]
+
+
+def _publish(
+    root: Path,
+    version: str,
+    release_date: dt.date | None,
+    releases: Path,
+    target: Path,
+    all_texts: dict[str, str],
+    step: _Step,
+    progress: Progress | None,
+) -> ReleaseResult:
+    """Write the tables into a temporary directory, diff, check the version, write the rest,
+    verify, rename."""
+    previous = previous_version(releases, version)
+    previous_dir = releases / previous if previous is not None else None
+    previous_schemas = _previous_schemas(previous_dir)
+    schema_versions = {table: spec.schema_version for table, spec in TABLES.items()}
+    releases.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{os.getpid()}-{version}-", dir=releases))
+    shown = _display(target, root)
+    try:
+        try:
+            if progress is not None:
+                progress.task("release: write files", 1)
+            layout = write_tables(
+                step.builder.spool, tmp, step.builder.schemas, step.partition, step.work
+            )
+            tables = ReleasedTables(tmp, layout)
+            changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
+            check_version(version, changes)
+            date = release_date or latest_review_date_of(tables)
+            source_ids = [str(r) for r in tables.read("sources", ["id"]).column("id").to_pylist()]
+            texts = {sid: all_texts[sid] for sid in source_ids if sid in all_texts}
+            _write(tmp, root, version, date, previous, tables, changes, texts)
+        except OSError as exc:
+            raise ReleaseError(f"writing {shown} failed: {exc}; nothing was published") from exc
+        problems = verify_release(tmp)
+        if problems:
+            raise ReleaseIntegrityError("\n".join(problems))
+        tmp.chmod(0o755)
+        try:
+            os.rename(tmp, target)
+        except OSError as exc:
+            raise ReleaseError(
+                f"cannot move the release into {shown} ({exc.strerror}); was it created "
+                "meanwhile? Nothing was published"
+            ) from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return ReleaseResult(
+        version=version,
+        path=_display(target, root),
+        release_date=date.isoformat(),
+        previous_version=previous,
+        bump=changes["bump"],
+        tables={table: files.rows for table, files in layout.items()},
+        changes={
+            table: {k: len(entry[k]) for k in ("added", "removed", "changed")}
+            for table, entry in changes["tables"].items()
+        },
+        files=len(read_manifest(target)["files"]),
+    )
+
+
+def latest_review_date(rows: Rows) -> dt.date:
+    """The latest review date among released records (the default release date)."""
+    dates: list[dt.date] = [
+        review.date
+        for items in rows.values()
+        for row in items
+        if (review := getattr(row, "review", None)) is not None and review.date is not None
+    ]
+    if not dates:
+        raise ReleaseError("no released record has a review date; pass --date YYYY-MM-DD")
+    return max(dates)
+
+
+def latest_review_date_of(tables: Mapping[str, pa.Table]) -> dt.date:
+    """`latest_review_date` over Arrow tables (the `review.date` of every released row)."""
+    dates: list[dt.date] = []
+    for table in tables:
+        data = (
+            tables.read(table, ["review"])
+            if isinstance(tables, ReleasedTables) and "review" in tables.column_names(table)
+            else tables[table]
+        )
+        if "review" in data.column_names and data.num_rows:
+            latest = pc.max(pc.struct_field(data.column("review"), "date")).as_py()
+            if latest is not None:
+                dates.append(latest)
+    if not dates:
+        raise ReleaseError("no released record has a review date; pass --date YYYY-MM-DD")
+    return max(dates)
+
+
+def write_parquet(data: pa.Table, path: Path) -> None:
+    """Write one in-memory table as a release does (zstd, explicit schema, fixed row groups)."""
+    pq.write_table(data, path, row_group_size=ROW_GROUP, **PARQUET_OPTIONS)
+
+
+def _write(
+    directory: Path,
+    root: Path,
+    version: str,
+    date: dt.date,
+    previous: str | None,
+    tables: ReleasedTables,
+    changes: dict[str, Any],
+    texts: dict[str, str],
+) -> None:
+    build_sqlite(directory, directory / DB_FILE, texts)
+    heads = {table: tables.head(table) for table in tables}
+    rows = {table: tables.rows(table) for table in tables}
+    (directory / "CODEBOOK.md").write_text(
+        codebook_markdown(version, heads, rows), encoding="utf-8"
+    )
+    write_changes_markdown(directory / "CHANGES.md", changes)
+    write_json(directory / "changes.json", changes)
+    sources = tables["sources"].to_pylist()
+    package = datapackage(directory, version, sources, tables.layout)
+    (directory / "datapackage.json").write_text(dump_json(package), encoding="utf-8")
+    manifest = build_manifest(
+        directory,
+        root=root,
+        version=version,
+        release_date=date.isoformat(),
+        previous_version=previous,
+        schema_versions={table: spec.schema_version for table, spec in TABLES.items()},
+        layout=tables.layout,
+    )
+    (directory / MANIFEST).write_text(dump_json(manifest), encoding="utf-8")
+
+
+def _previous_schemas(previous_dir: Path | None) -> dict[str, str]:
+    if previous_dir is None:
+        return {}
+    problems = verify_release(previous_dir)
+    if problems:
+        raise ReleaseIntegrityError(
+            f"previous release {previous_dir.name} does not verify; fix or restore it first:\n"
+            + "\n".join(problems)
+        )
+    versions = read_manifest(previous_dir).get("schema_versions", {})
+    return {str(k): str(v) for k, v in versions.items()} if isinstance(versions, dict) else {}
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

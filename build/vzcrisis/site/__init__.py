@@ -1,0 +1,1 @@
+"""The Datasette site: the release's SQLite database, its metadata, canned queries and serving."""

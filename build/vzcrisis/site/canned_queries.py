@@ -1,0 +1,140 @@
+"""Canned queries for journalists: questions answered without writing SQL.
+
+SQL strings use single quotes only (double-quoted strings break on some SQLite builds). Queries
+that span tables are generated from the link tables, so a new list-valued reference shows up
+without editing this file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .sqlite import link_tables
+
+CLAIM_TABLES = ("events", "demands", "sanctions")
+"""Tables whose rows are claims about what happened (each with derived corroboration counts)."""
+
+ACTOR_MATCH = (
+    "(a.id = :actor or a.name like '%' || :actor || '%' or exists (select 1 from "
+    "json_each(a.aliases) where value like '%' || :actor || '%'))"
+)
+"""An actor named by id, part of the name or part of an alias (case-insensitive for ASCII)."""
+
+DATE_SHOWN = (
+    "case {p} when 'day' then {d} when 'week' then 'week of ' || {d} "
+    "when 'month' then 'month of ' || substr({d}, 1, 7) when 'year' then 'year ' || "
+    "substr({d}, 1, 4) when 'approximate' then 'approx. ' || {d} else 'undated' end"
+)
+"""A date as a reader should see it: with its precision spelled out."""
+
+
+def date_shown(date: str, precision: str) -> str:
+    """SQL expression showing `date` with its precision ('week of 2025-11-24')."""
+    return DATE_SHOWN.format(d=date, p=precision)
+
+
+def _evidence(table: str, alias: str) -> str:
+    return (
+        "(select group_concat(c.quote || ' (' || c.origin || ')', ' | ') from citations c "
+        f"where c.record_table = '{table}' and c.record_id = {alias}.id)"
+    )
+
+
+def _disputes_sql(labels: dict[str, str]) -> str:
+    parts = [
+        f"select d.id as dispute, d.question, '{link.table}' as record_table, "
+        f"x.id as version, x.[{labels[link.table]}] as claim, "
+        f"{_evidence(link.table, 'x')} as evidence "
+        f"from disputes d join [{link.name}] l on l.{link.right} = d.id "
+        f"join [{link.table}] x on x.id = l.{link.left}"
+        for link in link_tables()
+        if link.target == "disputes"
+    ]
+    return " union all ".join(parts) + " order by dispute, record_table, version"
+
+
+def _single_origin_sql(labels: dict[str, str]) -> str:
+    parts = [
+        f"select '{t}' as record_table, x.id, x.[{labels[t]}] as claim, x.source_count, "
+        "(select group_concat(distinct c.origin) from citations c "
+        f"where c.record_table = '{t}' and c.record_id = x.id) as origin "
+        f"from [{t}] x where x.origin_count = 1"
+        for t in CLAIM_TABLES
+    ]
+    return " union all ".join(parts) + " order by record_table, id"
+
+
+def timeline_sql() -> str:
+    """Events, sanctions and demands (dated by the event they were made in), in date order."""
+    return (
+        "select date, date_shown, record_table, kind, id, what, source_count, origin_count, "
+        "disputed from ("
+        f"select e.date, {date_shown('e.date', 'e.date_precision')} as date_shown, "
+        "'events' as record_table, e.type as kind, e.id, e.summary as what, e.source_count, "
+        "e.origin_count, e.disputed from events e union all "
+        f"select s.date, {date_shown('s.date', 's.date_precision')}, 'sanctions', s.kind, "
+        "s.id, s.description, s.source_count, s.origin_count, s.disputed "
+        "from sanctions s union all "
+        f"select e.date, {date_shown('e.date', 'e.date_precision')}, 'demands', d.category, "
+        "d.id, d.text, d.source_count, d.origin_count, d.disputed "
+        "from demands d left join events e on e.id = d.made_in"
+        ") order by date is null, date, record_table, id"
+    )
+
+
+def canned_queries(labels: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Datasette canned queries; `labels` maps each table to its readable column."""
+    return {
+        "demands_by_actor": {
+            "title": "Demands by actor, with their outcome",
+            "description": "Every demand under the actor who made it: what was asked, the "
+            "reported outcome and the event that answered it. Open a demand for its quotes.",
+            "sql": "select a.name as actor, d.id as demand, d.category, d.text, d.status, "
+            "r.summary as response, d.source_count, d.origin_count, d.disputed "
+            "from demands d join demand_actors da on da.demand_id = d.id and da.role = 'by' "
+            "join actors a on a.id = da.actor_id left join events r on r.id = d.response_event "
+            "order by a.name, d.category, d.id",
+        },
+        "actor_demands": {
+            "title": "Everything an actor demanded, with quotes",
+            "description": "Type a name, part of one or an alias (e.g. Maduro). One row per "
+            "quote supporting each demand the actor made, with the article and its origin.",
+            "sql": "select a.name as actor, d.id as demand, d.text, d.status, c.quote, "
+            "s.label as source, c.origin from actors a "
+            "join demand_actors da on da.actor_id = a.id and da.role = 'by' "
+            "join demands d on d.id = da.demand_id "
+            "join citations c on c.record_table = 'demands' and c.record_id = d.id "
+            f"join sources s on s.id = c.source_id where {ACTOR_MATCH} "
+            "order by a.name, d.id, c.id",
+            "params": ["actor"],
+        },
+        "disputed_claims": {
+            "title": "Claims where sources disagree, side by side",
+            "description": "Each point in dispute with every version of it, the quotes behind "
+            "each version and their origins. No version is picked as the truth.",
+            "sql": _disputes_sql(labels),
+        },
+        "single_origin_claims": {
+            "title": "Claims backed by only one independent origin",
+            "description": "Events, demands and sanctions whose quotes all trace back to one "
+            "upstream report (however many articles relay it): handle with care.",
+            "sql": _single_origin_sql(labels),
+        },
+        "timeline": {
+            "title": "Timeline of events, demands and sanctions",
+            "description": "Everything dated, in date order, with the precision of each date "
+            "('week of', 'month of', 'approx.'). Demands take the date of the event they were "
+            "made in. Also as a page: /timeline.",
+            "sql": timeline_sql(),
+        },
+        "evidence": {
+            "title": "Evidence for a record",
+            "description": "Type a record id (e.g. a demand id). Every verbatim quote that "
+            "supports it, with the article, publisher, origin and exact offsets.",
+            "sql": "select c.quote, s.label as source, s.publisher, c.origin, s.url, "
+            "c.char_start, c.char_end, c.id as citation, c.source_id from citations c "
+            "join sources s on s.id = c.source_id where c.record_id = :record_id "
+            "order by s.published is null, s.published, c.id",
+            "params": ["record_id"],
+        },
+    }

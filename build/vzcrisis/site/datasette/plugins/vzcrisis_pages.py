@@ -1,0 +1,475 @@
+"""Datasette plugin (loaded with ``--plugins-dir``): evidence, timeline and readable id lists.
+
+* Templates get ``evidence(table, id)``, ``people(table, id)``, ``versions(dispute_id)`` and
+  ``timeline()`` -- fixed, parameterised queries (no SQL in templates).
+* Cells holding JSON lists of ids (``demands.by``, ``events.actors`` …) render as links to the
+  referenced rows, named by their label column, instead of raw ids. Labels are looked up for the
+  ids shown, never a whole table (`Labels`).
+* Works around a Datasette 0.65.5 bug: with ``rich`` installed, its default error handler calls
+  ``rich...print_exception()`` outside an ``except`` block, which raises for errors Datasette
+  raises itself (e.g. a POST to a route that does not exist), so the client gets a 500 instead
+  of the 404/405. We turn that console nicety off; errors are still answered and logged.
+* The instance is read-only: a POST that Datasette itself fails on (e.g. to a table page, where
+  it hits an ``assert``) is answered 405, never 500.
+* Array facets (``{"array": col}``, ``?_facet_array=col``) count each item in one pass over the
+  rows. Datasette 0.65.5 dedups with ``select distinct j.value, inner.*`` -- a temporary b-tree
+  of every column of every row, per list item: 190 ms for ``events.actors`` on 45,000 events,
+  near ``facet_time_limit_ms`` (200), so the facet often showed as "timed out". Same counts
+  (rows holding the value; a value repeated within one list counts once), ~30 ms. On a page
+  without filters a reference list is counted from its link table's ``(role, id)`` index
+  instead (``LINK_FACET_SQL``): 54 ms in place of 285 ms for ``events.actors`` at 450,000
+  events, which timed out. Items of reference lists are shown by their label (actor names),
+  filtered by id.
+* Date facets of a whole table call ``date()`` once per distinct value, not per row
+  (``DATE_FACET_SQL``).
+* A filter ``col__arraycontains=id`` on a reference list gets a second condition the link
+  table answers by index (``filters_from_request``): the page of one actor's events no longer
+  parses every row's JSON once per facet and for the count.
+* ``suggest_facets`` is off (it ran ~60 queries per table page, 800 ms at 100k records); table
+  pages list instead the facets worth a click, chosen in ``browsing.MORE_FACETS``, as
+  Datasette's "Suggested facets" line -- no SQL until one is clicked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+
+import datasette.handle_exception as _datasette_errors
+from datasette import Response, hookimpl
+from datasette.app import Datasette
+from datasette.database import Database, QueryInterrupted
+from datasette.facets import ArrayFacet, DateFacet
+from datasette.filters import FilterArguments
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.utils.asgi import Base400
+from markupsafe import Markup, escape
+from venezuela_crisis.models import TABLES
+from vzcrisis.site.browsing import LINK_ROLE, MORE_FACETS, facet_spec
+from vzcrisis.site.canned_queries import canned_queries, timeline_sql
+from vzcrisis.site.metadata import LABEL_COLUMNS
+from vzcrisis.site.sqlite import DB_NAME, LinkTable, link_tables, single_references
+
+_datasette_errors.rich = None  # see the module docstring (Datasette 0.65.5 + rich: 500 not 404)
+
+LINKS: dict[tuple[str, str], LinkTable] = {
+    (link.table, role): link for link in link_tables() for role in link.roles
+}
+"""(table, column) → the link table listing its ids, for every list-valued reference column."""
+
+LIST_TARGETS: dict[tuple[str, str], str] = {key: link.target for key, link in LINKS.items()}
+"""(table, column) → referenced table, for every list-valued reference column."""
+
+SINGLE_TARGETS: dict[tuple[str, str], str] = {
+    (table, column): target
+    for table in TABLES
+    for column, target in single_references(table).items()
+}
+"""(table, column) → referenced table, for single-valued references (row pages show raw ids)."""
+
+LABELS_ATTR = "_vzcrisis_labels"
+"""Attribute of the Datasette instance holding its `Labels`."""
+
+CHUNK = 500
+"""Ids looked up per query: well under SQLite's bound-variable limit (999 before 3.32)."""
+
+CACHE_SIZE = 10_000
+"""Labels kept per table, least recently used dropped first (a page's actors repeat)."""
+
+
+async def _rows(
+    datasette: Datasette, sql: str, params: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    db = datasette.get_database(DB_NAME)
+    result = await db.execute(sql, params or {})
+    return [dict(r) for r in result.rows]
+
+
+class Labels:
+    """The labels of the ids a page shows, looked up by primary key when it is rendered.
+
+    Reading a whole table's labels once held every event summary in memory at a million records
+    and took longer than ``sql_time_limit_ms`` (the first demands page failed). A lookup reads
+    only the ids asked for, on a read-only connection of the calling thread: microseconds, so it
+    runs inline -- a query through Datasette's threads costs ~0.3 ms, and a demands page renders
+    ~700 cells of ids. The last ``CACHE_SIZE`` labels of each table are kept."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._local = threading.local()
+        self._cache: dict[str, OrderedDict[str, str]] = {}
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._database.connect()
+        return conn
+
+    def cached(self, table: str) -> list[str]:
+        """Ids of `table` whose labels are kept, least recently used first."""
+        return list(self._cache.get(table, {}))
+
+    def get(self, table: str, ids: Iterable[str]) -> dict[str, str]:
+        """id → label for those of `ids` that are rows of `table`."""
+        cache = self._cache.setdefault(table, OrderedDict())
+        wanted = list(dict.fromkeys(ids))
+        missing = [i for i in wanted if i not in cache]
+        for start in range(0, len(missing), CHUNK):
+            chunk = missing[start : start + CHUNK]
+            sql = (
+                f"select id, [{LABEL_COLUMNS[table]}] from [{table}] "
+                f"where id in ({', '.join('?' * len(chunk))})"
+            )
+            cache.update((str(i), str(label)) for i, label in self._conn().execute(sql, chunk))
+        out: dict[str, str] = {}
+        for i in wanted:
+            if i in cache:
+                cache.move_to_end(i)
+                out[i] = cache[i]
+        while len(cache) > CACHE_SIZE:
+            cache.popitem(last=False)
+        return out
+
+
+def _labels(datasette: Datasette) -> Labels:
+    """The `Labels` of the database (one per Datasette instance)."""
+    found: Labels | None = getattr(datasette, LABELS_ATTR, None)
+    if found is None:
+        found = Labels(datasette.get_database(DB_NAME))
+        setattr(datasette, LABELS_ATTR, found)
+    return found
+
+
+def _evidence_sql() -> str:
+    sql = canned_queries(LABEL_COLUMNS)["evidence"]["sql"]
+    return str(sql).replace(
+        "where c.record_id = :record_id",
+        "where c.record_id = :record_id and c.record_table = :record_table",
+    )
+
+
+def _make_functions(datasette: Datasette) -> dict[str, Any]:
+    async def evidence(table: str, record_id: str) -> list[dict[str, Any]]:
+        """Every quote supporting a record, with its article, publisher and origin."""
+        params = {"record_id": record_id, "record_table": table}
+        return await _rows(datasette, _evidence_sql(), params)
+
+    async def people(table: str, record_id: str) -> list[dict[str, Any]]:
+        """The records a row lists by id (actors, sanctions, disputes), named, with the field."""
+        out: list[dict[str, Any]] = []
+        links = [link for link in link_tables() if link.table == table]
+        for link in sorted(links, key=lambda link: link.target == "disputes"):
+            rows = await _rows(
+                datasette,
+                f"select [{link.right}] as id, role from [{link.name}] "
+                f"where [{link.left}] = :id order by rowid",
+                {"id": record_id},
+            )
+            rows.sort(key=lambda r: link.roles.index(r["role"]))
+            labels = _labels(datasette).get(link.target, [r["id"] for r in rows])
+            out += [
+                {
+                    "table": link.target,
+                    "id": r["id"],
+                    "role": r["role"],
+                    "label": labels.get(r["id"], r["id"]),
+                }
+                for r in rows
+            ]
+        return out
+
+    async def versions(dispute_id: str) -> list[dict[str, Any]]:
+        """The versions of a dispute: one record per version, each with its evidence."""
+        out: list[dict[str, Any]] = []
+        for link in link_tables():
+            if link.target != "disputes":
+                continue
+            rows = await _rows(
+                datasette,
+                f"select x.id, x.[{LABEL_COLUMNS[link.table]}] as label from [{link.table}] x "
+                f"join [{link.name}] l on l.[{link.left}] = x.id "
+                f"where l.[{link.right}] = :id order by x.id",
+                {"id": dispute_id},
+            )
+            for r in rows:
+                quotes = await evidence(link.table, r["id"])
+                out.append({"table": link.table, **r, "evidence": quotes})
+        return out
+
+    async def timeline() -> list[dict[str, Any]]:
+        """Events, demands and sanctions in date order, each date with its precision."""
+        return await _rows(datasette, timeline_sql())
+
+    return {
+        "evidence": evidence,
+        "people": people,
+        "versions": versions,
+        "timeline": timeline,
+        "db_name": DB_NAME,
+    }
+
+
+@hookimpl
+def handle_exception(request: Any, exception: Exception) -> Response | None:
+    """A POST Datasette cannot handle is a client error on this read-only instance: 405."""
+    if request.method != "POST" or isinstance(exception, Base400):
+        return None
+    error = "this Datasette is read-only: writes are not accepted"
+    return Response.json({"ok": False, "error": error, "status": 405}, status=405)
+
+
+ARRAY_FACET_SQL = """
+select j.value as value, count(*) as count
+from ({sql}) as x join json_each(x.{col}) as j
+where j.key = 0 or not exists (
+    select 1 from json_each(x.{col}) as k where k.key < j.key and k.value = j.value
+)
+group by j.value
+order by count desc, value
+limit {limit}
+"""
+"""Rows holding each list item, counted once per row: the first occurrence of a value counts."""
+
+LINK_FACET_SQL = """
+select [{right}] as value, count(*) as count from [{link}] where [{role}] = :vz_role
+group by [{right}] order by count desc, value limit {limit}
+"""
+"""The same counts for a whole table, from its link table: one row per (record, id, role), so
+``count(*)`` is the number of records listing the id. The ``(role, id)`` index answers alone."""
+
+
+def _whole_table(sql: str, table: str) -> bool:
+    """True when `sql` is a facet query of a table page without filters: Datasette writes
+    ``select <columns> from <table> `` and adds ``where …`` for any filter, search or page."""
+    name = re.escape(escape_sqlite(table))
+    return bool(re.fullmatch(rf"select .+ from {name}\s*", sql, re.S)) and " where " not in sql
+
+
+class ListFacet(ArrayFacet):  # type: ignore[misc]
+    """Datasette's array facet with one pass over the rows and labelled ids (module docstring)."""
+
+    async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
+        results: list[dict[str, Any]] = []
+        timed_out: list[str] = []
+        size = self.get_facet_size()
+        pairs = self.get_querystring_pairs()
+        ours = self.database == DB_NAME
+        for item in self.get_configs():
+            column = item["config"].get("column") or item["config"]["simple"]
+            link = LINKS.get((self.table or "", column)) if ours else None
+            sql = ARRAY_FACET_SQL.format(sql=self.sql, col=escape_sqlite(column), limit=size + 1)
+            params = self.params
+            if link is not None and _whole_table(self.sql, link.table):
+                sql = LINK_FACET_SQL.format(
+                    right=link.right, link=link.name, role=LINK_ROLE, limit=size + 1
+                )
+                params = {"vz_role": column}
+            try:
+                rows = await self.ds.execute(
+                    self.database,
+                    sql,
+                    params,
+                    truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            labels: dict[str, str] = {}
+            if link is not None:
+                shown = [str(row["value"]) for row in rows.rows[:size]]
+                labels = _labels(self.ds).get(link.target, shown)
+            values = []
+            for row in rows.rows[:size]:
+                value = str(row["value"])
+                arg = {f"{column}__arraycontains": value}
+                selected = (f"{column}__arraycontains", value) in pairs
+                toggle = (path_with_removed_args if selected else path_with_added_args)(
+                    self.request, arg
+                )
+                label = labels.get(value, value)
+                values.append(_facet_value(self, value, label, row["count"], toggle, selected))
+            hide = path_with_removed_args(self.request, {"_facet_array": column})
+            results.append(
+                _facet_result(self, column, item, values, self.ds.urls.path(hide), len(rows) > size)
+            )
+        return results, timed_out
+
+
+DATE_FACET_SQL = """
+select date(vz_day) as value, sum(vz_rows) as count from (
+    select {col} as vz_day, count(*) as vz_rows from ({sql}) group by {col}
+)
+where date(vz_day) is not null
+group by date(vz_day) order by count desc, value limit {limit}
+"""
+"""Datasette's date facet of a whole table counted per distinct value first: SQLite groups the
+rows in the order of the column's index and calls ``date()`` once per distinct value, not once
+per row (50 ms in place of 180 ms over 450,000 events, which timed out). Values that group
+together have one date, so the counts are Datasette's. With a filter SQLite would walk the
+whole index to keep the filter's rows (600 ms): filtered pages keep Datasette's query."""
+
+
+def _facet_value(
+    facet: Any, value: Any, label: Any, count: int, toggle: str, selected: bool
+) -> dict[str, Any]:
+    """One value of a facet's results, shaped as Datasette 0.65's own facets shape it."""
+    return {
+        "value": value,
+        "label": label,
+        "count": count,
+        "toggle_url": facet.ds.absolute_url(facet.request, toggle),
+        "selected": selected,
+    }
+
+
+def _facet_result(
+    facet: Any,
+    column: str,
+    item: dict[str, Any],
+    values: list[dict[str, Any]],
+    hide_url: str,
+    truncated: bool,
+) -> dict[str, Any]:
+    """One facet's entry of ``facet_results`` (`hide_url` as the replaced Datasette facet gives
+    it: the array facet passes it through ``urls.path``, the date facet does not)."""
+    return {
+        "name": column,
+        "type": facet.type,
+        "results": values,
+        "hideable": item["source"] != "metadata",
+        "toggle_url": hide_url,
+        "truncated": truncated,
+    }
+
+
+class DayFacet(DateFacet):  # type: ignore[misc]
+    """Datasette 0.65.5's date facet, with `DATE_FACET_SQL` on pages without filters."""
+
+    async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
+        if not _whole_table(self.sql, self.table or ""):
+            return await super().facet_results()  # type: ignore[no-any-return]
+        results: list[dict[str, Any]] = []
+        timed_out: list[str] = []
+        args = dict(self.get_querystring_pairs())
+        size = self.get_facet_size()
+        for item in self.get_configs():
+            column = item["config"].get("column") or item["config"]["simple"]
+            sql = DATE_FACET_SQL.format(col=escape_sqlite(column), sql=self.sql, limit=size + 1)
+            try:
+                rows = await self.ds.execute(
+                    self.database,
+                    sql,
+                    self.params,
+                    truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            values = []
+            for row in rows.rows[:size]:
+                selected = str(args.get(f"{column}__date")) == str(row["value"])
+                toggle = (
+                    path_with_removed_args(self.request, {f"{column}__date": str(row["value"])})
+                    if selected
+                    else path_with_added_args(self.request, {f"{column}__date": row["value"]})
+                )
+                value = row["value"]
+                values.append(_facet_value(self, value, value, row["count"], toggle, selected))
+            hide = path_with_removed_args(self.request, {"_facet_date": column})
+            results.append(_facet_result(self, column, item, values, hide, len(rows) > size))
+        return results, timed_out
+
+
+@hookimpl
+def filters_from_request(request: Any, database: str, table: str) -> FilterArguments | None:
+    """``col__arraycontains=id`` on a reference list: also ``id in (its link table rows)``.
+
+    Datasette's filter parses every row's JSON list (35 ms per query on 45,000 events, and a
+    page runs one per facet plus the count); the link table answers by index, so SQLite reads
+    only the matching rows -- Datasette's own condition still holds on each of them."""
+    if database != DB_NAME:
+        return None
+    clauses: list[str] = []
+    params: dict[str, str] = {}
+    for key in request.args:
+        column, _, op = key.rpartition("__")
+        link = LINKS.get((table, column))
+        if op != "arraycontains" or link is None:
+            continue
+        for value in request.args.getlist(key):
+            n = len(params) // 2
+            params |= {f"vz_link_{n}": value, f"vz_role_{n}": column}
+            clauses.append(
+                f"[id] in (select [{link.left}] from [{link.name}] "
+                f"where [{link.right}] = :vz_link_{n} and [role] = :vz_role_{n})"
+            )
+    return FilterArguments(clauses, params) if clauses else None
+
+
+@hookimpl(wrapper=True)
+def register_facet_classes() -> Any:
+    """Datasette's facet classes, with `ListFacet` and `DayFacet` in place of its own."""
+    registered = yield
+    ours = {ArrayFacet: ListFacet, DateFacet: DayFacet}
+    return [[ours.get(k, k) for k in classes] for classes in registered]
+
+
+def _suggested_facets(datasette: Datasette, request: Any, table: str) -> list[dict[str, Any]]:
+    """``MORE_FACETS[table]`` not already on the page, in the shape of Datasette's suggestions."""
+    out: list[dict[str, Any]] = []
+    for kind, column in map(facet_spec, MORE_FACETS.get(table, [])):
+        arg = "_facet" if kind == "column" else f"_facet_{kind}"
+        if column in request.args.getlist(arg):
+            continue
+        path = datasette.urls.path(path_with_added_args(request, {arg: column}))
+        out.append(
+            {
+                "name": column,
+                "type": None if kind == "column" else kind,
+                "toggle_url": datasette.absolute_url(request, path),
+            }
+        )
+    return out
+
+
+@hookimpl
+def extra_template_vars(
+    view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
+) -> dict[str, Any]:
+    out = _make_functions(datasette)
+    ours = not datasette.setting("suggest_facets") and datasette.setting("allow_facet")
+    if view_name == "table" and database == DB_NAME and table and request and ours:
+        out["suggested_facets"] = _suggested_facets(datasette, request, table)
+    return out
+
+
+@hookimpl
+def render_cell(
+    value: Any, column: str, table: str | None, database: str, datasette: Datasette
+) -> Markup | None:
+    """A reference (a JSON list of ids, or one id on row pages) as links named by their labels."""
+    key = (table or "", column)
+    target = LIST_TARGETS.get(key) or SINGLE_TARGETS.get(key)
+    if database != DB_NAME or target is None or not isinstance(value, str):
+        return None
+    if key in SINGLE_TARGETS:
+        ids: Any = [value]
+    else:
+        try:
+            ids = json.loads(value)
+        except ValueError:
+            return None
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        return None
+    labels = _labels(datasette).get(target, ids)
+    base = escape(datasette.urls.table(DB_NAME, target))
+    # str.join of escaped parts: Markup.format costs ~10x more, on ~300 cells per page
+    links = [f'<a href="{base}/{escape(i)}">{escape(labels.get(i, i))}</a>' for i in ids]
+    return Markup(", ".join(links))

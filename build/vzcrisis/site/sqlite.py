@@ -1,0 +1,445 @@
+"""Build the SQLite database Datasette serves, from a release's Parquet files.
+
+Shape: load (Parquet + article texts) → check (tables, columns, texts) → transform (JSON text for
+lists and structs, 0/1 booleans, ISO dates, derived labels, link tables) → write (to a scratch
+file without journal or fsync, compacted into a temporary file, then rename) → check (row counts,
+foreign keys).
+
+The transform works a record batch at a time and column by column (``sqlite_columns``): Arrow
+kernels build the JSON text, ISO dates and labels, one ``to_pylist`` per column makes the Python
+values, and ``executemany`` inserts the rows. Memory holds one batch per table, never a table.
+
+The database is deterministic: the same input gives a byte-identical file (rows are inserted in id
+order, nothing records a time). Its tables and rows are those the original row-by-row builder
+wrote; it adds the indexes the table pages need (``browse_indexes``). Everything structural --
+foreign keys, link tables, indexes -- is derived from the data model (``references()``) and the
+declared pages (``browsing``), never hand-listed.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import sqlite_utils
+from venezuela_crisis.errors import ReleaseError
+from venezuela_crisis.models import TABLES
+from venezuela_crisis.models.base import Derived, references
+
+from ..release.table_files import files_of
+from .browsing import (
+    FACETS,
+    LINK_ROLE,
+    SORT,
+    Facet,
+    indexed_columns,
+    link_role_index,
+    link_sort_and_facets,
+)
+from .sqlite_columns import ascending, decoded, link_rows, ordered_batches, sqlite_column
+
+DB_NAME = "venezuela-crisis"
+"""Database name in Datasette (the file is ``venezuela-crisis.db``)."""
+
+DB_FILE = f"{DB_NAME}.db"
+"""File name of the database inside a release directory."""
+
+SKIPPED_FIELDS = frozenset({"citations"})
+"""Record fields not stored as columns: citations live in their own table."""
+
+FTS_COLUMNS: dict[str, tuple[str, ...]] = {
+    "sources": ("title", "text"),
+    "actors": ("name", "aliases"),
+    "events": ("summary",),
+    "demands": ("text",),
+    "sanctions": ("description",),
+    "disputes": ("question", "summary"),
+    "citations": ("quote",),
+}
+"""Full-text search: table → searched columns (FTS5 table ``<table>_fts``, keyed by rowid)."""
+
+LABEL_MAX = 90
+"""Longest quote excerpt in a citation label."""
+
+
+def singular(table: str) -> str:
+    """`demands` → `demand` (every table name here is a regular plural)."""
+    return table[:-1] if table.endswith("s") else table
+
+
+@dataclass(frozen=True)
+class LinkTable:
+    """A link table for list-valued references: one row per (record, referenced id, field)."""
+
+    name: str
+    table: str
+    target: str
+    left: str
+    right: str
+    roles: tuple[str, ...]
+
+    @property
+    def description(self) -> str:
+        """What the link table holds, for Datasette."""
+        roles = ", ".join(f"`{r}`" for r in self.roles)
+        return (
+            f"One row per {singular(self.target)} listed by a {singular(self.table)}: "
+            f"{self.left} → {self.right}, with `role` naming the field it comes from ({roles})."
+        )
+
+
+def _is_list(annotation: Any) -> bool:
+    """True when a field annotation is a list (or an optional list)."""
+    if get_origin(annotation) is list:
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(get_origin(a) is list for a in get_args(annotation))
+    return False
+
+
+def _is_nullable(annotation: Any) -> bool:
+    """True when a field annotation admits None."""
+    return get_origin(annotation) in (Union, types.UnionType) and type(None) in get_args(annotation)
+
+
+def columns(table: str) -> list[str]:
+    """Columns of `table` in the released data (model fields without `citations`).
+
+    The database keeps the column order of the Parquet file it is built from."""
+    return [f for f in TABLES[table].row.model_fields if f not in SKIPPED_FIELDS]
+
+
+def display_order(names: list[str]) -> list[str]:
+    """Columns as a reader wants them: id and own fields, derived counts, disputes, review."""
+    tail = [*Derived.model_fields, "disputes", "review"]
+    return [c for c in names if c not in tail] + [c for c in tail if c in names]
+
+
+def single_references(table: str) -> dict[str, str]:
+    """Single-valued reference columns of `table` → referenced table (become foreign keys)."""
+    row = TABLES[table].row
+    return {
+        f: t
+        for f, t in references(row).items()
+        if f not in SKIPPED_FIELDS and not _is_list(row.model_fields[f].annotation)
+    }
+
+
+def link_tables() -> list[LinkTable]:
+    """Link tables derived from the list-valued references of every table."""
+    out: list[LinkTable] = []
+    for table, spec in TABLES.items():
+        by_target: dict[str, list[str]] = {}
+        for field, target in references(spec.row).items():
+            if field not in SKIPPED_FIELDS and _is_list(spec.row.model_fields[field].annotation):
+                by_target.setdefault(target, []).append(field)
+        for target, roles in by_target.items():
+            if target == table:
+                continue  # a dispute is not a version of a dispute: no dispute_disputes
+            left, right = f"{singular(table)}_id", f"{singular(target)}_id"
+            name = f"{singular(table)}_{target}"
+            out.append(LinkTable(name, table, target, left, right, tuple(roles)))
+    return out
+
+
+Index = tuple[str, ...]
+"""The columns of an index, in order."""
+
+
+def key_indexes() -> dict[str, list[Index]]:
+    """The indexes of the original builder, by table: each single-valued reference, the cited
+    record of a citation, the listed id of a link table (primary keys index themselves)."""
+    out: dict[str, list[Index]] = {t: [(c,) for c in single_references(t)] for t in TABLES}
+    out["citations"].append(("record_table", "record_id"))
+    return out | {link.name: [(link.right,)] for link in link_tables()}
+
+
+def browse_indexes() -> dict[str, list[Index]]:
+    """The indexes the table pages need (``browsing``), by table: one led by each sort and plain
+    or date facet column that leads no key or index yet; a link table's ``role`` index holds the
+    listed id too (``link_role_index``)."""
+    keys = key_indexes()
+    pages: dict[str, tuple[str, list[Facet], str, str | None]] = {
+        t: (SORT[t][1], FACETS[t], "id", None) for t in TABLES
+    }
+    for link in link_tables():
+        pages[link.name] = (*link_sort_and_facets(link.left, link.right), link.left, link.right)
+    out: dict[str, list[Index]] = {}
+    for table, (sort, facets, pk, right) in pages.items():
+        led = {pk, *(cols[0] for cols in keys[table])}
+        for column in indexed_columns(sort, facets):
+            if column not in led:
+                led.add(column)
+                index = link_role_index(right) if right and column == LINK_ROLE else (column,)
+                out.setdefault(table, []).append(index)
+    return out
+
+
+def source_label(row: dict[str, Any]) -> str:
+    """A readable name for an article, unique even without a headline or date."""
+    who = row.get("publisher") or row.get("origin") or ""
+    head = row.get("title") or f"Untitled {who} article".replace("  ", " ")
+    meta = [str(x) for x in (row.get("publisher"), row.get("published")) if x]
+    if not row.get("title") and not row.get("published"):
+        meta.append(str(row["id"]))
+    return f"{head} ({', '.join(meta)})" if meta else head
+
+
+def citation_label(row: dict[str, Any]) -> str:
+    """A readable name for a quote: excerpt, origin and the record it supports."""
+    return _citation_label(row["quote"], row["origin"], row["record_id"])
+
+
+def _citation_label(quote: Any, origin: Any, record_id: Any) -> str:
+    """`citation_label` of one row given as its three values."""
+    text = " ".join(str(quote).split())
+    if len(text) > LABEL_MAX:
+        text = text[: LABEL_MAX - 1].rstrip() + "…"
+    return f"“{text}” ({origin}) → {record_id}"
+
+
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character for which ``str.isspace()`` is true (what ``str.split()`` splits on)."""
+
+_UNTIDY = "^ | $|  |[" + "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE if c != " ") + "]"
+"""A quote whose whitespace is not single spaces between words (RE2 syntax)."""
+
+
+def citation_labels(batch: pa.RecordBatch) -> list[str]:
+    """`citation_label` of every row of `batch`: column-wise where the quote's whitespace is
+    already single spaces between words; other rows (and any null) go through `citation_label`."""
+    quote, origin, record_id = (decoded(batch.column(c)) for c in ("quote", "origin", "record_id"))
+    if not all(pa.types.is_string(a.type) for a in (quote, origin, record_id)):
+        rows = zip(quote.to_pylist(), origin.to_pylist(), record_id.to_pylist(), strict=True)
+        return [_citation_label(*row) for row in rows]
+    cut = pc.utf8_rtrim(pc.utf8_slice_codeunits(quote, 0, LABEL_MAX - 1), " ")
+    long = pc.greater(pc.utf8_length(quote), LABEL_MAX)
+    text = pc.if_else(long, pc.binary_join_element_wise(cut, "…", ""), quote)
+    label = pc.binary_join_element_wise("“", text, "” (", origin, ") → ", record_id, "")
+    labels: list[str] = label.to_pylist()
+    redo = pc.or_kleene(pc.match_substring_regex(quote, _UNTIDY), pc.is_null(label))
+    for i in pc.indices_nonzero(pc.fill_null(redo, True)).to_pylist():
+        labels[i] = _citation_label(quote[i].as_py(), origin[i].as_py(), record_id[i].as_py())
+    return labels
+
+
+def _sqlite_type(arrow_type: pa.DataType) -> type:
+    """The column type for an Arrow type: integers and booleans INTEGER, floats REAL, else TEXT."""
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    if pa.types.is_integer(arrow_type) or pa.types.is_boolean(arrow_type):
+        return int
+    if pa.types.is_floating(arrow_type):
+        return float
+    return str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One table of the release: its Parquet files and their Arrow schema (display order)."""
+
+    files: tuple[Path, ...]
+    schema: pa.Schema
+    rows: int
+    in_order: bool
+    """One file whose ids are already ascending: streamed as is, not sorted again."""
+
+
+def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
+    """Find every table's Parquet files and check their columns; every problem is one line."""
+    problems: list[str] = []
+    loaded: dict[str, Loaded] = {}
+    for table in TABLES:
+        files = files_of(release_dir, table)
+        if not files or not all(p.is_file() for p in files):
+            problems.append(
+                f"{files[0] if files else release_dir / table}: missing "
+                "(needed for the SQLite database)"
+            )
+            continue
+        handles = [pq.ParquetFile(p) for p in files]
+        schema = handles[0].schema_arrow
+        path = files[0]
+        missing = [c for c in columns(table) if c not in schema.names]
+        unknown = [c for c in schema.names if c not in columns(table)]
+        if missing or unknown:
+            problems += [f"{path}: missing column {c} (in the {table} model)" for c in missing]
+            problems += [f"{path}: unknown column {c} (not in the {table} model)" for c in unknown]
+            continue
+        order = display_order(schema.names)
+        rows = sum(h.metadata.num_rows for h in handles)
+        in_order = len(files) == 1 and ascending(handles[0])
+        loaded[table] = Loaded(files, pa.schema([schema.field(c) for c in order]), rows, in_order)
+    if "sources" in loaded:
+        for path in loaded["sources"].files:
+            for sid in pq.read_table(path, columns=["id"]).column("id").to_pylist():
+                if sid not in texts:
+                    problems.append(f"sources: {sid}: no article text given for the source")
+    if problems:
+        raise ReleaseError("\n".join(problems))
+    return loaded
+
+
+def _create_table(db: sqlite_utils.Database, table: str, data: Loaded) -> None:
+    """Create `table` (columns in display order, id primary key, NOT NULL and foreign keys from
+    the model; sources get `label` and `text`, citations `label`)."""
+    row = TABLES[table].row
+    cols = {c: _sqlite_type(data.schema.field(c).type) for c in data.schema.names}
+    extra: dict[str, type] = {}
+    if table == "sources":
+        extra = {"label": str, "text": str}
+    elif table == "citations":
+        extra = {"label": str}
+    not_null = [
+        c
+        for c in columns(table)
+        if c in row.model_fields and not _is_nullable(row.model_fields[c].annotation)
+    ]
+    fks = [(c, t, "id") for c, t in single_references(table).items()]
+    db[table].create(  # type: ignore[union-attr]
+        cols | extra, pk="id", foreign_keys=fks, not_null=not_null + list(extra)
+    )
+
+
+def _insert_rows(
+    conn: sqlite3.Connection,
+    table: str,
+    data: Loaded,
+    texts: dict[str, str],
+) -> None:
+    """Insert the rows of `table` in id order, converted for SQLite column by column, in
+    batches (sources get a label and their text, citations a label)."""
+    names = data.schema.names
+    extra = ["label", "text"] if table == "sources" else ["label"] if table == "citations" else []
+    cols = ", ".join(f"[{c}]" for c in [*names, *extra])
+    sql = f"INSERT INTO [{table}] ({cols}) VALUES ({', '.join('?' * (len(names) + len(extra)))})"
+    for batch in ordered_batches(data.files, names, data.in_order):
+        values = [sqlite_column(batch.column(c)) for c in names]
+        by_name = dict(zip(names, values, strict=True))
+        if table == "sources":
+            rows = [dict(zip(names, r, strict=True)) for r in zip(*values, strict=True)]
+            values.append([source_label(r) for r in rows])
+            values.append([texts[str(sid)] for sid in by_name["id"]])
+        elif table == "citations":
+            values.append(citation_labels(batch))
+        conn.executemany(sql, zip(*values, strict=True))
+
+
+def _insert_links(conn: sqlite3.Connection, link: LinkTable, data: Loaded) -> None:
+    """Insert one row per (record, listed id, role) of `link`, in record id order."""
+    sql = f"INSERT INTO [{link.name}] ([{link.left}], [{link.right}], [role]) VALUES (?, ?, ?)"
+    for batch in ordered_batches(data.files, ["id", *link.roles], data.in_order):
+        lists = [batch.column(role) for role in link.roles]
+        conn.executemany(sql, link_rows(batch.column("id"), lists, link.roles))
+
+
+BUILD_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
+"""While the scratch database is built: no rollback journal, no fsync. Nobody else reads it and a
+failed build deletes it, so nothing needs to survive a crash; neither is stored in the file."""
+
+
+def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> None:
+    """Create and fill every table, index, link table and FTS index in `db_path`, in one
+    transaction, in the order (and so with the rowids and schema) of the original builder; each
+    table's page indexes (``browse_indexes``) follow its key indexes."""
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    keys, browse = key_indexes(), browse_indexes()
+    try:
+        db = sqlite_utils.Database(conn)
+        for pragma in BUILD_PRAGMAS:
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("BEGIN")
+        for table in TABLES:
+            _create_table(db, table, loaded[table])
+            _insert_rows(conn, table, loaded[table], texts)
+            for index in [*keys[table], *browse.get(table, [])]:
+                db[table].create_index(index)  # type: ignore[union-attr]
+        for link in link_tables():
+            t = db[link.name]
+            t.create(  # type: ignore[union-attr]
+                {link.left: str, link.right: str, "role": str},
+                pk=(link.left, link.right, "role"),
+                foreign_keys=[(link.left, link.table, "id"), (link.right, link.target, "id")],
+                not_null=[link.left, link.right, "role"],
+            )
+            _insert_links(conn, link, loaded[link.table])
+            for index in [*keys[link.name], *browse.get(link.name, [])]:
+                t.create_index(index)  # type: ignore[union-attr]
+        for table, cols in FTS_COLUMNS.items():
+            db[table].enable_fts(list(cols), fts_version="FTS5")  # type: ignore[union-attr]
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def _compact(scratch: Path, out: Path) -> None:
+    """Write the database built in `scratch` to `out`, compacted by ``VACUUM INTO``.
+
+    The result is the file an in-place ``VACUUM`` of `scratch` gives, except for the header's
+    change counter: the in-place one copies the compacted pages back over the original, one
+    write more. Writing the header once (the same ``user_version``, default ``synchronous``, so
+    fsynced) makes the two byte-identical, so rebuilding an older release gives its exact file."""
+    conn = sqlite3.connect(scratch, isolation_level=None)
+    try:
+        conn.execute("VACUUM INTO ?", (str(out),))
+    finally:
+        conn.close()
+    conn = sqlite3.connect(out, isolation_level=None)
+    try:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+    finally:
+        conn.close()
+
+
+def _check(db_path: Path, loaded: dict[str, Loaded]) -> None:
+    """Raise ReleaseError when a table's row count differs from its Parquet files' or a foreign
+    key dangles."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        problems = [
+            f"{db_path}: {t}: wrote {n} rows, expected {loaded[t].rows}"
+            for t in TABLES
+            if (n := conn.execute(f"select count(*) from [{t}]").fetchone()[0]) != loaded[t].rows
+        ]
+        bad_fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+        problems += [
+            f"{db_path}: {t}: row {rid}: dangling reference to {p}" for t, rid, p, _ in bad_fk
+        ]
+    finally:
+        conn.close()
+    if problems:
+        raise ReleaseError("\n".join(problems))
+
+
+def build_sqlite(release_dir: Path, db_path: Path, texts: dict[str, str]) -> None:
+    """Write the Datasette database for the release in `release_dir` to `db_path`.
+
+    `texts` maps source ids to article texts (stored as ``sources.text``). Raises ReleaseError
+    naming every missing file, column or text, or dangling reference. `db_path` is replaced
+    atomically: a failed build leaves any previous file untouched.
+    """
+    loaded = _load(release_dir, texts)
+    scratch = db_path.with_name(f".{db_path.name}.build")
+    tmp = db_path.with_name(f".{db_path.name}.tmp")
+    try:
+        for path in (scratch, tmp):
+            path.unlink(missing_ok=True)
+        _write(scratch, loaded, texts)
+        _compact(scratch, tmp)
+        scratch.unlink()
+        _check(tmp, loaded)
+        os.replace(tmp, db_path)
+    finally:
+        for path in (scratch, tmp):
+            path.unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Synthetic corpora: deterministic, valid projects of any size for scale tests and benchmarks."""

@@ -1,0 +1,1 @@
+"""``vzcrisis validate``: per-record checks, cross-record checks and the two passes running them."""
