@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyarrow as pa
 
 from . import queries as q
-from . import releases
 from .actors import ActorIndex, ActorMatch, ActorName
 from .catalog import CURATED_TABLE_NAMES, TABLE_NAMES
 from .db import Database
 from .download import fetch_release, is_url
 from .errors import QueryError, UnknownVersionError, shown
-from .releases import SEMVER, Release, locate, open_release
+from .format.manifest import manifest_sha256
+from .format.versions import is_version
+from .releases import Release, locate, open_release
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -105,7 +106,7 @@ class VenezuelaCrisis:
     @property
     def manifest_sha256(self) -> str:
         """sha256 of manifest.json: pin it (``manifest_sha256=``) to refuse any other release."""
-        return releases.manifest_sha256(self._release.path)
+        return manifest_sha256(self._release.path)
 
     @property
     def tables(self) -> dict[str, int]:
@@ -332,7 +333,7 @@ class VenezuelaCrisis:
             where.any_of("actors", self._actors.resolve_many(actor))
         q.dated(where, since, until, "t.date")
         sql = (
-            f"select {q.TIMELINE_COLUMNS} from {q.TIMELINE_UNION} t{where.sql()} "
+            f"select {q.TIMELINE_COLUMNS} from {q.timeline_union()} t{where.sql()} "
             f"order by {q.TIMELINE_ORDER}"
         )
         return self._run(sql, where.params, views.TimelineEntry)
@@ -356,25 +357,34 @@ class VenezuelaCrisis:
 
     def diff(self, old: str, new: str | None = None) -> ReleaseDiff:
         """Ids added, removed and changed per table from release `old` to `new` (default: the
-        open release). Versions are looked up like `version=`; a path or URL also works."""
-        from .diff import diff_databases
+        open release). Versions are looked up like `version=`; a path or URL also works, and
+        a release of another major may be compared (its files are verified, not queried).
+
+        "Changed" is defined once, for this and the publisher's ``changes.json``: see
+        ``venezuela_crisis.format.diff``."""
+        from .format.diff import diff_layouts
 
         a = self._other(old)
-        b = self._other(new) if new is not None else self
-        try:
-            return diff_databases(a._db, b._db)
-        finally:
-            for vc in {id(a): a, id(b): b}.values():
-                if vc is not self:
-                    vc.close()
+        b = self._other(new) if new is not None else self._release
+        found = diff_layouts(a.layout, b.layout)
+        tables = {
+            t: views.TableDiff(
+                added=d.added, removed=d.removed, changed=list(d.changed), fields=d.changed
+            )
+            for t, d in found.items()
+        }
+        return views.ReleaseDiff(old=a.version, new=b.version, tables=tables)
 
     # -- helpers --------------------------------------------------------------------------
-    def _other(self, spec: str) -> VenezuelaCrisis:
+    def _other(self, spec: str) -> Release:
+        """Another release (version, path or URL), opened and verified but not queried."""
         if spec == self.version:
-            return self
-        if SEMVER.match(spec):
-            return VenezuelaCrisis(spec, releases_dir=self._releases_dir)
-        return VenezuelaCrisis(path=spec)
+            return self._release
+        if is_version(spec):
+            directory = locate(spec, self._releases_dir)
+        else:
+            directory = fetch_release(spec) if is_url(spec) else Path(spec).expanduser()
+        return open_release(directory, verify_files=self._trusted, any_major=True)
 
     def _actor_filter(self, where: q.Where, column: str, value: q.Many | None) -> None:
         if value is not None:

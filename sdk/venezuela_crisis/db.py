@@ -16,34 +16,13 @@ import pyarrow as pa
 
 from .catalog import TABLE_NAMES
 from .errors import QueryError, ReleaseIntegrityError
+from .format.layout import table_sql
 from .releases import Release
 
 
-def _literal(text: str) -> str:
-    """A SQL string literal (only for paths from a verified manifest, never for user values)."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _table_sql(release: Release, table: str) -> str:
-    """SELECT over a table's Parquet: one file, or Hive partitions without the partition columns.
-
-    A partitioned table reads exactly the files its manifest lists (``hive_partitioning``: the
-    keys come from the paths) and hides the keys, so it has the columns of the unpartitioned file.
-    """
-    keys = release.partition_keys(table)
-    if not keys:
-        path = _literal(str(release.table_path(table).resolve()))
-        return f"select * from read_parquet({path}, hive_partitioning = false)"
-    files = ", ".join(_literal(str(p.resolve())) for p in release.table_files(table))
-    hidden = ", ".join(f'"{k}"' for k in keys)
-    return (
-        f"select * exclude ({hidden}) from read_parquet([{files}], hive_partitioning = true, "
-        "union_by_name = false)"
-    )
-
-
 class Database:
-    """Views ``sources, actors, events, demands, sanctions, disputes, citations`` over Parquet."""
+    """One view per table over the release's Parquet files (``format.layout.table_sql``: the
+    columns this SDK knows, whatever release of its major is open)."""
 
     def __init__(self, release: Release) -> None:
         self.release = release
@@ -53,7 +32,9 @@ class Database:
         self._cursors: list[tuple[threading.Thread, duckdb.DuckDBPyConnection]] = []
         try:
             for table in TABLE_NAMES:
-                self._con.execute(f"create view {table} as {_table_sql(release, table)}")
+                self._con.execute(
+                    f"create view {table} as {table_sql(self._con, release.layout, table)}"
+                )
         except duckdb.Error as exc:
             self._con.close()
             raise ReleaseIntegrityError(f"{release.path}: cannot read tables: {exc}") from None

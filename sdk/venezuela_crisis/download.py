@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ReleaseError, ReleaseIntegrityError
-from .releases import SEMVER, cache_dir, check_manifest_shape, read_manifest, safe_join, verify
+from .format.manifest import read_manifest, shape_problems
+from .format.versions import is_version
+from .releases import cache_dir, verify
 
 TIMEOUT_S = 60.0
 _CHUNK = 1 << 16
@@ -38,7 +40,7 @@ def fetch_release(url: str) -> Path:
     """Local, verified copy of the release at `url` (downloaded when not yet cached)."""
     base = url.rstrip("/")
     last = base.rsplit("/", 1)[-1]
-    if SEMVER.match(last):
+    if is_version(last):
         cached: Path = download_dir() / last
         if (cached / "manifest.json").is_file():
             try:
@@ -51,7 +53,9 @@ def fetch_release(url: str) -> Path:
         manifest: dict[str, Any] = json.loads(manifest_bytes)
     except ValueError as exc:
         raise ReleaseIntegrityError(f"{base}/manifest.json is not JSON: {exc}") from None
-    check_manifest_shape(manifest, f"{base}/manifest.json")
+    problem = next(shape_problems(manifest), None)
+    if problem is not None:
+        raise ReleaseIntegrityError(f"{base}/{problem}")
     target: Path = download_dir() / str(manifest["version"])
     if (target / "manifest.json").is_file():
         try:
@@ -63,7 +67,7 @@ def fetch_release(url: str) -> Path:
     tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{manifest['version']}-"))
     try:
         for rel, meta in sorted(manifest["files"].items()):
-            _download_file(f"{base}/{rel}", safe_join(tmp, rel), meta)
+            _download_file(f"{base}/{rel}", tmp / rel, meta)
         (tmp / "manifest.json").write_bytes(manifest_bytes)
         try:
             tmp.rename(target)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from .catalog import TABLE_NAMES
+from .catalog import TABLE_NAMES, TIMELINE_TABLES
 from .errors import QueryError, shown
 
 if TYPE_CHECKING:
@@ -160,24 +160,30 @@ def corroboration(where: Where, min_sources: int | None, min_origins: int | None
 
 TIMELINE_COLUMNS = (
     't.date, t.date_precision, t."table", t.id, t.kind, t.text, t.actors, t.source_count, '
-    "t.disputed"
+    "t.origin_count, t.disputed"
 )
-TIMELINE_UNION = """(
-  select e.date, e.date_precision, 'events' as "table", e.id, e.type as kind, e.summary as text,
-         list_sort(list_distinct(list_concat(e.actors, e.recipients))) as actors,
-         e.source_count, e.disputed, 0 as _rank
-  from events e
-  union all by name
-  select ev.date, ev.date_precision, 'demands' as "table", d.id, d.category as kind,
-         d.text as text, list_sort(list_distinct(list_concat(d.by, d.addressed_to))) as actors,
-         d.source_count, d.disputed, 1 as _rank
-  from demands d left join events ev on ev.id = d.made_in
-  union all by name
-  select s.date, s.date_precision, 'sanctions' as "table", s.id, s.kind, s.description as text,
-         list_sort(list_distinct(list_concat(s.imposed_by, s.targets))) as actors,
-         s.source_count, s.disputed, 2 as _rank
-  from sanctions s
-)"""
-"""Events, demands (dated by the event they were made in) and sanctions on one axis."""
+
+
+def timeline_union() -> str:
+    """Every timeline table (``catalog.TIMELINE_TABLES``) on one date axis, as a subquery with
+    a ``_rank`` column: same-day entries are listed in declaration order (events, demands,
+    sanctions), then by id. A record ``dated_by`` an event takes that event's date."""
+    parts = []
+    for rank, spec in enumerate(TIMELINE_TABLES):
+        line = spec.timeline
+        assert line is not None
+        actors = ", ".join(f"r.{quoted(c)}" for c in line.actors)
+        dated = "d" if line.dated_by else "r"
+        join = f" left join events d on d.id = r.{quoted(line.dated_by)}" if line.dated_by else ""
+        parts.append(
+            f"select {dated}.date, {dated}.date_precision, '{spec.name}' as \"table\", r.id, "
+            f"r.{quoted(line.kind)} as kind, r.{quoted(spec.text)} as text, "
+            f"list_sort(list_distinct(flatten([{actors}]))) as actors, r.source_count, "
+            f"r.origin_count, r.disputed, {rank} as _rank from {spec.name} r{join}"
+        )
+    return "(" + " union all by name ".join(parts) + ")"
+
 
 TIMELINE_ORDER = "t.date nulls last, t._rank, t.id"
+"""The timeline's order: undated entries last, same-day entries by table, then id (the site's
+timeline uses the same order)."""

@@ -36,6 +36,7 @@ class TimelineEntry(View):
         "imposed_by and targets), sorted."
     )
     source_count: int = Field(description="Number of distinct articles citing the record.")
+    origin_count: int = Field(description="Number of distinct independent origins citing it.")
     disputed: bool = Field(description="True when the record is a version in a dispute.")
 
 
@@ -60,6 +61,10 @@ class TableDiff(View):
     added: list[str] = Field(description="Ids only in the newer release.")
     removed: list[str] = Field(description="Ids only in the older release.")
     changed: list[str] = Field(description="Ids in both whose row or citations differ.")
+    fields: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Changed id -> what differs: column names, then 'citations'.",
+    )
 
 
 class ReleaseDiff(View):

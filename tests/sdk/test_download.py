@@ -64,10 +64,10 @@ def test_url_release_offline_after_download(
 ) -> None:
     base, _ = served
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    VenezuelaCrisis(path=f"{base}/2.0.0").close()
-    dead = "http://127.0.0.1:9/releases/2.0.0"  # nothing listens on port 9
+    VenezuelaCrisis(path=f"{base}/1.0.0").close()
+    dead = "http://127.0.0.1:9/releases/1.0.0"  # nothing listens on port 9
     with VenezuelaCrisis(path=dead) as vc:
-        assert vc.version == "2.0.0"
+        assert vc.version == "1.0.0"
 
 
 def test_tampered_download_keeps_nothing(

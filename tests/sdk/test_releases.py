@@ -12,10 +12,11 @@ import pytest
 from venezuela_crisis import ReleaseIntegrityError, UnknownVersionError, VenezuelaCrisis
 from venezuela_crisis import releases as rel
 from venezuela_crisis.errors import ReleaseError
+from venezuela_crisis.format.versions import parse_version
 
 
 def test_semver_order_and_available(releases_dir: Path, tmp_path: Path) -> None:
-    assert sorted(["1.10.0", "1.9.0", "2.0.0"], key=rel.semver_key) == ["1.9.0", "1.10.0", "2.0.0"]
+    assert sorted(["1.10.0", "1.9.0", "2.0.0"], key=parse_version) == ["1.9.0", "1.10.0", "2.0.0"]
     (tmp_path / "0.9.0").mkdir()  # no manifest: not a release
     (tmp_path / "notes").mkdir()
     shutil.copytree(releases_dir / "1.0.0", tmp_path / "1.10.0")
@@ -29,7 +30,7 @@ def test_unknown_version_lists_available(releases_dir: Path) -> None:
         VenezuelaCrisis("9.9.9", releases_dir=releases_dir)
     assert "release 9.9.9 not found in " in str(exc.value)
     assert str(exc.value).endswith("available: 1.0.0, 2.0.0"), exc.value
-    with pytest.raises(UnknownVersionError, match="not a release version"):
+    with pytest.raises(UnknownVersionError, match=r"is not a version: expected X\.Y\.Z"):
         VenezuelaCrisis("latest", releases_dir=releases_dir)
 
 
@@ -38,7 +39,16 @@ def test_env_var_releases_dir(releases_dir: Path, monkeypatch: pytest.MonkeyPatc
     with VenezuelaCrisis("1.0.0") as vc:
         assert vc.path == releases_dir / "1.0.0"
     with VenezuelaCrisis() as vc:
-        assert vc.version == "2.0.0"
+        assert vc.version == "1.0.0", "the newest release of this SDK's major (not 2.0.0)"
+
+
+def test_other_major_is_a_clear_error_naming_both(releases_dir: Path) -> None:
+    with pytest.raises(ReleaseError) as exc:
+        VenezuelaCrisis("2.0.0", releases_dir=releases_dir)
+    assert str(exc.value).endswith(
+        "release 2.0.0 is major 2; this SDK (venezuela-crisis 1.0.0) reads releases 1.x only; "
+        "install venezuela-crisis 2.x to read it"
+    )
 
 
 def test_path_and_version_must_agree(releases_dir: Path) -> None:
@@ -66,25 +76,29 @@ def test_tampered_byte_is_refused(release_copy: Path) -> None:
     _flip_byte(release_copy / "demands.parquet")
     with pytest.raises(ReleaseIntegrityError) as exc:
         VenezuelaCrisis(path=release_copy)
-    assert str(exc.value).startswith(f"{release_copy / 'demands.parquet'}: sha256 ")
-    assert "does not match manifest" in str(exc.value)
+    assert str(exc.value).startswith(f"{release_copy / 'demands.parquet'}: sha256 is ")
+    assert str(exc.value).endswith("; the release was modified: restore or re-download it")
 
 
 def test_truncated_missing_and_extra_files(release_copy: Path) -> None:
     codebook = release_copy / "CODEBOOK.md"
     codebook.write_bytes(codebook.read_bytes()[:-1])
-    with pytest.raises(ReleaseIntegrityError, match=r"CODEBOOK\.md: \d+ bytes, manifest says"):
+    with pytest.raises(
+        ReleaseIntegrityError, match=r"CODEBOOK\.md: size is \d+ bytes, manifest says"
+    ):
         VenezuelaCrisis(path=release_copy)
     codebook.unlink()
     with pytest.raises(
-        ReleaseIntegrityError, match=re.escape("listed in manifest.json but missing")
+        ReleaseIntegrityError, match=re.escape("CODEBOOK.md: missing (listed in manifest.json)")
     ):
         VenezuelaCrisis(path=release_copy)
 
 
 def test_extra_file_is_refused(release_copy: Path) -> None:
     (release_copy / "extra.parquet").write_bytes(b"PAR1")
-    with pytest.raises(ReleaseIntegrityError, match=r"extra\.parquet: not listed in manifest"):
+    with pytest.raises(
+        ReleaseIntegrityError, match=r"extra\.parquet: extra file, not listed in manifest"
+    ):
         VenezuelaCrisis(path=release_copy)
 
 

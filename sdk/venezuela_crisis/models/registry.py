@@ -1,112 +1,85 @@
-"""The registry of tables: names, model classes and the schema version of each.
+"""The registry of tables: each ``catalog.TableSpec`` with its model classes resolved.
 
-Schema versions live in ``venezuela_crisis/catalog.py`` (plain data, so opening a release needs
-no pydantic). Bump a table's version there when its record model changes (semver: major for a
-breaking change, minor for an added optional field), then run ``vzcrisis schemas``.
+Tables are declared once, in ``venezuela_crisis/catalog.py`` (plain data, so opening a release
+needs no pydantic); this module attaches the classes it names and checks, at import, that every
+column the spec mentions (label, text, sort, facets, full-text, timeline) is a field of the row
+model or a column the SQLite database derives. A table missing a model, or a spec naming a
+field that does not exist, fails here, not at release time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..catalog import CURATED_TABLE_NAMES, SCHEMA_VERSIONS
+from .. import catalog
+from ..catalog import TableSpec as Spec
+from . import tables as _tables
 from .base import CuratedRecord, StrictModel
-from .tables import (
-    Actor,
-    ActorRecord,
-    Citation,
-    Demand,
-    DemandRecord,
-    Dispute,
-    DisputeRecord,
-    Event,
-    EventRecord,
-    Sanction,
-    SanctionRecord,
-    Source,
-    SourceRecord,
-)
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One table: its name, the curated record model, the released row model, schema version."""
+    """One table: its declaration (``spec``) and the model classes it names."""
 
-    name: str
+    spec: Spec
     record: type[CuratedRecord] | None
     row: type[StrictModel]
-    schema_version: str
-    title: str
-    description: str
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def schema_version(self) -> str:
+        return self.spec.schema_version
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
+    def description(self) -> str:
+        return self.spec.description
 
 
-TABLES: dict[str, TableSpec] = {
-    spec.name: spec
-    for spec in [
-        TableSpec(
-            "sources",
-            SourceRecord,
-            Source,
-            "1.0.0",
-            "Sources",
-            "News articles the records are extracted from, with their upstream origin.",
-        ),
-        TableSpec(
-            "actors",
-            ActorRecord,
-            Actor,
-            "1.0.0",
-            "Actors",
-            "People, governments, states, organisations and groups named in the sources.",
-        ),
-        TableSpec(
-            "events",
-            EventRecord,
-            Event,
-            "1.0.0",
-            "Events",
-            "Things that happened, typed with a PLOVER-aligned vocabulary.",
-        ),
-        TableSpec(
-            "demands",
-            DemandRecord,
-            Demand,
-            "1.0.0",
-            "Demands",
-            "Distinct demands, terms and ultimatums by each side, with their outcome.",
-        ),
-        TableSpec(
-            "sanctions",
-            SanctionRecord,
-            Sanction,
-            "1.0.0",
-            "Sanctions and measures",
-            "Sanctions, designations, rewards, indictments, court cases and closures.",
-        ),
-        TableSpec(
-            "disputes",
-            DisputeRecord,
-            Dispute,
-            "1.0.0",
-            "Disputes",
-            "Points on which sources disagree; each version is a record that links here.",
-        ),
-        TableSpec(
-            "citations",
-            None,
-            Citation,
-            "1.0.0",
-            "Citations",
-            "Evidence: every verbatim quote that supports a record, with exact offsets.",
-        ),
-    ]
-}
+def _model(name: str, table: str, kind: type) -> type:
+    found = getattr(_tables, name, None)
+    if not (isinstance(found, type) and issubclass(found, kind)):
+        raise TypeError(
+            f"catalog: table {table!r} names {name!r}, which is not a {kind.__name__} in "
+            "venezuela_crisis/models/tables.py; define it there"
+        )
+    return found
+
+
+def _columns_named(spec: Spec) -> list[str]:
+    """Every column a spec refers to."""
+    names = [spec.label, spec.text, spec.sort, *spec.fts]
+    for facet in (*spec.facets, *spec.more_facets):
+        names.append(facet if isinstance(facet, str) else next(iter(facet.values())))
+    if spec.timeline is not None:
+        names += [spec.timeline.kind, *spec.timeline.actors]
+        names += [spec.timeline.dated_by] if spec.timeline.dated_by else ["date", "date_precision"]
+    return names
+
+
+def _resolve(spec: Spec) -> TableSpec:
+    row: type[StrictModel] = _model(spec.row, spec.name, StrictModel)
+    record: type[CuratedRecord] | None = (
+        _model(spec.record, spec.name, CuratedRecord) if spec.record else None
+    )
+    known = set(row.model_fields) | set(spec.derived_columns)
+    unknown = sorted({n for n in _columns_named(spec) if n not in known})
+    if unknown:
+        raise TypeError(
+            f"catalog: table {spec.name!r} names column(s) {', '.join(unknown)} that "
+            f"{spec.row} does not have; fix the spec or add the field"
+        )
+    return TableSpec(spec, record, row)
+
+
+TABLES: dict[str, TableSpec] = {spec.name: _resolve(spec) for spec in catalog.TABLES}
 """All tables, in release order. `citations` has no curated form: it is built from records."""
 
-CURATED_TABLES: tuple[str, ...] = tuple(n for n, s in TABLES.items() if s.record is not None)
+CURATED_TABLES: tuple[str, ...] = catalog.CURATED_TABLE_NAMES
 """Tables a curator writes records for."""
-
-assert tuple(TABLES) == tuple(SCHEMA_VERSIONS), (
-    "models/registry.py and catalog.py list tables alike"
-)
-assert CURATED_TABLES == CURATED_TABLE_NAMES

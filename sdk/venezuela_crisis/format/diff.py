@@ -1,0 +1,131 @@
+"""The record-level diff of two releases: the one definition of "changed".
+
+Both releases are read the way the SDK reads them (``layout.table_sql``: a column a release
+lacks reads as its default or null), and compared inside DuckDB, one query per table; only the
+ids that differ come back. Per table:
+
+* **added** / **removed**: ids only in the newer / only in the older release;
+* **changed**: ids in both whose row differs in any column, or (for a curated table) whose
+  citations differ, each with the names of what differs (columns in the table's order, then
+  ``citations``).
+
+Values are compared with ``IS DISTINCT FROM``: null equals null, lists and structs compare
+element by element, NaN equals NaN and -0.0 equals 0.0. A column only one release has is compared
+with null; a column whose type differs between the releases is compared as text. A record's
+citations are the multiset of its rows in ``citations`` (every column but the citation ``id``,
+which derives from record, source and offset), so a citation-only edit changes the record.
+``vc.diff`` and the publisher's ``changes.json`` both call `diff_layouts`
+(``docs/release-format.md``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+from ..catalog import CURATED_TABLE_NAMES, TABLE_NAMES
+from ..errors import ReleaseError
+from .layout import Layout, ident, literal, table_sql
+
+CITATIONS = "citations"
+_SIDES = ("o", "n")
+
+
+@dataclass(frozen=True)
+class TableChanges:
+    """What differs in one table: ids added and removed, and changed ids with what changed."""
+
+    added: list[str]
+    removed: list[str]
+    changed: dict[str, list[str]]
+
+
+def diff_layouts(
+    old: Layout, new: Layout, tables: Sequence[str] = TABLE_NAMES
+) -> dict[str, TableChanges]:
+    """Per table of `tables`, what changed from release `old` to release `new`."""
+    with duckdb.connect(":memory:") as con:
+        try:
+            for side, layout in zip(_SIDES, (old, new), strict=True):
+                for table in {*tables, CITATIONS}:
+                    con.execute(f"create view {side}_{table} as {table_sql(con, layout, table)}")
+            return {table: _table_changes(con, table) for table in tables}
+        except duckdb.Error as exc:
+            raise ReleaseError(f"comparing {old.root} with {new.root} failed: {exc}") from None
+
+
+def _columns(con: duckdb.DuckDBPyConnection, view: str) -> dict[str, str]:
+    """Column name -> DuckDB type of `view`, in column order."""
+    return {str(r[0]): str(r[1]) for r in con.sql(f"describe {view}").fetchall()}
+
+
+def _projections(
+    con: duckdb.DuckDBPyConnection, table: str, skip: str = ""
+) -> tuple[list[str], str, str]:
+    """The union of both views' columns of `table` (the newer's order first, without `skip`),
+    and for each side a select list giving it exactly those columns (see the module doc): null
+    where a side lacks one, text where the sides disagree on its type."""
+    o, n = _columns(con, f"o_{table}"), _columns(con, f"n_{table}")
+    names = [c for c in n if c != skip] + [c for c in o if c not in n and c != skip]
+    out = []
+    for cols in (o, n):
+        exprs = []
+        for name in names:
+            value = ident(name) if name in cols else "null"
+            if o.get(name) != n.get(name) and name in o and name in n:
+                value = f"cast({value} as varchar)"
+            exprs.append(f"{value} as {ident(name)}")
+        out.append(", ".join(exprs))
+    return names, out[0], out[1]
+
+
+def _cited_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """A CTE body: ids of records of `table` whose citations differ (multisets of rows; a full
+    join on every column and the count, much faster than ``EXCEPT ALL``)."""
+    columns, po, pn = _projections(con, CITATIONS, skip="id")
+    names = [ident(c) for c in columns]
+
+    def side(proj: str, view: str) -> str:
+        return (
+            f"select *, count(*) as n from (select {proj} from {view}) "
+            f"where record_table = {literal(table)} group by all"
+        )
+
+    same = " and ".join(f"x.{c} is not distinct from y.{c}" for c in [*names, "n"])
+    return (
+        f"select coalesce(x.record_id, y.record_id) as id from ({side(po, 'o_' + CITATIONS)}) x "
+        f"full join ({side(pn, 'n_' + CITATIONS)}) y on {same} where x.n is null or y.n is null"
+    )
+
+
+def _table_changes(con: duckdb.DuckDBPyConnection, table: str) -> TableChanges:
+    names, po, pn = _projections(con, table)
+    names.remove("id")
+    flags = [f"o.{ident(c)} is distinct from n.{ident(c)}" for c in names]
+    cited = ""
+    if table in CURATED_TABLE_NAMES:
+        cited = f", cited as materialized ({_cited_sql(con, table)})"
+        flags.append("n.id in (select id from cited)")
+        names.append("citations")
+    query = (
+        f"with o as (select {po} from o_{table}), n as (select {pn} from n_{table}){cited}, "
+        "d as (select o.id as old_id, n.id as new_id, "
+        f"[{', '.join(flags)}] as differs from o full join n on o.id = n.id "
+        f"where o.id is null or n.id is null or {' or '.join(flags) or 'false'}) "
+        "select list(new_id) filter (where old_id is null) as added, "
+        "list(old_id) filter (where new_id is null) as removed, "
+        "list({'id': new_id, 'differs': differs}) "
+        "filter (where old_id is not null and new_id is not null) as changed from d"
+    )
+    found = con.sql(query).fetchall()[0]
+    changed = {
+        str(row["id"]): [c for c, d in zip(names, row["differs"], strict=True) if d]
+        for row in found[2] or []
+    }
+    return TableChanges(
+        added=sorted({str(i) for i in found[0] or []}),
+        removed=sorted({str(i) for i in found[1] or []}),
+        changed=dict(sorted(changed.items())),
+    )

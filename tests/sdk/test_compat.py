@@ -1,0 +1,126 @@
+"""Every SDK of major N reads every release of major N (issue: one release format).
+
+In a temporary copy of the project, the demands model gains one optional field (``deadline``),
+the demands schema goes to 1.1.0 and a minor release 1.1.0 is built for real. That copy's SDK
+(the new models) then reads the committed 1.0.0, which lacks the column, and 1.1.0 through every
+SDK method and every CLI query command; the changed-record count of 1.1.0's changes.json and of
+``vc.diff`` agree (the new column is null everywhere: no record changed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIELD = """
+    deadline: dt.date | None = Field(
+        default=None, description="Date by which the demand must be met; null when none."
+    )
+"""
+
+SCRIPT = r"""
+import json, sys
+from typer.testing import CliRunner
+from venezuela_crisis import VenezuelaCrisis
+from vzcrisis.cli import app
+
+out = {}
+for version in ("1.0.0", "1.1.0"):
+    with VenezuelaCrisis(version) as vc:
+        demands = vc.demands()
+        got = {
+            "deadline": sorted({str(d.deadline) for d in demands}),
+            "column": "deadline" in demands.to_arrow().column_names,
+            "demands_by": len(vc.demands(by="Maduro")),
+            "events": len(vc.events(since="2025-11-21", actor="Trump")),
+            "actors": len(vc.actors()),
+            "actor": vc.actor("Maduro").id,
+            "resolve": vc.resolve("maduro").actor.id,
+            "sanctions": len(vc.sanctions(kind="reward")),
+            "sources": len(vc.sources(origin="Reuters")),
+            "citations": len(vc.citations("maduro-amnesty-family")),
+            "disputes": len(vc.disputes()),
+            "disputed": len(vc.disputed()),
+            "timeline": len(vc.timeline(actor="Maduro")),
+            "sql": vc.sql("select count(*) as n from demands where deadline is null").to_pylist(),
+            "diff": {t: [len(d.added), len(d.removed), len(d.changed)]
+                     for t, d in vc.diff("1.0.0").tables.items()},
+        }
+    cli = {}
+    runner = CliRunner()
+    for args in (
+        ["query", "select id, deadline from demands order by id limit 1"],
+        ["demands", "--by", "Maduro"], ["events", "--actor", "Trump"], ["actors"],
+        ["actor", "Maduro"], ["resolve", "maduro"], ["sanctions"], ["sources"],
+        ["citations", "maduro-amnesty-family"], ["disputes"], ["disputed"], ["timeline"],
+        ["diff", "1.0.0"],
+    ):
+        result = runner.invoke(app, [*args, "--version", version, "--root", sys.argv[1]])
+        cli[args[0]] = [result.exit_code, result.output[-300:] if result.exit_code else ""]
+    got["cli"] = cli
+    out[version] = got
+print(json.dumps(out))
+"""
+
+
+def _run(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": f"{copy / 'sdk'}{os.pathsep}{copy / 'build'}"}
+    env.pop("VENEZUELA_CRISIS_RELEASES", None)
+    done = subprocess.run(
+        [sys.executable, *args], cwd=copy, env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done
+
+
+@pytest.mark.slow
+def test_new_sdk_reads_both_releases_after_a_minor_schema_bump(tmp_path: Path) -> None:
+    copy = tmp_path / "project"
+    for name in ("sdk", "build", "schema", "seeds"):
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "releases" / "1.0.0", copy / "releases" / "1.0.0")
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    models = copy / "sdk" / "venezuela_crisis" / "models" / "tables.py"
+    text = models.read_text(encoding="utf-8")
+    anchor = (
+        '        description="Ids of sanctions/measures the demand asks to lift or end.",\n    )\n'
+    )
+    assert text.count(anchor) == 1
+    models.write_text(text.replace(anchor, anchor + FIELD), encoding="utf-8")
+    catalog = copy / "sdk" / "venezuela_crisis" / "catalog.py"
+    spec = catalog.read_text(encoding="utf-8")
+    assert spec.count('"demands", "1.0.0"') == 1
+    catalog.write_text(spec.replace('"demands", "1.0.0"', '"demands", "1.1.0"'), encoding="utf-8")
+
+    cli = ["-c", "from vzcrisis.cli import main; main()"]
+    _run(copy, *cli, "schemas", "--root", str(copy))
+    assert (copy / "schema" / "demands" / "1.1.0.json").is_file()
+    _run(copy, *cli, "release", "--version", "1.1.0", "--root", str(copy))
+    changes = json.loads((copy / "releases" / "1.1.0" / "changes.json").read_text())
+    assert changes["bump"] == "minor"
+    assert changes["schemas"]["demands"]["added_fields"] == ["deadline"]
+
+    found = json.loads(_run(copy, "-c", textwrap.dedent(SCRIPT), str(copy)).stdout)
+    old, new = found["1.0.0"], found["1.1.0"]
+    assert old["deadline"] == new["deadline"] == ["None"]
+    assert old["column"] and new["column"]
+    assert old["sql"] == new["sql"] == [{"n": 14}]
+    for key in ("demands_by", "events", "actors", "actor", "resolve", "sanctions", "sources"):
+        assert old[key] == new[key], key
+    for key in ("citations", "disputes", "disputed", "timeline"):
+        assert old[key] == new[key], key
+    assert old["cli"] == new["cli"] == {name: [0, ""] for name in old["cli"]}
+    # changes.json and vc.diff: the same definition, the same answer (nothing changed)
+    assert new["diff"] == {
+        t: [len(c["added"]), len(c["removed"]), len(c["changed"])]
+        for t, c in changes["tables"].items()
+    }
+    assert new["diff"]["demands"] == [0, 0, 0]
