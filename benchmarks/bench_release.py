@@ -22,10 +22,11 @@ from pathlib import Path
 
 from corpus import Corpus, iter_tables
 from pydantic import TypeAdapter
+from venezuela_crisis.format.manifest import MANIFEST
 from venezuela_crisis.models import TABLES, ReviewStatus
 from vzcrisis.release.build import write_parquet
 from vzcrisis.release.derive import arrow_table, released_rows
-from vzcrisis.release.manifest import MANIFEST, dump_json, file_entries
+from vzcrisis.release.manifest import dump_json, file_entries
 
 DIR = "releases-bench"
 VERSION = "1.0.0"

@@ -12,8 +12,8 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from venezuela_crisis.format.arrow import arrow_schema, columns
 from venezuela_crisis.models import TABLES, Citation
-from vzcrisis.release.arrow_schema import arrow_schema, columns
 
 TEXTS = {
     "src-aaaa0001": (

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -35,16 +34,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from venezuela_crisis.errors import InputError, ReleaseError, ReleaseIntegrityError
+from venezuela_crisis.format.manifest import MANIFEST, read_manifest
+from venezuela_crisis.format.versions import is_version, parse_version
 from venezuela_crisis.models import TABLES
 
 from ..progress import Progress
 from ..site.sqlite import DB_FILE, build_sqlite
 from ..validate.project import scan_project
-from .changes import check_version, diff_release, parse_version, write_changes_markdown
+from .changes import check_version, diff_release, write_changes_markdown
 from .codebook import codebook_markdown
 from .datapackage import datapackage
 from .derive import Rows
-from .manifest import MANIFEST, build_manifest, dump_json, read_manifest, write_json
+from .manifest import build_manifest, dump_json, write_json
 from .rows import RowBuilder
 from .table_files import (
     PARQUET_OPTIONS,
@@ -58,8 +59,6 @@ from .verify import verify_release
 RELEASES_DIR = "releases"
 SPOOL_PREFIX = "vzcrisis-spool-"
 """Scratch directories of a build in the system temporary directory: ``vzcrisis-spool-<pid>-*``."""
-
-_VERSION_DIR = re.compile(r"^\d+\.\d+\.\d+$")
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ def existing_versions(releases: Path) -> list[str]:
     """Versions released under `releases` (directory names X.Y.Z), oldest first."""
     if not releases.is_dir():
         return []
-    names = [p.name for p in releases.iterdir() if p.is_dir() and _VERSION_DIR.match(p.name)]
+    names = [p.name for p in releases.iterdir() if p.is_dir() and is_version(p.name)]
     return sorted(names, key=parse_version)
 
 

@@ -15,10 +15,9 @@ from typing import Any
 
 import pyarrow as pa
 from pydantic import BaseModel
+from venezuela_crisis.format.arrow import DATASET, unwrap
 from venezuela_crisis.models import TABLES, VOCAB_DOCS
 from venezuela_crisis.models.base import references
-
-from .arrow_schema import DATASET, unwrap
 
 
 def codebook_markdown(

@@ -24,11 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
+from venezuela_crisis.format.arrow import DATASET, EXCLUDED_FIELDS, arrow_schema, unwrap
+from venezuela_crisis.format.manifest import sha256_file
 from venezuela_crisis.models import TABLES
 from venezuela_crisis.models.base import references
-
-from .arrow_schema import DATASET, EXCLUDED_FIELDS, arrow_schema, unwrap
-from .manifest import sha256_file
 
 if TYPE_CHECKING:
     from .table_files import TableFiles

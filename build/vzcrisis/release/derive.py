@@ -15,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 from pydantic import ValidationError
+from venezuela_crisis.format.arrow import EXCLUDED_FIELDS, arrow_schema, columns
 from venezuela_crisis.models import TABLES, Citation
 from venezuela_crisis.models.base import (
     CitationRef,
@@ -23,8 +24,6 @@ from venezuela_crisis.models.base import (
     StrictModel,
     references,
 )
-
-from .arrow_schema import EXCLUDED_FIELDS, arrow_schema, columns
 
 Rows = dict[str, list[StrictModel]]
 """Released rows per table (every table of models.TABLES), sorted by id."""

@@ -20,21 +20,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from venezuela_crisis import __version__
-
-from .arrow_schema import DATASET
+from venezuela_crisis.format.arrow import DATASET
+from venezuela_crisis.format.manifest import release_files, sha256_file
 
 if TYPE_CHECKING:
     from .table_files import TableFiles
 
-MANIFEST = "manifest.json"
 INPUT_DIRS = ("seeds", "schema")
 """Directories whose files are the inputs of a release."""
 CODE_PATHS = ("build", "sdk", "pyproject.toml", "uv.lock")
 """Paths (relative to the code checkout) whose files are the code that builds a release."""
 CODE_ROOT = Path(__file__).resolve().parents[3]
 """The checkout this pipeline runs from (in an installed wheel: site-packages, not git)."""
-
-_CHUNK = 1 << 20
 
 
 def dump_json(data: Any) -> str:
@@ -47,24 +44,6 @@ def write_json(path: Path, data: Any) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         json.dump(data, handle, indent=2, sort_keys=True, ensure_ascii=False)
         handle.write("\n")
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def release_files(directory: Path) -> list[str]:
-    """Relative POSIX paths of every file under `directory` except the manifest, sorted."""
-    return sorted(
-        p.relative_to(directory).as_posix()
-        for p in directory.rglob("*")
-        if p.is_file() and p.relative_to(directory).as_posix() != MANIFEST
-    )
 
 
 def file_entries(directory: Path) -> dict[str, dict[str, Any]]:
@@ -170,11 +149,3 @@ def build_manifest(
         "tables": tables,
         "files": file_entries(directory),
     }
-
-
-def read_manifest(directory: Path) -> dict[str, Any]:
-    """Parse a release's manifest.json (raises OSError / ValueError when missing or invalid)."""
-    data = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError("manifest.json is not a JSON object")
-    return data

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from venezuela_crisis.format.arrow import EXCLUDED_FIELDS, arrow_schema, columns
 from venezuela_crisis.models import TABLES, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord, Derived, references
 
 from ..records.load import RawRecord
 from ..validate.cross_checks import Indexed
-from .arrow_schema import EXCLUDED_FIELDS, arrow_schema, columns
 from .derive import _derived, citation_row
 from .table_files import Spool, duplicate_ids
 

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from venezuela_crisis.errors import ReleaseError, ReleaseIntegrityError
+from venezuela_crisis.format.layout import read_files
 
 ROW_GROUP = 65_536
 """Rows per row group of a released Parquet file (fixed: rebuilds are byte-identical)."""
@@ -131,7 +132,7 @@ class Spool:
 
 def duplicate_ids(spool: Spool, table: str) -> list[str]:
     """Ids that occur more than once in the spool of `table`, sorted."""
-    ids = _read(spool.files(table), ["id"]).column("id")
+    ids = read_files(spool.files(table), ["id"]).column("id")
     ordered = pc.sort_indices(ids)
     ids = ids.take(ordered).to_pylist()
     return sorted({a for a, b in itertools.pairwise(ids) if a == b})
@@ -237,7 +238,7 @@ def _split(spool: Sequence[Path], keys: tuple[str, ...], work: Path) -> dict[tup
 
 def _write_sorted(source: Sequence[Path], path: Path, schema: pa.Schema, work: Path) -> None:
     """The rows of the spool files `source`, id-sorted, into `path` (bucket sort, see above)."""
-    ids = _read(source, ["id"]).column("id")
+    ids = read_files(source, ["id"]).column("id")
     rows = len(ids)
     ordered = ids.take(pc.sort_indices(ids)).combine_chunks()
     del ids
@@ -247,7 +248,9 @@ def _write_sorted(source: Sequence[Path], path: Path, schema: pa.Schema, work: P
         if rows == 0:
             writer.write_table(schema.empty_table(), row_group_size=1)
         elif not bounds:
-            writer.write_table(_sorted_cast(_read(source, None), schema), row_group_size=ROW_GROUP)
+            writer.write_table(
+                _sorted_cast(read_files(source, None), schema), row_group_size=ROW_GROUP
+            )
         else:
             for bucket in _buckets(source, bounds, work):
                 data = _sorted_cast(pq.read_table(bucket), schema)
@@ -301,40 +304,6 @@ def _check_file(path: Path, schema: pa.Schema, rows: int) -> None:
             previous = rid
 
 
-def files_of(release_dir: Path, table: str) -> tuple[Path, ...]:
-    """`table.parquet`, or every Parquet file under `table/` (a partitioned table), sorted."""
-    single = release_dir / f"{table}.parquet"
-    if single.is_file() or not (release_dir / table).is_dir():
-        return (single,)
-    return tuple(sorted((release_dir / table).rglob("*.parquet")))
-
-
-def read_release_table(
-    release_dir: Path, table: str, columns: list[str] | None = None
-) -> pa.Table | None:
-    """A table of a written release (either layout; only `columns` when given), id-sorted when
-    its ``id`` is read; None when it has no file."""
-    files = [p for p in files_of(release_dir, table) if p.is_file()]
-    if not files:
-        return None
-    return _read(files, columns)
-
-
-def _read(files: Sequence[Path], columns: list[str] | None) -> pa.Table:
-    if len(files) == 1:
-        return pq.read_table(files[0], columns=columns)
-    data = pa.concat_tables([pq.read_table(p, columns=columns) for p in files])
-    if columns is None or "id" in columns:
-        data = data.sort_by("id")
-    return data.combine_chunks()
-
-
-def release_schema(release_dir: Path, table: str) -> pa.Schema | None:
-    """The Arrow schema of a table of a written release, None when it has no file."""
-    files = [p for p in files_of(release_dir, table) if p.is_file()]
-    return pq.ParquetFile(files[0]).schema_arrow if files else None
-
-
 class ReleasedTables(Mapping[str, pa.Table]):
     """The released tables of a release directory, read from disk on each access (not cached)."""
 
@@ -353,7 +322,7 @@ class ReleasedTables(Mapping[str, pa.Table]):
 
     def read(self, table: str, columns: list[str] | None = None) -> pa.Table:
         """Table `table` (only `columns` when given), id-sorted when its ``id`` is read."""
-        return _read([self.directory / rel for rel in self.layout[table].files], columns)
+        return read_files([self.directory / rel for rel in self.layout[table].files], columns)
 
     def schema(self, table: str) -> pa.Schema:
         """The Arrow schema of `table` (from its first file's footer)."""

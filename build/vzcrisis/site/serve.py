@@ -22,13 +22,13 @@ Settings (documented in ``SETTINGS``):
 
 from __future__ import annotations
 
-import re
 import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from venezuela_crisis.errors import ReleaseError, UnknownVersionError
+from venezuela_crisis.releases import available
 
 from .metadata import METADATA_FILE, write_metadata
 from .sqlite import DB_FILE
@@ -46,8 +46,6 @@ SETTINGS: dict[str, str] = {
     "facet_time_limit_ms": "200",
 }
 """Datasette settings passed with ``--setting NAME VALUE`` (see the module docstring)."""
-
-SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -77,11 +75,8 @@ class ServePlan:
 
 
 def release_versions(root: Path) -> list[str]:
-    """Versions under ``releases/`` (X.Y.Z directories), oldest first."""
-    base = root / "releases"
-    found = [p.name for p in base.iterdir() if p.is_dir()] if base.is_dir() else []
-    versions = [v for v in found if SEMVER.match(v)]
-    return sorted(versions, key=lambda v: tuple(int(x) for x in v.split(".")))
+    """Versions under ``releases/`` (X.Y.Z directories with a manifest), oldest first."""
+    return list(available([root / "releases"]))
 
 
 def plan_serve(

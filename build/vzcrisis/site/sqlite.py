@@ -30,10 +30,11 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlite_utils
 from venezuela_crisis.errors import ReleaseError
+from venezuela_crisis.format.layout import Layout
+from venezuela_crisis.format.manifest import MANIFEST, read_manifest
 from venezuela_crisis.models import TABLES
 from venezuela_crisis.models.base import Derived, references
 
-from ..release.table_files import files_of
 from .browsing import (
     FACETS,
     LINK_ROLE,
@@ -255,12 +256,20 @@ class Loaded:
     """One file whose ids are already ascending: streamed as is, not sorted again."""
 
 
+def _layout(release_dir: Path) -> Layout:
+    """The release's layout: from its manifest, or (being written) from its directory."""
+    if (release_dir / MANIFEST).is_file():
+        return Layout.from_manifest(release_dir, read_manifest(release_dir))
+    return Layout.scan(release_dir)
+
+
 def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
     """Find every table's Parquet files and check their columns; every problem is one line."""
     problems: list[str] = []
     loaded: dict[str, Loaded] = {}
+    layout = _layout(release_dir)
     for table in TABLES:
-        files = files_of(release_dir, table)
+        files = layout.files(table) or (release_dir / f"{table}.parquet",)
         if not files or not all(p.is_file() for p in files):
             problems.append(
                 f"{files[0] if files else release_dir / table}: missing "

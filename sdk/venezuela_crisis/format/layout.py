@@ -16,14 +16,16 @@ an older SDK) are kept, after the known ones. Releases whose schema version equa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from ..catalog import SCHEMA_VERSIONS
+from ..catalog import SCHEMA_VERSIONS, TABLE_NAMES
 from ..errors import ReleaseIntegrityError
 from .manifest import safe_relpath
 
@@ -54,10 +56,51 @@ class Layout:
         versions = manifest.get("schema_versions") or {}
         return cls(root, tables, {str(k): str(v) for k, v in dict(versions).items()})
 
+    @classmethod
+    def scan(cls, root: Path, tables: Iterable[str] = TABLE_NAMES) -> Layout:
+        """The layout of a release directory that has no manifest yet (being written): each
+        table is ``<table>.parquet``, or every Parquet file under ``<table>/`` (Hive
+        partitions, keys read from the first file's path); a table with neither is absent."""
+        found: dict[str, TableFiles] = {}
+        for table in tables:
+            single = root / f"{table}.parquet"
+            parts = sorted((root / table).rglob("*.parquet")) if (root / table).is_dir() else []
+            if single.is_file() or not parts:
+                if single.is_file():
+                    found[table] = TableFiles((single,))
+                continue
+            rel = parts[0].relative_to(root / table).parts[:-1]
+            found[table] = TableFiles(tuple(parts), tuple(p.split("=", 1)[0] for p in rel))
+        return cls(root, found, dict(SCHEMA_VERSIONS))
+
     def files(self, table: str) -> tuple[Path, ...]:
         """The Parquet files of `table` (empty when the release has no such table)."""
         entry = self.tables.get(table)
         return entry.files if entry is not None else ()
+
+    def schema(self, table: str) -> pa.Schema | None:
+        """The Arrow schema of `table` as written (its first file's footer); None if absent."""
+        files = self.files(table)
+        return pq.read_schema(files[0]) if files else None
+
+    def read(self, table: str, columns: list[str] | None = None) -> pa.Table | None:
+        """`table` as written (only `columns` when given), id-sorted when ``id`` is read; None
+        when the release has no such table. The files' own columns: no compatibility padding
+        (``table_sql`` gives that)."""
+        files = self.files(table)
+        return read_files(files, columns) if files else None
+
+
+def read_files(files: Iterable[Path], columns: list[str] | None = None) -> pa.Table:
+    """The rows of several Parquet files of one table (only `columns` when given), id-sorted
+    when ``id`` is read; one file is read as it is."""
+    paths = list(files)
+    if len(paths) == 1:
+        return pq.read_table(paths[0], columns=columns)
+    data = pa.concat_tables([pq.read_table(p, columns=columns) for p in paths])
+    if columns is None or "id" in columns:
+        data = data.sort_by("id")
+    return data.combine_chunks()
 
 
 def _table_files(root: Path, table: str, entry: Any) -> TableFiles:

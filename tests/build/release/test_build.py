@@ -16,13 +16,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
+from venezuela_crisis.format.arrow import arrow_schema
+from venezuela_crisis.format.manifest import sha256_file
 from venezuela_crisis.models import TABLES, VOCAB_DOCS
 from venezuela_crisis.models.base import CuratedRecord
 from vzcrisis.cli import app
-from vzcrisis.release.arrow_schema import arrow_schema
 from vzcrisis.release.build import ReleaseResult, build_release
 from vzcrisis.release.derive import check_references, released_rows
-from vzcrisis.release.manifest import dump_json, sha256_file
+from vzcrisis.release.manifest import dump_json
 from vzcrisis.release.verify import verify_release
 from vzcrisis.validate.project import validate_project
 
@@ -285,7 +286,7 @@ def test_cli_release_verify_and_refusals(tmp_path: Path) -> None:
     assert "releases/1.0.0 already exists; releases are immutable" in r.output
     r = runner.invoke(app, ["release", "--version", "1.0", "--root", str(root)])
     assert r.exit_code == 1, r.output
-    assert "version '1.0' is not X.Y.Z" in r.output
+    assert "'1.0' is not a version: expected X.Y.Z" in r.output
 
 
 def test_cli_release_json_equals_library_result(tmp_path: Path) -> None:

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from venezuela_crisis.format.manifest import read_manifest
 from vzcrisis.release.build import build_release, existing_versions
-from vzcrisis.release.manifest import CODE_ROOT, INPUT_DIRS, inputs_sha256, read_manifest
+from vzcrisis.release.manifest import CODE_ROOT, INPUT_DIRS, inputs_sha256
 from vzcrisis.release.verify import verify_release
 
 from tests.build import _release_project as H
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 VERSIONS = existing_versions(ROOT / "releases")
 
 

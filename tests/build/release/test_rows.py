@@ -12,7 +12,7 @@ from venezuela_crisis.models import TABLES
 from vzcrisis.release.build import build_release
 from vzcrisis.synth.corpus import synth
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_released_row_validates_with_its_row_model(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from vzcrisis.validate.passes import load_file
 from vzcrisis.validate.project import scan_project
 from vzcrisis.validate.record_checks import schema_validator
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 COMMITTED = ROOT / "releases" / "1.0.0"
 
 

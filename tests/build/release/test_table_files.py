@@ -7,6 +7,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import vzcrisis.release.table_files as tf
+from venezuela_crisis.format.layout import Layout
 from venezuela_crisis.models import TABLES
 from vzcrisis.release.build import build_release
 
@@ -23,8 +24,9 @@ def test_small_row_groups_keep_rows_and_order(
     build_release(root, "1.0.0", releases_dir=root / "again", partition={"events": ("year",)})
     for table in TABLES:
         one = pq.read_table(root / "one/1.0.0" / f"{table}.parquet")
-        files = tf.files_of(root / "small/1.0.0", table)
-        small = tf.read_release_table(root / "small/1.0.0", table)
+        small_layout = Layout.scan(root / "small/1.0.0")
+        files = small_layout.files(table)
+        small = small_layout.read(table)
         assert small is not None and small.schema.equals(one.schema, check_metadata=True), table
         assert small.to_pylist() == one.to_pylist(), table
         meta = pq.ParquetFile(files[0]).metadata

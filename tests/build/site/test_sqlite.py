@@ -19,9 +19,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from venezuela_crisis.errors import ReleaseError
+from venezuela_crisis.format.layout import Layout
 from venezuela_crisis.models import TABLES
 from vzcrisis.release.build import build_release
-from vzcrisis.release.table_files import read_release_table
 from vzcrisis.site.sqlite import (
     DB_FILE,
     FTS_COLUMNS,
@@ -184,7 +184,7 @@ def reference_rows(release: Path, texts: dict[str, str]) -> dict[str, list[dict[
     out: dict[str, list[dict[str, Any]]] = {}
     rows: dict[str, list[dict[str, Any]]] = {}
     for table in TABLES:
-        data = read_release_table(release, table)
+        data = Layout.scan(release).read(table)
         assert data is not None, table
         rows[table] = data.sort_by("id").to_pylist()
         out[table] = []
@@ -228,7 +228,7 @@ def test_rebuilt_committed_release_adds_only_the_page_indexes(root: Path, tmp_pa
     """`releases/1.0.0/venezuela-crisis.db` was written by the original builder (row-by-row
     conversion, in-place VACUUM) before the page indexes: rebuilt, it has the same dump (tables,
     views, triggers, FTS shadow tables, rows, earlier indexes) plus one ``CREATE INDEX`` per
-    `browse_indexes` entry (which: ``test_datasette_meta``). Two builds: same bytes (above)."""
+    `browse_indexes` entry (which: ``test_metadata``). Two builds: same bytes (above)."""
     release, db = root / "releases" / "1.0.0", tmp_path / DB_FILE
     with closing(sqlite3.connect(f"file:{release / DB_FILE}?mode=ro", uri=True)) as conn:
         texts = dict(conn.execute("select id, text from sources"))
@@ -269,7 +269,7 @@ def test_a_table_split_into_sorted_files_gives_the_same_database(
 ) -> None:
     """Several files each in id order (a partitioned table) are merged by id."""
     split = tmp_path / "split"
-    shutil.copytree(synthetic, split, ignore=shutil.ignore_patterns("*.db"))
+    shutil.copytree(synthetic, split, ignore=shutil.ignore_patterns("*.db", "manifest.json"))
     for table in ("events", "citations"):
         data = pq.read_table(split / f"{table}.parquet")
         (split / f"{table}.parquet").unlink()
