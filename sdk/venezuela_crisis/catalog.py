@@ -62,8 +62,9 @@ class TableSpec:
     fts: tuple[str, ...] = ()
     """Columns full-text search covers (an FTS5 table ``<name>_fts`` in SQLite)."""
     timeline: Timeline | None = None
-    derived_columns: tuple[str, ...] = field(default=())
-    """Columns the SQLite database adds to this table (e.g. a readable ``label``)."""
+    derived_columns: dict[str, str] = field(default_factory=dict)
+    """Columns the SQLite database adds to this table (e.g. a readable ``label``), each with
+    its description."""
 
 
 _ORIGINS = ("origin_count", "disputed", {"array": "disputes"})
@@ -76,7 +77,13 @@ TABLES: tuple[TableSpec, ...] = (
         sort="published", sort_desc=True,
         facets=("origin", "publisher", "language"),
         more_facets=({"date": "published"}, {"array": "disputes"}),
-        fts=("title", "text"), derived_columns=("label", "text"),
+        fts=("title", "text"),
+        derived_columns={
+            "label": "Derived: readable name of the article (headline, else publisher or "
+            "origin; publisher and date).",
+            "text": "Derived: the full article text, so every quote can be read in context. "
+            "The text belongs to its publisher.",
+        },
     ),
     TableSpec(
         "actors", "1.0.0", "Actors",
@@ -129,7 +136,10 @@ TABLES: tuple[TableSpec, ...] = (
         "Evidence: every verbatim quote that supports a record, with exact offsets.",
         row="Citation", record=None, label="label", text="quote", sort="record_id",
         facets=("origin", "record_table", "source_id"),
-        fts=("quote",), derived_columns=("label",),
+        fts=("quote",),
+        derived_columns={
+            "label": "Derived: readable name of the quote (excerpt, origin, cited record).",
+        },
     ),
 )  # fmt: skip
 """Every table, in release order."""

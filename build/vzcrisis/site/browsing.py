@@ -8,65 +8,25 @@ instead of sorting the table, and a facet counts an index instead of every row. 
 lists of ids are counted from the link tables (``sqlite.link_tables``), whose ``role`` index
 holds the listed id too (``link_role_index``).
 
-This module imports nothing from the project, so every module can import it.
+This module imports only the plain-data catalog, so every module can import it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-Facet = str | dict[str, str]
-"""A metadata facet: ``"col"`` (a column), ``{"array": "col"}`` or ``{"date": "col"}``."""
+from venezuela_crisis import catalog
+from venezuela_crisis.catalog import Facet
 
 SORT: dict[str, tuple[str, str]] = {
-    "sources": ("sort_desc", "published"),
-    "actors": ("sort", "name"),
-    "events": ("sort", "date"),
-    "demands": ("sort", "category"),
-    "sanctions": ("sort", "date"),
-    "disputes": ("sort", "id"),
-    "citations": ("sort", "record_id"),
+    spec.name: ("sort_desc" if spec.sort_desc else "sort", spec.sort) for spec in catalog.TABLES
 }
 """Default order of each table page: metadata key (``sort`` or ``sort_desc``) and column."""
 
-FACETS: dict[str, list[Facet]] = {
-    "sources": ["origin", "publisher", "language"],
-    "actors": ["kind", "country"],
-    "events": ["type", {"array": "actors"}, "date_precision", {"date": "date"}],
-    "demands": ["category", "status", {"array": "by"}, {"array": "addressed_to"}, "disputed"],
-    "sanctions": ["kind", "status", {"array": "imposed_by"}, {"array": "targets"}],
-    "disputes": [],
-    "citations": ["origin", "record_table", "source_id"],
-}
+FACETS: dict[str, list[Facet]] = {spec.name: list(spec.facets) for spec in catalog.TABLES}
 """Facets shown by default: vocabularies, actors (array facets on id lists), origin, date."""
 
-MORE_FACETS: dict[str, list[Facet]] = {
-    "sources": [{"date": "published"}, {"array": "disputes"}],
-    "actors": [{"array": "roles"}, "origin_count", "disputed", {"array": "disputes"}],
-    "events": [
-        {"array": "recipients"},
-        "mode",
-        "location",
-        "origin_count",
-        "disputed",
-        {"array": "disputes"},
-    ],
-    "demands": [
-        {"array": "beneficiaries"},
-        {"array": "sanctions"},
-        "origin_count",
-        {"array": "disputes"},
-    ],
-    "sanctions": [
-        {"date": "date"},
-        "date_precision",
-        "origin_count",
-        "disputed",
-        {"array": "disputes"},
-    ],
-    "disputes": ["origin_count", "disputed"],
-    "citations": [],
-}
+MORE_FACETS: dict[str, list[Facet]] = {spec.name: list(spec.more_facets) for spec in catalog.TABLES}
 """Facets offered as links under "Suggested facets" (computed only when clicked): Datasette's own
 suggestions run a query per column on every table page, so the server turns them off. Not
 indexed: each costs one scan of the table when clicked."""

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from venezuela_crisis.catalog import TIMELINE_TABLES
+
 from .sqlite import link_tables
 
-CLAIM_TABLES = ("events", "demands", "sanctions")
+CLAIM_TABLES = tuple(spec.name for spec in TIMELINE_TABLES)
 """Tables whose rows are claims about what happened (each with derived corroboration counts)."""
 
 ACTOR_MATCH = (
@@ -65,20 +67,24 @@ def _single_origin_sql(labels: dict[str, str]) -> str:
 
 
 def timeline_sql() -> str:
-    """Events, sanctions and demands (dated by the event they were made in), in date order."""
+    """Every timeline table (``catalog.TIMELINE_TABLES``) in date order, in the SDK's order
+    (``vc.timeline``): undated last, same-day entries by table in declaration order (events,
+    demands, sanctions), then id. A demand takes the date of the event it was made in."""
+    parts = []
+    for rank, spec in enumerate(TIMELINE_TABLES):
+        line = spec.timeline
+        assert line is not None
+        d = "e" if line.dated_by else "x"
+        join = f" left join events e on e.id = x.[{line.dated_by}]" if line.dated_by else ""
+        parts.append(
+            f"select {d}.date, {date_shown(f'{d}.date', f'{d}.date_precision')} as date_shown, "
+            f"'{spec.name}' as record_table, x.[{line.kind}] as kind, x.id, "
+            f"x.[{spec.text}] as what, x.source_count, x.origin_count, x.disputed, "
+            f"{rank} as rank from [{spec.name}] x{join}"
+        )
     return (
         "select date, date_shown, record_table, kind, id, what, source_count, origin_count, "
-        "disputed from ("
-        f"select e.date, {date_shown('e.date', 'e.date_precision')} as date_shown, "
-        "'events' as record_table, e.type as kind, e.id, e.summary as what, e.source_count, "
-        "e.origin_count, e.disputed from events e union all "
-        f"select s.date, {date_shown('s.date', 's.date_precision')}, 'sanctions', s.kind, "
-        "s.id, s.description, s.source_count, s.origin_count, s.disputed "
-        "from sanctions s union all "
-        f"select e.date, {date_shown('e.date', 'e.date_precision')}, 'demands', d.category, "
-        "d.id, d.text, d.source_count, d.origin_count, d.disputed "
-        "from demands d left join events e on e.id = d.made_in"
-        ") order by date is null, date, record_table, id"
+        f"disputed from ({' union all '.join(parts)}) order by date is null, date, rank, id"
     )
 
 

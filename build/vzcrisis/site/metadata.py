@@ -15,6 +15,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
+from venezuela_crisis import catalog
 from venezuela_crisis.models import TABLES, VOCAB_DOCS
 from venezuela_crisis.models.base import Derived
 
@@ -44,27 +45,11 @@ RIGHTS = (
     "only so every record can be checked against its source."
 )
 
-LABEL_COLUMNS: dict[str, str] = {
-    "sources": "label",
-    "actors": "name",
-    "events": "summary",
-    "demands": "text",
-    "sanctions": "description",
-    "disputes": "question",
-    "citations": "label",
-}
+LABEL_COLUMNS: dict[str, str] = {spec.name: spec.label for spec in catalog.TABLES}
 """The readable column Datasette shows for a row wherever another table points at it."""
 
 EXTRA_COLUMNS: dict[str, dict[str, str]] = {
-    "sources": {
-        "label": "Derived: readable name of the article (headline, else publisher or origin; "
-        "publisher and date).",
-        "text": "Derived: the full article text, so every quote can be read in context. The "
-        "text belongs to its publisher.",
-    },
-    "citations": {
-        "label": "Derived: readable name of the quote (excerpt, origin, cited record).",
-    },
+    spec.name: spec.derived_columns for spec in catalog.TABLES if spec.derived_columns
 }
 """Columns the SQLite database adds to the released tables."""
 

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlite_utils
+from venezuela_crisis import catalog
 from venezuela_crisis.errors import ReleaseError
 from venezuela_crisis.format.layout import Layout
 from venezuela_crisis.format.manifest import MANIFEST, read_manifest
@@ -55,15 +56,7 @@ DB_FILE = f"{DB_NAME}.db"
 SKIPPED_FIELDS = frozenset({"citations"})
 """Record fields not stored as columns: citations live in their own table."""
 
-FTS_COLUMNS: dict[str, tuple[str, ...]] = {
-    "sources": ("title", "text"),
-    "actors": ("name", "aliases"),
-    "events": ("summary",),
-    "demands": ("text",),
-    "sanctions": ("description",),
-    "disputes": ("question", "summary"),
-    "citations": ("quote",),
-}
+FTS_COLUMNS: dict[str, tuple[str, ...]] = {s.name: s.fts for s in catalog.TABLES if s.fts}
 """Full-text search: table → searched columns (FTS5 table ``<table>_fts``, keyed by rowid)."""
 
 LABEL_MAX = 90

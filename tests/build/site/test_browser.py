@@ -24,7 +24,7 @@ import pytest
 from vzcrisis.release.build import build_release
 from vzcrisis.site.serve import release_versions
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -24,11 +24,11 @@ from vzcrisis.site.sqlite import DB_FILE, build_sqlite, link_tables
 from vzcrisis.synth.corpus import synth
 
 DB = "venezuela-crisis"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _sample() -> ModuleType:
-    path = Path(__file__).with_name("_datasette_sample.py")
+    path = Path(__file__).parents[1] / "_datasette_sample.py"
     spec = importlib.util.spec_from_file_location("_datasette_sample", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -315,8 +315,8 @@ async def test_canned_queries_on_the_sample(sample: Datasette) -> None:
     timeline = await _json(sample, f"/{DB}/timeline.json?_shape=array")
     assert [(r["date_shown"], r["id"]) for r in timeline] == [
         ("month of 2025-11", "us-airspace-closure"),
+        ("2025-11-21", "trump-maduro-call-2025-11-21"),  # the call before the demands in it
         ("2025-11-21", "maduro-amnesty-family"),
-        ("2025-11-21", "trump-maduro-call-2025-11-21"),
         ("week of 2025-11-24", "us-closes-airspace"),
         ("undated", "maduro-safe-passage-self"),
         ("undated", "trump-maduro-leave"),
@@ -335,8 +335,8 @@ async def test_canned_queries_on_the_mini_release(mini: Datasette) -> None:
     ]
     assert await _query_ids(mini, "disputed_claims", "version") == []
     assert await _query_ids(mini, "timeline", "id") == [
+        "examplia-demand-2025-12-01",  # the event, then the demand made in it
         "release-two-fishermen",
-        "examplia-demand-2025-12-01",
         "testland-rejects-2025-12-02",
         "examplia-fishermen-reward",
     ]

@@ -22,7 +22,7 @@ from vzcrisis.site.metadata import build_metadata
 from vzcrisis.site.serve import PLUGINS, SETTINGS, TEMPLATES
 from vzcrisis.site.sqlite import DB_FILE
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DB = "venezuela-crisis"
 SLOW_SQL = (
     "with recursive r(i) as (select 1 union all select i + 1 from r) "

@@ -19,7 +19,7 @@ from vzcrisis.site.serve import PLUGINS, TEMPLATES, release_versions
 from vzcrisis.site.sqlite import DB_FILE
 
 DB = "venezuela-crisis"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 CLAIMS = ("events", "demands", "sanctions")
 
 

@@ -20,7 +20,7 @@ from vzcrisis.site.serve import PLUGINS, SETTINGS, TEMPLATES, plan_serve
 from vzcrisis.site.sqlite import DB_FILE, browse_indexes, key_indexes, link_tables
 
 DB = "venezuela-crisis"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,43 @@
+"""Each table is declared once (catalog.TableSpec); a bad declaration fails at import."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from venezuela_crisis import catalog
+from venezuela_crisis.models import TABLES
+from venezuela_crisis.models.registry import _resolve
+
+
+def test_registry_is_the_catalog_with_models() -> None:
+    assert tuple(TABLES) == catalog.TABLE_NAMES
+    for spec in catalog.TABLES:
+        resolved = TABLES[spec.name]
+        assert resolved.spec is spec
+        assert resolved.row.__name__ == spec.row
+        assert resolved.schema_version == catalog.SCHEMA_VERSIONS[spec.name]
+    assert catalog.CURATED_TABLE_NAMES == tuple(n for n in TABLES if n != "citations")
+
+
+def test_a_spec_naming_a_missing_model_fails() -> None:
+    spec = dataclasses.replace(catalog.SPECS["demands"], row="NoSuchModel")
+    with pytest.raises(TypeError, match="names 'NoSuchModel', which is not a StrictModel"):
+        _resolve(spec)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"label": "nope"},
+        {"sort": "nope"},
+        {"facets": ("nope",)},
+        {"more_facets": ({"array": "nope"},)},
+        {"fts": ("nope",)},
+        {"timeline": catalog.Timeline(kind="nope", actors=("by",), dated_by="made_in")},
+    ],
+)
+def test_a_spec_naming_a_missing_column_fails(change: dict[str, object]) -> None:
+    spec = dataclasses.replace(catalog.SPECS["demands"], **change)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"names column\(s\) nope that Demand does not have"):
+        _resolve(spec)
