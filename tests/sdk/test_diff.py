@@ -1,18 +1,18 @@
-"""`vc.diff` (sdk/venezuela_crisis/diff.py) on releases derived from the fixture release 1.0.0.
+"""`vc.diff` and changes.json (one definition: venezuela_crisis/format/diff.py) on releases
+derived from the fixture release 1.0.0.
 
 Each test copies 1.0.0, edits a few rows of its Parquet files with pyarrow (or the schema, or the
 layout: Hive partitions), re-checksums the manifest under a new version, and checks the diff id
-by id. Every diff is also checked against the rule the SDK promises, computed here row by row in
-Python: an id is changed when the canonical JSON of its row, or of its record's citations,
-differs (`json_rule`). The same pairs check the release's changes.json too (`vzcrisis.changes`):
-its DuckDB comparison of the tables on disk gives what its Arrow path gives for the same tables
-held in memory (`changes_agree`).
+by id. Every diff is also checked against the documented rule (docs/release-format.md), computed
+here row by row in Python (`json_rule`), and against the publisher's changes.json for the same
+pair (`changes_of`): the ids and the changed fields agree exactly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import shutil
 from collections.abc import Callable
@@ -26,8 +26,8 @@ from venezuela_crisis import VenezuelaCrisis
 from venezuela_crisis.models import CURATED_TABLES, TABLES
 from venezuela_crisis.views import ReleaseDiff
 from vzcrisis.release.changes import diff_release
-from vzcrisis.release.manifest import dump_json, file_entries
-from vzcrisis.release.table_files import ReleasedTables, TableFiles, read_release_table
+from vzcrisis.release.manifest import file_entries
+from vzcrisis.release.table_files import ReleasedTables, TableFiles
 
 Rows = list[dict[str, Any]]
 A, C = "src-e5853327", "src-26ae095a"  # Reuters wire, Miami Herald (see conftest)
@@ -105,27 +105,47 @@ def partitioned(src: Path, dst: Path, version: str) -> Path:
     return dst
 
 
-def json_rule(old: VenezuelaCrisis, new: VenezuelaCrisis) -> dict[str, dict[str, list[str]]]:
-    """The diff by the SDK's rule, row by row in Python (canonical JSON of row + citations)."""
+def _plain(value: Any) -> Any:
+    """A value as the rule compares it: -0.0 is 0.0, NaN equals NaN (as the text 'NaN')."""
+    if isinstance(value, float):
+        return "NaN" if math.isnan(value) else value + 0.0
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
 
-    def prints(vc: VenezuelaCrisis, table: str) -> dict[str, str]:
+
+def json_rule(old: VenezuelaCrisis, new: VenezuelaCrisis) -> dict[str, dict[str, list[str]]]:
+    """The documented rule, row by row in Python: a record is changed when a column of its row
+    (a column one side lacks reads as null) or the multiset of its citation rows (every column
+    but the citation id) differs."""
+
+    def prints(vc: VenezuelaCrisis, table: str, names: list[str]) -> dict[str, str]:
         cites: dict[str, list[Any]] = {}
         if table in CURATED_TABLES:
             for c in vc.sql(
-                "select record_id, source_id, char_start, char_end, quote from citations "
-                "where record_table = ? order by all",
+                "select * exclude (id) from citations where record_table = ? order by all",
                 [table],
             ).to_pylist():
-                cites.setdefault(c.pop("record_id"), []).append(c)
+                cites.setdefault(c["record_id"], []).append(c)
         rows = vc.sql(f"select * from {table}").to_pylist()
         return {
-            r["id"]: json.dumps([r, cites.get(r["id"], [])], sort_keys=True, default=str)
+            r["id"]: json.dumps(
+                [_plain({n: r.get(n) for n in names}), _plain(cites.get(r["id"], []))],
+                sort_keys=True,
+                default=str,
+            )
             for r in rows
         }
 
     out = {}
     for table in TABLES:
-        a, b = prints(old, table), prints(new, table)
+        names = sorted(
+            {*old.sql(f"select * from {table} limit 0").column_names}
+            | {*new.sql(f"select * from {table} limit 0").column_names}
+        )
+        a, b = prints(old, table, names), prints(new, table, names)
         out[table] = {
             "added": sorted(b.keys() - a.keys()),
             "removed": sorted(a.keys() - b.keys()),
@@ -134,37 +154,44 @@ def json_rule(old: VenezuelaCrisis, new: VenezuelaCrisis) -> dict[str, dict[str,
     return out
 
 
-def changes_agree(old: Path, new: Path) -> dict[str, Any]:
-    """changes.json's record changes from `old` to `new`, after checking that the DuckDB path
-    (tables on disk) and the Arrow path (the same tables in memory) give the same bytes."""
+def changes_of(old: Path, new: Path) -> dict[str, Any]:
+    """The publisher's changes.json content for release `new` built after `old`."""
     manifest = json.loads((new / "manifest.json").read_text(encoding="utf-8"))
     layout = {
-        t: TableFiles(e["path"], tuple(e.get("files") or [e["path"]]), e["rows"])
+        t: TableFiles(
+            e["path"],
+            tuple(e.get("files") or [e["path"]]),
+            e["rows"],
+            tuple((e.get("partitioning") or {}).get("keys", [])),
+        )
         for t, e in manifest["tables"].items()
     }
     versions = {t: "1.0.0" for t in TABLES}
-    on_disk = diff_release("9.0.0", old, versions, ReleasedTables(new, layout), versions)
-    held: dict[str, pa.Table] = {}
-    for table in TABLES:
-        data = read_release_table(new, table)
-        assert data is not None
-        held[table] = data
-    in_memory = diff_release("9.0.0", old, versions, held, versions)
-    assert dump_json(on_disk) == dump_json(in_memory)
-    return on_disk
+    return diff_release("9.0.0", old, versions, ReleasedTables(new, layout), versions)
 
 
-def diff(old: Path, new: Path) -> dict[str, dict[str, list[str]]]:
-    """`vc.diff` from `old` to `new` per table, after checking it against `json_rule` (and
-    changes.json's two paths against each other)."""
-    changes_agree(old, new)
+def diff(old: Path, new: Path, rule: bool = True) -> dict[str, dict[str, list[str]]]:
+    """`vc.diff` from `old` to `new` per table (ids), after checking that changes.json says
+    exactly the same (ids and changed fields) and, with `rule`, that `json_rule` does too."""
+    changes = changes_of(old, new)["tables"]
     with VenezuelaCrisis(path=old) as a, VenezuelaCrisis(path=new) as b:
         result = b.diff(str(old))
         assert isinstance(result, ReleaseDiff)
         assert (result.old, result.new) == (a.version, b.version)
-        tables = {t: d.model_dump() for t, d in result.tables.items()}
-        assert list(tables) == list(TABLES)
-        assert tables == json_rule(a, b)
+        assert list(result.tables) == list(TABLES)
+        for table, d in result.tables.items():
+            assert changes[table] == {
+                "added": d.added,
+                "removed": d.removed,
+                "changed": d.fields,
+            }, table
+            assert d.changed == list(d.fields)
+        tables = {
+            t: {"added": d.added, "removed": d.removed, "changed": d.changed}
+            for t, d in result.tables.items()
+        }
+        if rule:
+            assert tables == json_rule(a, b)
     return tables
 
 
@@ -321,23 +348,32 @@ def test_partitioned_release(base: Path, tmp_path: Path) -> None:
     assert diff(base, edited) == expected
 
 
-def test_added_column_changes_every_common_id(base: Path, tmp_path: Path) -> None:
+def test_added_column_changes_only_records_that_set_it(base: Path, tmp_path: Path) -> None:
+    """A column the older release lacks reads as null: a new optional column changes only the
+    records whose value in it is not null (what a reader of either release sees)."""
+
     def add(schema: pa.Schema) -> pa.Schema:
         return schema.append(pa.field("priority", pa.int64()))
 
-    def edit(rows: Rows) -> Rows:  # the new column is NULL everywhere
+    def edit(rows: Rows) -> Rows:  # the new column is null everywhere
         return [r for r in rows if r["id"] != "trump-maduro-leave"]
 
     new = derive(base, tmp_path / "1.1.0", "1.1.0", {"demands": edit}, schema=add)
-    with VenezuelaCrisis(path=base) as vc:
-        ids = vc.sql("select id from demands order by id").column("id").to_pylist()
     assert "priority" in pq.read_schema(new / "demands.parquet").names
-    every = [i for i in ids if i != "trump-maduro-leave"]
-    assert diff(base, new) == only("demands", removed=["trump-maduro-leave"], changed=every)
-    assert diff(new, base) == only("demands", added=["trump-maduro-leave"], changed=every)
+    assert diff(base, new) == only("demands", removed=["trump-maduro-leave"])
+    assert diff(new, base) == only("demands", added=["trump-maduro-leave"])
+
+    def set_one(rows: Rows) -> Rows:
+        by_id(rows, "maduro-amnesty-family")["priority"] = 1
+        return rows
+
+    newer = derive(new, tmp_path / "1.1.1", "1.1.1", {"demands": set_one})
+    assert diff(base, newer) == only(
+        "demands", removed=["trump-maduro-leave"], changed=["maduro-amnesty-family"]
+    )
 
 
-def test_retyped_column_follows_the_json_rule(base: Path, tmp_path: Path) -> None:
+def test_retyped_column_compares_as_text(base: Path, tmp_path: Path) -> None:
     def narrow(schema: pa.Schema) -> pa.Schema:
         i = schema.get_field_index("amount_usd")
         return schema.set(i, schema.field(i).with_type(pa.int32()))
@@ -346,10 +382,10 @@ def test_retyped_column_follows_the_json_rule(base: Path, tmp_path: Path) -> Non
         by_id(rows, "venezuela-airspace-closure")["amount_usd"] = 1
         return rows
 
-    same = derive(base, tmp_path / "2.0.0", "2.0.0", {"sanctions": lambda rows: rows}, narrow)
-    assert diff(base, same) == only("sanctions")  # 50000000 == 50000000, NULL == NULL
-    new = derive(base, tmp_path / "2.0.1", "2.0.1", {"sanctions": edit}, narrow)
-    assert diff(base, new) == only("sanctions", changed=["venezuela-airspace-closure"])
+    same = derive(base, tmp_path / "1.0.1", "1.0.1", {"sanctions": lambda rows: rows}, narrow)
+    assert diff(base, same, rule=False) == only("sanctions")  # 50000000 = 50000000, null = null
+    new = derive(base, tmp_path / "1.0.2", "1.0.2", {"sanctions": edit}, narrow)
+    assert diff(base, new, rule=False) == only("sanctions", changed=["venezuela-airspace-closure"])
 
     def text(schema: pa.Schema) -> pa.Schema:
         i = schema.get_field_index("amount_usd")
@@ -357,11 +393,12 @@ def test_retyped_column_follows_the_json_rule(base: Path, tmp_path: Path) -> Non
 
     def as_text(rows: Rows) -> Rows:
         for row in rows:
-            row["amount_usd"] = None if row["amount_usd"] is None else str(row["amount_usd"])
+            row["amount_usd"] = None if row["amount_usd"] is None else f"{row['amount_usd']:,}"
         return rows
 
-    texts = derive(base, tmp_path / "2.0.2", "2.0.2", {"sanctions": as_text}, text)
-    assert diff(base, texts) == only("sanctions", changed=["us-reward-maduro"])  # 5e7 vs "5e7"
+    texts = derive(base, tmp_path / "1.0.3", "1.0.3", {"sanctions": as_text}, text)
+    # 50000000 vs "50,000,000" differ as text
+    assert diff(base, texts, rule=False) == only("sanctions", changed=["us-reward-maduro"])
 
 
 def test_changes_json_names_the_changed_fields(base: Path, tmp_path: Path) -> None:
@@ -381,7 +418,7 @@ def test_changes_json_names_the_changed_fields(base: Path, tmp_path: Path) -> No
 
     hive = partitioned(base, tmp_path / "hive-1.0.1", "1.0.1")
     new = derive(hive, tmp_path / "1.1.0", "1.1.0", {"demands": demands, "events": events})
-    tables = changes_agree(base, new)["tables"]
+    tables = changes_of(base, new)["tables"]
     assert tables["demands"] == {
         "added": [],
         "removed": ["trump-maduro-leave"],
@@ -403,9 +440,8 @@ def test_changes_json_names_the_changed_fields(base: Path, tmp_path: Path) -> No
     )
 
 
-def test_float_column_follows_the_json_rule(base: Path, tmp_path: Path) -> None:
-    """No released table has a float column; if one comes, -0.0 vs 0.0 and NaN keep the rules:
-    canonical JSON for `vc.diff`, Python's != for changes.json (NaN != NaN, -0.0 == 0.0)."""
+def test_float_column_nan_equals_nan_and_zero_has_no_sign(base: Path, tmp_path: Path) -> None:
+    """No released table has a float column; if one comes: NaN equals NaN, -0.0 equals 0.0."""
     scores = {"maduro-amnesty-family": 0.0, "delcy-interim-government": float("nan")}
 
     def add(schema: pa.Schema) -> pa.Schema:
@@ -422,10 +458,52 @@ def test_float_column_follows_the_json_rule(base: Path, tmp_path: Path) -> None:
 
     old = derive(base, tmp_path / "1.1.0", "1.1.0", {"demands": first}, schema=add)
     new = derive(old, tmp_path / "1.1.1", "1.1.1", {"demands": second})
-    assert diff(old, new) == only(
-        "demands", changed=["maduro-amnesty-family", "safe-passage-family"]
-    )
-    assert changes_agree(old, new)["tables"]["demands"]["changed"] == {
-        "delcy-interim-government": ["score"],
-        "safe-passage-family": ["score"],
+    assert diff(old, new) == only("demands", changed=["safe-passage-family"])
+    assert changes_of(old, new)["tables"]["demands"]["changed"] == {
+        "safe-passage-family": ["score"]
     }
+
+
+def test_changes_json_and_vc_diff_agree_on_every_kind_of_change(
+    base: Path, tmp_path: Path
+) -> None:
+    """The acceptance case: a field added, a value edited, a nullable value set to null, a
+    citation-only edit, ids added and removed, in one pair of releases."""
+
+    def add(schema: pa.Schema) -> pa.Schema:
+        return schema.append(pa.field("deadline", pa.date32()))
+
+    def demands(rows: Rows) -> Rows:
+        by_id(rows, "safe-passage-family")["deadline"] = dt.date(2025, 11, 28)  # field added
+        by_id(rows, "maduro-sanctions-relief")["text"] = "Lift the sanctions."  # value edited
+        by_id(rows, "maduro-amnesty-family")["made_in"] = None  # nullable set to null
+        rows = [r for r in rows if r["id"] != "delcy-interim-government"]  # removed
+        return [*rows, {**by_id(rows, "trump-maduro-leave"), "id": "a-new-demand"}]  # added
+
+    def citations(rows: Rows) -> Rows:  # citation-only edit
+        row = next(r for r in rows if r["record_id"] == "trump-maduro-leave")
+        row["quote"] = row["quote"].upper()
+        return rows
+
+    step = derive(base, tmp_path / "step", "1.1.0", {"demands": demands}, add)
+    new = derive(step, tmp_path / "1.1.0", "1.1.0", {"citations": citations})
+    changes = changes_of(base, new)["tables"]["demands"]
+    assert changes == {
+        "added": ["a-new-demand"],
+        "removed": ["delcy-interim-government"],
+        "changed": {
+            "maduro-amnesty-family": ["made_in"],
+            "maduro-sanctions-relief": ["text"],
+            "safe-passage-family": ["deadline"],
+            "trump-maduro-leave": ["citations"],
+        },
+    }
+    with VenezuelaCrisis(path=new) as vc:
+        d = vc.diff(str(base)).tables["demands"]
+    assert (d.added, d.removed, d.fields) == (
+        changes["added"],
+        changes["removed"],
+        changes["changed"],
+    )
+    assert diff(base, new)["demands"]["changed"] == sorted(changes["changed"])
+
