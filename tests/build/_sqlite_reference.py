@@ -1,5 +1,5 @@
 """The original row-by-row SQLite builder's per-cell conversion, kept as the reference the
-column-wise builder is compared with (tests/build/test_sqlite_db.py, test_sqlite_columns.py)."""
+column-wise builder is compared with (tests/build/site/test_sqlite.py, test_sqlite_columns.py)."""
 
 from __future__ import annotations
 

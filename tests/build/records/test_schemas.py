@@ -25,7 +25,7 @@ from vzcrisis.records.schemas import (
     schema_path,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SCHEMA = ROOT / "schema"
 
 

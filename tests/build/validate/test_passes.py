@@ -23,7 +23,7 @@ from vzcrisis.synth.corpus import synth
 from vzcrisis.validate.project import scan_project
 from vzcrisis.validate.record_checks import _unsafe, maybe_suspect
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 # -- the line parser -------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from tests.hostile._corpus import (  # the shared project mutations
     symlink_outside,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MINI = ROOT / "tests" / "fixtures" / "mini"
 MINI_SUMMARY = (
     "ok: 10 records (sources 1, actors 4, events 2, demands 1, sanctions 1, disputes 1); "
