@@ -122,7 +122,8 @@ def fold(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
-def _occurrences(haystack: str, needle: str) -> list[int]:
+def occurrences(haystack: str, needle: str) -> list[int]:
+    """Start offset of every occurrence of `needle` in `haystack`, overlapping ones too."""
     found: list[int] = []
     pos = haystack.find(needle)
     while pos != -1:
@@ -135,14 +136,14 @@ def find_all(text: str, quote: str) -> list[Match]:
     """Every occurrence of `quote` in `text`: exact ones if any, else typographic variants."""
     if not quote.strip():
         return []
-    exact = _occurrences(text, quote)
+    exact = occurrences(text, quote)
     if exact:
         return [Match(p, p + len(quote), quote) for p in exact]
     folded, starts, ends = fold(text)
     needle = fold(quote.strip())[0]
     matches: list[Match] = []
     seen: set[tuple[int, int]] = set()
-    for pos in _occurrences(folded, needle):
+    for pos in occurrences(folded, needle):
         start, end = starts[pos], ends[pos + len(needle) - 1]
         if (start, end) not in seen:
             seen.add((start, end))

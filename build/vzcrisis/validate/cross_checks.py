@@ -16,6 +16,7 @@ from venezuela_crisis.models import DatePrecision, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord, references
 
 from ..records.load import ARTICLES_DIR, MAX_FILE_BYTES, Problem, RawRecord, content_hash
+from ..records.quotes import occurrences
 
 LOOKALIKES = str.maketrans(
     {
@@ -211,7 +212,7 @@ def check_quotes(raw: RawRecord, model: CuratedRecord, texts: dict[str, str]) ->
         start, end, quote = citation.char_start, citation.char_end, citation.quote
         if text[start:end] == quote:
             continue
-        found = _occurrences(text, quote)
+        found = occurrences(text, quote)
         if found:
             places = ", ".join(f"{s}-{s + len(quote)}" for s in found[:3])
             more = f" (and {len(found) - 3} more)" if len(found) > 3 else ""
@@ -222,7 +223,7 @@ def check_quotes(raw: RawRecord, model: CuratedRecord, texts: dict[str, str]) ->
         else:
             where = f"citations[{i}].quote"
             message = f"quote is not in {citation.source} ({ARTICLES_DIR.as_posix()} text)"
-            similar = _occurrences(text.translate(LOOKALIKES), quote.translate(LOOKALIKES))
+            similar = occurrences(text.translate(LOOKALIKES), quote.translate(LOOKALIKES))
             if similar:
                 at = f"{similar[0]}-{similar[0] + len(quote)}"
                 message += (
@@ -281,12 +282,3 @@ def _offset_hint(text: str, found: int, start: int) -> str:
     if "\r" in text[: max(found, start)]:
         return "; the article has CR LF line ends: each CR counts as one character"
     return ""
-
-
-def _occurrences(text: str, quote: str) -> list[int]:
-    out: list[int] = []
-    start = text.find(quote)
-    while start != -1:
-        out.append(start)
-        start = text.find(quote, start + 1)
-    return out
