@@ -43,7 +43,7 @@ for version in ("1.0.0", "1.1.0"):
             "events": len(vc.events(since="2025-11-21", actor="Trump")),
             "actors": len(vc.actors()),
             "actor": vc.actor("Maduro").id,
-            "resolve": vc.resolve("maduro").actor.id,
+            "resolve": vc.resolve("maduro").id,
             "sanctions": len(vc.sanctions(kind="reward")),
             "sources": len(vc.sources(origin="Reuters")),
             "citations": len(vc.citations("maduro-amnesty-family")),
@@ -61,9 +61,11 @@ for version in ("1.0.0", "1.1.0"):
         ["demands", "--by", "Maduro"], ["events", "--actor", "Trump"], ["actors"],
         ["actor", "Maduro"], ["resolve", "maduro"], ["sanctions"], ["sources"],
         ["citations", "maduro-amnesty-family"], ["disputes"], ["disputed"], ["timeline"],
-        ["diff", "1.0.0"],
     ):
         result = runner.invoke(app, [*args, "--version", version, "--root", sys.argv[1]])
+        cli[args[0]] = [result.exit_code, result.output[-300:] if result.exit_code else ""]
+    for args in (["diff", "1.0.0", version],):
+        result = runner.invoke(app, [*args, "--root", sys.argv[1]])
         cli[args[0]] = [result.exit_code, result.output[-300:] if result.exit_code else ""]
     got["cli"] = cli
     out[version] = got

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from ..catalog import CURATED_TABLE_NAMES
+
 from .base import DatePrecision, Qualifier, ReviewStatus
 
 
@@ -92,15 +94,11 @@ class SanctionStatus(StrEnum):
     unknown = "unknown"
 
 
-class RecordTable(StrEnum):
-    """Tables whose records can be cited."""
-
-    sources = "sources"
-    actors = "actors"
-    events = "events"
-    demands = "demands"
-    sanctions = "sanctions"
-    disputes = "disputes"
+RecordTable = StrEnum(  # type: ignore[misc]
+    "RecordTable", [(name, name) for name in CURATED_TABLE_NAMES], module=__name__
+)
+"""Tables whose records can be cited: the curated tables of ``catalog`` (derived, never listed)."""
+RecordTable.__doc__ = "Tables whose records can be cited."
 
 
 VOCAB_DOCS: dict[type[StrEnum], dict[str, str]] = {
