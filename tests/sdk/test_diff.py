@@ -464,9 +464,7 @@ def test_float_column_nan_equals_nan_and_zero_has_no_sign(base: Path, tmp_path: 
     }
 
 
-def test_changes_json_and_vc_diff_agree_on_every_kind_of_change(
-    base: Path, tmp_path: Path
-) -> None:
+def test_changes_json_and_vc_diff_agree_on_every_kind_of_change(base: Path, tmp_path: Path) -> None:
     """The acceptance case: a field added, a value edited, a nullable value set to null, a
     citation-only edit, ids added and removed, in one pair of releases."""
 
@@ -506,4 +504,3 @@ def test_changes_json_and_vc_diff_agree_on_every_kind_of_change(
         changes["changed"],
     )
     assert diff(base, new)["demands"]["changed"] == sorted(changes["changed"])
-

@@ -5,7 +5,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from ..catalog import CURATED_TABLE_NAMES
-
 from .base import DatePrecision, Qualifier, ReviewStatus
 
 

@@ -127,7 +127,7 @@ def test_verify_catches_a_tampered_partition(pair: tuple[Path, Path], tmp_path: 
     (copy / rel).write_bytes(bytes(data))
     problems = verify_release(copy)
     assert len(problems) == 1 and problems[0].startswith(f"{rel}: sha256 is "), problems
-    with pytest.raises(ReleaseError, match="sha256 is [0-9a-f]+, manifest says"):
+    with pytest.raises(ReleaseError, match=r"sha256 is [0-9a-f]+, manifest says"):
         VenezuelaCrisis(path=copy)
     (copy / "events" / "year=1999").mkdir()
     (copy / "events" / "year=1999" / "part-0.parquet").write_bytes(b"x")
