@@ -19,7 +19,7 @@ from venezuela_crisis.errors import InputError
 from venezuela_crisis.models import TABLES, EventType
 
 from ..records import quotes
-from ..records.load import RECORDS_DIR, read_record_file, record_files
+from ..records.load import RECORDS_DIR, raw_records
 from ..records.write import atomic_write_text, dump, parse_document
 from .sources import commented, find_source
 
@@ -66,15 +66,13 @@ class ActorNames:
 def actor_names(root: Path) -> list[ActorNames]:
     """Every actor of the project with a pattern per name and alias (accent-insensitive)."""
     out: list[ActorNames] = []
-    for path in record_files(root):
-        loaded, _ = read_record_file(path, root)
-        if loaded is None or loaded.table != "actors":
+    for record in raw_records(root):
+        if record.table != "actors":
             continue
-        for record in loaded.records:
-            names = [record.data.get("name"), *(record.data.get("aliases") or [])]
-            patterns = tuple(_name_pattern(n) for n in names if isinstance(n, str) and n.strip())
-            if record.id and patterns:
-                out.append(ActorNames(record.id, patterns))
+        names = [record.data.get("name"), *(record.data.get("aliases") or [])]
+        patterns = tuple(_name_pattern(n) for n in names if isinstance(n, str) and n.strip())
+        if record.id and patterns:
+            out.append(ActorNames(record.id, patterns))
     return out
 
 

@@ -25,7 +25,7 @@ from venezuela_crisis.models import CURATED_TABLES, TABLES, ReviewStatus
 from venezuela_crisis.models.base import references
 
 from ..records import quotes
-from ..records.load import RawRecord, content_hash, read_record_file, record_files, to_plain
+from ..records.load import RawRecord, content_hash, raw_records, to_plain
 from ..records.write import dump, load_document, round_trip_yaml, save, update_mapping
 from ..validate.project import load_project
 from .sources import commented
@@ -95,7 +95,7 @@ def collect(root: Path, table: str | None, source: str | None) -> tuple[list[Ite
     if table is not None and table not in CURATED_TABLES:
         raise InputError(f"--table {table!r}: unknown table; one of: {', '.join(CURATED_TABLES)}")
     project, problems = load_project(root)
-    raws = _all_raws(root)
+    raws = raw_records(root)
     statuses = {r.id: effective_status(r.data) for r in raws if r.id}
     if source is not None and source not in {r.id for r in raws if r.table == "sources"}:
         raise InputError(f"--source {source!r}: unknown source id")
@@ -121,15 +121,6 @@ def collect(root: Path, table: str | None, source: str | None) -> tuple[list[Ite
             Item(raw, root / raw.path, content_hash(raw.data), stale, by_id.get(raw.id, []))
         )
     return items, evidence
-
-
-def _all_raws(root: Path) -> list[RawRecord]:
-    out: list[RawRecord] = []
-    for path in record_files(root):
-        loaded, _ = read_record_file(path, root)
-        if loaded is not None:
-            out.extend(loaded.records)
-    return out
 
 
 def _declared(data: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ from venezuela_crisis.errors import InputError
 from venezuela_crisis.models import TABLES, SourceRecord
 
 from ..records import quotes
-from ..records.load import ARTICLES_DIR, RECORDS_DIR, RawRecord, read_record_file, record_files
+from ..records.load import ARTICLES_DIR, RECORDS_DIR, RawRecord, raw_records
 from ..records.write import (
     atomic_write_bytes,
     dump,
@@ -63,12 +63,7 @@ def source_id(sha256: str) -> str:
 
 def source_records(root: Path) -> list[RawRecord]:
     """Every record of the `sources` table in the project (files that fail to load are skipped)."""
-    out: list[RawRecord] = []
-    for path in record_files(root):
-        loaded, _ = read_record_file(path, root)
-        if loaded is not None and loaded.table == "sources":
-            out.extend(loaded.records)
-    return out
+    return [record for record in raw_records(root) if record.table == "sources"]
 
 
 def find_source(root: Path, sid: str) -> tuple[RawRecord, str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from venezuela_crisis.models import CURATED_TABLES, ReviewStatus
 
-from ..records.load import RawRecord, read_record_file, record_files
+from ..records.load import raw_records
 from ..validate.project import load_project
 
 COLUMNS = ("accepted", "pending", "rejected", "invalid")
@@ -24,7 +24,7 @@ def project_status(root: Path) -> dict[str, Any]:
     validate``); they have no effective status.
     """
     project, problems = load_project(root)
-    raws = _raw_records(root)
+    raws = raw_records(root)
     tables: dict[str, dict[str, int]] = {t: dict.fromkeys(COLUMNS, 0) for t in CURATED_TABLES}
     valid_ids: set[str] = set()
     stale: list[str] = []
@@ -59,15 +59,6 @@ def project_status(root: Path) -> dict[str, Any]:
         "disputed": {k: sorted(v) for k, v in sorted(disputed.items())},
         "problems": len(problems),
     }
-
-
-def _raw_records(root: Path) -> list[RawRecord]:
-    out: list[RawRecord] = []
-    for path in record_files(root):
-        loaded, _ = read_record_file(path, root)
-        if loaded is not None:
-            out.extend(loaded.records)
-    return out
 
 
 def status_lines(data: dict[str, Any]) -> list[str]:

@@ -322,6 +322,17 @@ def record_files(root: Path) -> list[Path]:
     return sorted(p for p in directory.glob("*.yaml") if p.is_file()) if directory.is_dir() else []
 
 
+def raw_records(root: Path) -> list[RawRecord]:
+    """Every record of the project's record files, in file order; a file that fails to load is
+    skipped (its problems are the validator's to report)."""
+    out: list[RawRecord] = []
+    for path in record_files(root):
+        loaded, _ = read_record_file(path, root)
+        if loaded is not None:
+            out.extend(loaded.records)
+    return out
+
+
 def _collect_lines(node: Any, prefix: str, out: dict[str, int]) -> None:
     """Record the line of every nested field as a dotted path (``citations[0].char_end``)."""
     if isinstance(node, CommentedMap):
