@@ -158,3 +158,13 @@ CURATED_TABLE_NAMES: tuple[str, ...] = tuple(s.name for s in TABLES if s.record 
 
 TIMELINE_TABLES: tuple[TableSpec, ...] = tuple(s for s in TABLES if s.timeline is not None)
 """Tables on the timeline, in the order same-day entries are listed."""
+
+
+def dating(spec: TableSpec, row: str, event: str) -> tuple[str, str]:
+    """For a timeline table read under alias `row`: the alias its ``date`` and
+    ``date_precision`` come from, and the join that brings in the event it is dated by (empty
+    when it has its own date). SQL for DuckDB and SQLite alike."""
+    by = spec.timeline.dated_by if spec.timeline is not None else None
+    if by is None:
+        return row, ""
+    return event, f" left join events {event} on {event}.id = {row}.{by}"

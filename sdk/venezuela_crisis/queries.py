@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from .catalog import TABLE_NAMES, TIMELINE_TABLES
+from .catalog import TABLE_NAMES, TIMELINE_TABLES, dating
 from .errors import QueryError, shown
 
 if TYPE_CHECKING:
@@ -170,14 +170,12 @@ def timeline_union() -> str:
     sanctions), then by id. A record ``dated_by`` an event takes that event's date."""
     parts = []
     for rank, spec in enumerate(TIMELINE_TABLES):
-        line = spec.timeline
-        assert line is not None
-        actors = ", ".join(f"r.{quoted(c)}" for c in line.actors)
-        dated = "d" if line.dated_by else "r"
-        join = f" left join events d on d.id = r.{quoted(line.dated_by)}" if line.dated_by else ""
+        assert spec.timeline is not None
+        actors = ", ".join(f"r.{quoted(c)}" for c in spec.timeline.actors)
+        source, join = dating(spec, "r", "d")
         parts.append(
-            f"select {dated}.date, {dated}.date_precision, '{spec.name}' as \"table\", r.id, "
-            f"r.{quoted(line.kind)} as kind, r.{quoted(spec.text)} as text, "
+            f"select {source}.date, {source}.date_precision, '{spec.name}' as \"table\", "
+            f"r.id, r.{quoted(spec.timeline.kind)} as kind, r.{quoted(spec.text)} as text, "
             f"list_sort(list_distinct(flatten([{actors}]))) as actors, r.source_count, "
             f"r.origin_count, r.disputed, {rank} as _rank from {spec.name} r{join}"
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from venezuela_crisis.catalog import TIMELINE_TABLES
+from venezuela_crisis.catalog import TIMELINE_TABLES, dating
 
 from .sqlite import link_tables
 
@@ -70,18 +70,15 @@ def timeline_sql() -> str:
     """Every timeline table (``catalog.TIMELINE_TABLES``) in date order, in the SDK's order
     (``vc.timeline``): undated last, same-day entries by table in declaration order (events,
     demands, sanctions), then id. A demand takes the date of the event it was made in."""
-    parts = []
-    for rank, spec in enumerate(TIMELINE_TABLES):
-        line = spec.timeline
-        assert line is not None
-        d = "e" if line.dated_by else "x"
-        join = f" left join events e on e.id = x.[{line.dated_by}]" if line.dated_by else ""
-        parts.append(
-            f"select {d}.date, {date_shown(f'{d}.date', f'{d}.date_precision')} as date_shown, "
-            f"'{spec.name}' as record_table, x.[{line.kind}] as kind, x.id, "
-            f"x.[{spec.text}] as what, x.source_count, x.origin_count, x.disputed, "
-            f"{rank} as rank from [{spec.name}] x{join}"
-        )
+    parts = [
+        f"select {d}.date, {date_shown(f'{d}.date', f'{d}.date_precision')} as date_shown, "
+        f"'{spec.name}' as record_table, x.[{spec.timeline.kind}] as kind, x.id, "
+        f"x.[{spec.text}] as what, x.source_count, x.origin_count, x.disputed, "
+        f"{rank} as rank from [{spec.name}] x{join}"
+        for rank, spec in enumerate(TIMELINE_TABLES)
+        if spec.timeline is not None
+        for d, join in [dating(spec, "x", "e")]
+    ]
     return (
         "select date, date_shown, record_table, kind, id, what, source_count, origin_count, "
         f"disputed from ({' union all '.join(parts)}) order by date is null, date, rank, id"
