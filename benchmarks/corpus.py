@@ -1,8 +1,7 @@
 """Synthetic corpora for the benchmarks: generated once into benchmarks/data/ and reused.
 
-Corpora are generated as JSON Lines (fast to read back for the floors). When the validator does
-not read JSON Lines yet, a YAML twin is written from the JSON Lines files (articles hard-linked)
-for the build measurement.
+Corpora are generated as JSON Lines (fast to read back for the floors, and what the build
+measurement validates and releases).
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from typing import Any
 
 from vzcrisis.records.jsonl import jsonl_record_files, read_jsonl_record_file
 from vzcrisis.synth.corpus import MANIFEST, synth
-from vzcrisis.synth.files import RecordFileWriter
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data"
@@ -57,23 +55,6 @@ def ensure_jsonl(records: int, seed: int, data: Path = DATA) -> Corpus:
     return Corpus(path, records, seed, "jsonl", time.perf_counter() - start)
 
 
-def ensure_yaml_twin(corpus: Corpus) -> Corpus:
-    """A YAML copy of a JSON Lines corpus (same records, same articles)."""
-    path = corpus.path.with_name(corpus.path.name.replace("-jsonl", "-yaml"))
-    if _matches(path, corpus.records, corpus.seed, "yaml"):
-        return Corpus(path, corpus.records, corpus.seed, "yaml", None)
-    tmp = _fresh_copy(corpus, path)
-    for table, rows in iter_tables(corpus.path):
-        writer = RecordFileWriter(tmp / "seeds" / "records", table, "yaml")
-        for row in rows:
-            writer.write(row)
-        writer.close()
-    meta = json.loads((corpus.path / MANIFEST).read_text()) | {"format": "yaml"}
-    (tmp / MANIFEST).write_text(json.dumps(meta, indent=2) + "\n")
-    os.replace(tmp, path)
-    return Corpus(path, corpus.records, corpus.seed, "yaml", None)
-
-
 def _fresh_copy(corpus: Corpus, path: Path) -> Path:
     """``<path>.tmp``, new: the corpus' schema, its articles hard-linked and an empty records
     directory (`path` itself is removed; the caller renames the copy into place)."""
@@ -97,27 +78,6 @@ def iter_tables(path: Path) -> list[tuple[str, list[dict[str, Any]]]]:
             raise RuntimeError(f"{file}: {problems[:3]}")
         out.setdefault(parsed.table, []).extend(r.data for r in parsed.records)
     return list(out.items())
-
-
-def table_json(path: Path) -> dict[str, bytes]:
-    """Per table, the records of a JSON Lines corpus as one JSON array (bytes)."""
-    parts: dict[str, list[bytes]] = {}
-    for file in jsonl_record_files(path):
-        lines = file.read_bytes().splitlines()
-        table = json.loads(lines[0])["table"]
-        parts.setdefault(table, []).extend(line for line in lines[1:] if line.strip())
-    return {table: b"[" + b",".join(lines) + b"]" for table, lines in parts.items()}
-
-
-def validator_reads_jsonl(data: Path = DATA) -> bool:
-    """Whether `vzcrisis validate` loads seeds/records/*.jsonl (checked on a tiny corpus)."""
-    try:
-        from vzcrisis.validate.project import load_project
-    except ImportError:
-        return False
-    probe = ensure_jsonl(20, 0, data)
-    project, _ = load_project(probe.path)
-    return sum(project.summary()["records"].values()) == 20
 
 
 NEXT_VERSION = "2.0.0"

@@ -125,12 +125,6 @@ class Bench:
     def run(self) -> None:
         args = self.args
         build_ok = available("vzcrisis.validate.project", "vzcrisis.release.build")
-        jsonl_ok = build_ok and cp.validator_reads_jsonl(args.data)
-        if build_ok and not jsonl_ok and "build" in args.sections:
-            self.note(
-                "the validator does not read seeds/records/*.jsonl yet: the build runs on YAML "
-                "twins of the corpora (ruamel.yaml parsing dominates)"
-            )
         synth_rate, build_rate, release_rate, floor_rate = SYNTH_RATE_GUESS, 0.0, 0.0, 0.0
         for size in args.sizes if "build" in args.sections else ():
             cached = cp._matches(
@@ -160,7 +154,6 @@ class Bench:
             if not build_ok:
                 self.results["build"][str(size)] = "not available yet"
                 continue
-            target = corpus if jsonl_ok else cp.ensure_yaml_twin(corpus)
             largest = size == max(args.sizes)
             rate = release_rate if largest else build_rate  # no validate-alone run at the largest
             predicted = size / rate * 1.2 if rate else 0.0
@@ -173,7 +166,7 @@ class Bench:
                 continue
             print(f"size {size}: build (release, which validates first) ...", flush=True)
             try:
-                entry = sx.build(target, validate=not largest)
+                entry = sx.build(corpus, validate=not largest)
             except RuntimeError as exc:
                 self.results["build"][str(size)] = f"failed: {str(exc)[:500]}"
                 self.note(f"build at {size} failed: {str(exc)[:300]}")
@@ -258,10 +251,9 @@ class Bench:
     def releases(self) -> list[tuple[int, cp.Corpus, Path]]:
         """(size, corpus, release dir) of every built release of this run's sizes, smallest
         first; with --bench-release, sizes without one get the bench-only shortcut build."""
-        fmt = "jsonl" if cp.validator_reads_jsonl(self.args.data) else "yaml"
         out = []
         for size in sorted(self.args.sizes):
-            path = self.args.data / f"corpus-{size}-s{self.args.seed}-{fmt}"
+            path = self.args.data / f"corpus-{size}-s{self.args.seed}-jsonl"
             release = path / "releases" / sx.VERSION
             if (release / "manifest.json").is_file():
                 if size not in self.built and "build" in self.args.sections:
@@ -269,7 +261,7 @@ class Bench:
                         f"the {size:,}-record release was not built in this run: the sections "
                         "below use the one an earlier run built (its manifest names the commit)"
                     )
-                out.append((size, cp.Corpus(path, size, self.args.seed, fmt, None), release))
+                out.append((size, cp.Corpus(path, size, self.args.seed, "jsonl", None), release))
             elif self.args.bench_release:
                 from bench_release import bench_release
 

@@ -359,8 +359,3 @@ def _ask_note(ask: Callable[[str], str]) -> str:
         note = " ".join(ask("Note (why rejected)").split())
         if note:
             return note[:2000]
-
-
-def outcome_data(outcome: Outcome) -> dict[str, Any]:
-    """The outcome as JSON-compatible data."""
-    return dict(vars(outcome))
