@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from vzcrisis.cli import app
 from vzcrisis.records.jsonl import jsonl_record_files, read_jsonl_record_file
 from vzcrisis.records.load import content_hash, read_record_file, record_files
 from vzcrisis.synth.corpus import synth, table_counts
+from vzcrisis.validate.project import validate_project
 
 N = 300
 
@@ -112,10 +112,6 @@ def test_disputes_have_two_versions_and_aliases_drop_accents(corpus: Path) -> No
 
 
 def test_validate_project_passes(corpus: Path) -> None:
-    if importlib.util.find_spec("vzcrisis.validate.project") is None:
-        pytest.skip("vzcrisis.validate.project is not available yet")
-    from vzcrisis.validate.project import validate_project
-
     project = validate_project(corpus)
     assert project.summary()["review"]["accepted"] == N, project.summary()
 
