@@ -1,4 +1,9 @@
-"""Shared CLI plumbing: the --root option, error-to-exit-code mapping, JSON output."""
+"""Shared CLI plumbing: every option more than one command takes, error-to-exit-code mapping,
+JSON output.
+
+An option whose meaning (and help) differs between commands has one alias per meaning, e.g.
+``--version`` of a new release, of the release to serve and of the release to query.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,45 @@ RootOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the library result as JSON.")]
+SdkJsonOption = Annotated[
+    bool, typer.Option("--json", help="Same as --format json: the SDK result.")
+]
+OutputFormatOption = Annotated[
+    str, typer.Option("--format", help="Output: table (default), json or csv.")
+]
+RecordFormatOption = Annotated[
+    str, typer.Option("--format", help="Record file format: yaml, or jsonl (bulk input).")
+]
+ReleaseVersionOption = Annotated[
+    str,
+    typer.Option(
+        "--version",
+        help="Semver X.Y.Z of the new release; must agree with the changes since the previous.",
+    ),
+]
+ServeVersionOption = Annotated[
+    str | None, typer.Option("--version", help="Release X.Y.Z to serve (default: the newest).")
+]
+OpenVersionOption = Annotated[
+    str | None, typer.Option("--version", help="Release version X.Y.Z to open (default: newest).")
+]
+PathOption = Annotated[
+    str | None, typer.Option("--path", help="A release directory or an https:// URL of one.")
+]
+ReleaseDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        help="Release date YYYY-MM-DD (default: the latest review date among released records).",
+    ),
+]
+DecisionDateOption = Annotated[
+    str | None, typer.Option("--date", help="Decision date YYYY-MM-DD (default: today).")
+]
+PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+HostOption = Annotated[
+    str, typer.Option("--host", help="Interface to bind (default: this machine only).")
+]
 JobsOption = Annotated[
     int | None,
     typer.Option(

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from venezuela_crisis.errors import InputError
 
-from .common import JsonOption, RootOption, print_json, run
+from .common import DecisionDateOption, JsonOption, RootOption, print_json, run
 
 if TYPE_CHECKING:
     from ..curate import review as review_lib
@@ -109,9 +109,7 @@ def review(
     reviewer: Annotated[
         str | None, typer.Option(help="Who decides (default: git config user.name).")
     ] = None,
-    date: Annotated[
-        str | None, typer.Option("--date", help="Decision date YYYY-MM-DD (default: today).")
-    ] = None,
+    date: DecisionDateOption = None,
     root: RootOption = Path("."),
 ) -> None:
     """Walk pending records one by one: accept, reject (with a note), skip or quit."""

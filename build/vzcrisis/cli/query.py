@@ -19,21 +19,21 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
-from .common import RootOption, print_json, run
+from .common import (
+    OpenVersionOption,
+    OutputFormatOption,
+    PathOption,
+    RootOption,
+    SdkJsonOption,
+    print_json,
+    run,
+)
 
 if TYPE_CHECKING:
     from venezuela_crisis import Results, VenezuelaCrisis
 
 Format = Literal["table", "json", "csv"]
 
-VersionOpt = Annotated[
-    str | None, typer.Option("--version", help="Release version X.Y.Z to open (default: newest).")
-]
-PathOpt = Annotated[
-    str | None, typer.Option("--path", help="A release directory or an https:// URL of one.")
-]
-FormatOpt = Annotated[str, typer.Option("--format", help="Output: table (default), json or csv.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Same as --format json: the SDK result.")]
 Actor = Annotated[str | None, typer.Option(help="Actor id, name or alias (e.g. Maduro).")]
 Date = Annotated[str | None, typer.Option(help="Date YYYY-MM-DD (inclusive).")]
 Text = Annotated[str | None, typer.Option(help="Filter value (see the SDK method).")]
@@ -156,10 +156,10 @@ def query(
     param: Annotated[
         list[str] | None, typer.Option("--param", "-p", help="Value bound to each ?, in order.")
     ] = None,
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "table",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """Run SQL on a release (DuckDB); values bind to ? placeholders via --param."""
@@ -172,10 +172,10 @@ def demands(
     status: Text = None,
     category: Text = None,
     source: Annotated[str | None, typer.Option(help="Source id the demand cites.")] = None,
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "table",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """Demands, e.g. --by Maduro --status rejected (vc.demands)."""
@@ -191,10 +191,10 @@ def events(
     actor: Actor = None,
     by: Actor = None,
     recipient: Actor = None,
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "table",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """Events by date range, type and actor (vc.events)."""
@@ -205,10 +205,10 @@ def events(
 def actors(
     name: Annotated[str | None, typer.Argument(help="Part of a name or alias.")] = None,
     kind: Text = None,
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "table",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """Actors whose name or alias contains NAME (vc.actors)."""
@@ -218,10 +218,10 @@ def actors(
 
 def actor(
     name: Annotated[str, typer.Argument(help="Actor id, name or alias.")],
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "json",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "json",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """One actor by id, name or alias (vc.actor)."""
@@ -230,9 +230,9 @@ def actor(
 
 def resolve(
     name: Annotated[str, typer.Argument(help="Actor id, name or alias.")],
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """Explain which actor a name matches and why (vc.resolve)."""
@@ -244,10 +244,10 @@ def sanctions(
     imposed_by: Actor = None,
     kind: Text = None,
     status: Text = None,
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "table",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """Sanctions and measures (vc.sanctions)."""
@@ -257,10 +257,10 @@ def sanctions(
 
 def sources(
     origin: Annotated[str | None, typer.Option(help="Upstream origin, e.g. Reuters.")] = None,
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "table",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """Source articles (vc.sources)."""
@@ -271,10 +271,10 @@ def sources(
 def citations(
     record_id: Annotated[str | None, typer.Argument(help="Id of any record.")] = None,
     source: Annotated[str | None, typer.Option(help="Source id.")] = None,
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "table",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """The quotes supporting a record, or citing a source (vc.citations)."""
@@ -283,10 +283,10 @@ def citations(
 
 
 def disputes(
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "table",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """The points sources disagree on (vc.disputes)."""
@@ -294,10 +294,10 @@ def disputes(
 
 
 def disputed(
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "table",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """Each disputed point with every version and its citations (vc.disputed)."""
@@ -308,10 +308,10 @@ def timeline(
     actor: Actor = None,
     since: Date = None,
     until: Date = None,
-    version: VersionOpt = None,
-    path: PathOpt = None,
-    fmt: FormatOpt = "table",
-    as_json: JsonOpt = False,
+    version: OpenVersionOption = None,
+    path: PathOption = None,
+    fmt: OutputFormatOption = "table",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """Events, demands and sanctions on one date axis (vc.timeline)."""
@@ -322,8 +322,8 @@ def timeline(
 def diff(
     old: Annotated[str, typer.Argument(help="Older release version (or path/URL).")],
     new: Annotated[str | None, typer.Argument(help="Newer release (default: newest).")] = None,
-    fmt: FormatOpt = "json",
-    as_json: JsonOpt = False,
+    fmt: OutputFormatOption = "json",
+    as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
     """Ids added, removed and changed per table between two releases (vc.diff)."""

@@ -11,22 +11,16 @@ from typing import Annotated
 
 import typer
 
-from .common import JobsOption, JsonOption, RootOption, print_json, run
+from .common import (
+    JobsOption,
+    JsonOption,
+    ReleaseDateOption,
+    ReleaseVersionOption,
+    RootOption,
+    print_json,
+    run,
+)
 
-VersionOption = Annotated[
-    str,
-    typer.Option(
-        "--version",
-        help="Semver X.Y.Z of the new release; must agree with the changes since the previous.",
-    ),
-]
-DateOption = Annotated[
-    str | None,
-    typer.Option(
-        "--date",
-        help="Release date YYYY-MM-DD (default: the latest review date among released records).",
-    ),
-]
 PartitionOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -41,8 +35,8 @@ ReleasePath = Annotated[
 
 
 def release(
-    version: VersionOption,
-    date: DateOption = None,
+    version: ReleaseVersionOption,
+    date: ReleaseDateOption = None,
     root: RootOption = Path("."),
     as_json: JsonOption = False,
     partition: PartitionOption = None,

@@ -6,21 +6,12 @@ Datasette, sqlite-utils and the release builder are imported inside the commands
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 
 import typer
 
-from .common import RootOption, run
+from .common import HostOption, PortOption, RootOption, ServeVersionOption, run
 
 FIRST_VERSION = "1.0.0"
-
-PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
-HostOption = Annotated[
-    str, typer.Option("--host", help="Interface to bind (default: this machine only).")
-]
-VersionOption = Annotated[
-    str | None, typer.Option("--version", help="Release X.Y.Z to serve (default: the newest).")
-]
 
 SDK_EXAMPLE = """from venezuela_crisis import VenezuelaCrisis
 vc = VenezuelaCrisis()
@@ -28,7 +19,7 @@ print(vc.demands(by="Maduro"))"""
 
 
 def serve(
-    version: VersionOption = None,
+    version: ServeVersionOption = None,
     port: PortOption = 8001,
     host: HostOption = "127.0.0.1",
     root: RootOption = Path("."),

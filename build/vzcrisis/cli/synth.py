@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from .common import JsonOption, RootOption, print_json, run
+from .common import JsonOption, RecordFormatOption, RootOption, print_json, run
 
 
 def register(app: typer.Typer) -> None:
@@ -25,10 +25,7 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[
             int, typer.Option("--seed", help="Random seed; same seed, same bytes.")
         ] = 0,
-        fmt: Annotated[
-            str,
-            typer.Option("--format", help="Record file format: yaml, or jsonl (bulk input)."),
-        ] = "yaml",
+        fmt: RecordFormatOption = "yaml",
         root: RootOption = Path("."),
         as_json: JsonOption = False,
     ) -> None:
