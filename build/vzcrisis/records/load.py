@@ -323,8 +323,8 @@ def record_files(root: Path) -> list[Path]:
 
 
 def raw_records(root: Path) -> list[RawRecord]:
-    """Every record of the project's record files, in file order; a file that fails to load is
-    skipped (its problems are the validator's to report)."""
+    """Every record of the project's YAML record files (``record_files``), in file order; a file
+    that fails to load is skipped (its problems are the validator's to report)."""
     out: list[RawRecord] = []
     for path in record_files(root):
         loaded, _ = read_record_file(path, root)
