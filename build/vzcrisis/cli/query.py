@@ -321,13 +321,16 @@ def timeline(
 
 def diff(
     old: Annotated[str, typer.Argument(help="Older release version (or path/URL).")],
-    new: Annotated[str | None, typer.Argument(help="Newer release (default: newest).")] = None,
+    new: Annotated[
+        str | None, typer.Argument(help="Newer release (default: the newest this SDK reads).")
+    ] = None,
     fmt: OutputFormatOption = "json",
     as_json: SdkJsonOption = False,
     root: RootOption = Path("."),
 ) -> None:
-    """Ids added, removed and changed per table between two releases (vc.diff)."""
-    _show(root, new, None, fmt, as_json, lambda vc: vc.diff(old, vc.version))
+    """Ids added, removed and changed per table between two releases (vc.diff; either may be
+    of another major: its files are compared, not queried)."""
+    _show(root, None, None, fmt, as_json, lambda vc: vc.diff(old, new))
 
 
 def _given(**kwargs: Any) -> dict[str, Any]:
