@@ -3,10 +3,10 @@
 ``vzcrisis validate`` + ``vzcrisis release`` at 100k-1M records take hours on 2 cores while the
 validator parses YAML. The SDK query and cold-start sections only need the released Parquet
 files, so this writes them straight from the JSON Lines corpus with the release's own transform
-(``derive.released_rows``: derived columns, citations rows, row models re-validated;
-``derive.arrow_table``: the explicit Arrow schema; ``release.write_parquet``: the same Parquet
-options) and a manifest whose ``files`` lists every file with size and sha256, so the SDK
-verifies it like any release. What it skips (never use it to publish): quote/offset checks
+(``release.derive.released_rows``: derived columns, citations rows, row models re-validated;
+``release.derive.arrow_table``: the explicit Arrow schema; ``release.build.write_parquet``: the
+same Parquet options) and a manifest whose ``files`` lists every file with size and sha256, so
+the SDK verifies it like any release. What it skips (never use it to publish): quote/offset checks
 against the article texts, review hashes, referential checks, SQLite, codebook, datapackage,
 changes. The output directory is ``<corpus>/releases-bench/1.0.0`` so it is never mistaken for a
 release of the pipeline; the benchmark report says which sections ran on it.
