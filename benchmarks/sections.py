@@ -412,8 +412,8 @@ def release_diff(old: Path, new: Path, repeat: int) -> dict[str, Any]:
     """SDK diff of two releases vs raw DuckDB (ids added/removed, rows changed) per table."""
     from venezuela_crisis.client import VenezuelaCrisis
 
-    vc = VenezuelaCrisis(path=new)
-    sdk_s, diff = median_time(lambda: vc.diff(str(old)), repeat)
+    vc = VenezuelaCrisis(path=old)  # `new` may be of the next major: vc.diff compares its files
+    sdk_s, diff = median_time(lambda: vc.diff(str(old), str(new)), repeat)
     con = duckdb.connect()
 
     def raw() -> int:

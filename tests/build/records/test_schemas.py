@@ -293,8 +293,9 @@ def _publish_old_demands(root: Path, extra_field: bool) -> None:
 
 
 def _bump_demands(monkeypatch: pytest.MonkeyPatch, version: str) -> None:
-    spec = dataclasses.replace(TABLES["demands"], schema_version=version)
-    monkeypatch.setitem(TABLES, "demands", spec)
+    current = TABLES["demands"]
+    declared = dataclasses.replace(current.spec, schema_version=version)
+    monkeypatch.setitem(TABLES, "demands", dataclasses.replace(current, spec=declared))
 
 
 def test_schemas_refuses_a_breaking_minor_bump(
