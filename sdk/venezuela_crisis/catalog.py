@@ -71,7 +71,7 @@ _ORIGINS = ("origin_count", "disputed", {"array": "disputes"})
 
 TABLES: tuple[TableSpec, ...] = (
     TableSpec(
-        "sources", "1.0.0", "Sources",
+        "sources", "1.1.0", "Sources",
         "News articles the records are extracted from, with their upstream origin.",
         row="Source", record="SourceRecord", label="label", text="title",
         sort="published", sort_desc=True,
@@ -81,12 +81,10 @@ TABLES: tuple[TableSpec, ...] = (
         derived_columns={
             "label": "Derived: readable name of the article (headline, else publisher or "
             "origin; publisher and date).",
-            "text": "Derived: the full article text, so every quote can be read in context. "
-            "The text belongs to its publisher.",
         },
     ),
     TableSpec(
-        "actors", "1.0.0", "Actors",
+        "actors", "1.1.0", "Actors",
         "People, governments, states, organisations and groups named in the sources.",
         row="Actor", record="ActorRecord", label="name", text="name", sort="name",
         facets=("kind", "country"),
@@ -94,7 +92,7 @@ TABLES: tuple[TableSpec, ...] = (
         fts=("name", "aliases"),
     ),
     TableSpec(
-        "events", "1.0.0", "Events",
+        "events", "1.1.0", "Events",
         "Things that happened, typed with a PLOVER-aligned vocabulary.",
         row="Event", record="EventRecord", label="summary", text="summary", sort="date",
         facets=("type", {"array": "actors"}, "date_precision", {"date": "date"}),
@@ -103,7 +101,7 @@ TABLES: tuple[TableSpec, ...] = (
         timeline=Timeline(kind="type", actors=("actors", "recipients")),
     ),
     TableSpec(
-        "demands", "1.0.0", "Demands",
+        "demands", "1.1.0", "Demands",
         "Distinct demands, terms and ultimatums by each side, with their outcome.",
         row="Demand", record="DemandRecord", label="text", text="text", sort="category",
         facets=("category", "status", {"array": "by"}, {"array": "addressed_to"}, "disputed"),
@@ -115,7 +113,7 @@ TABLES: tuple[TableSpec, ...] = (
         timeline=Timeline(kind="category", actors=("by", "addressed_to"), dated_by="made_in"),
     ),
     TableSpec(
-        "sanctions", "1.0.0", "Sanctions and measures",
+        "sanctions", "1.1.0", "Sanctions and measures",
         "Sanctions, designations, rewards, indictments, court cases and closures.",
         row="Sanction", record="SanctionRecord", label="description", text="description",
         sort="date",
@@ -125,14 +123,14 @@ TABLES: tuple[TableSpec, ...] = (
         timeline=Timeline(kind="kind", actors=("imposed_by", "targets")),
     ),
     TableSpec(
-        "disputes", "1.0.0", "Disputes",
+        "disputes", "1.1.0", "Disputes",
         "Points on which sources disagree; each version is a record that links here.",
         row="Dispute", record="DisputeRecord", label="question", text="question",
         more_facets=("origin_count", "disputed"),
         fts=("question", "summary"),
     ),
     TableSpec(
-        "citations", "1.0.0", "Citations",
+        "citations", "1.1.0", "Citations",
         "Evidence: every verbatim quote that supports a record, with exact offsets.",
         row="Citation", record=None, label="label", text="quote", sort="record_id",
         facets=("origin", "record_table", "source_id"),

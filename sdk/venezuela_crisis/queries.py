@@ -99,9 +99,15 @@ def quoted(name: str) -> str:
 
 CITATIONS_LIST = (
     "list({'source': c.source_id, 'quote': c.quote, 'char_start': c.char_start, "
-    "'char_end': c.char_end} order by c.source_id, c.char_start)"
+    "'char_end': c.char_end, 'attribution': c.attribution, 'attributed_to': c.attributed_to, "
+    "'origin': c.origin, 'publisher': s.publisher, 'title': s.title, "
+    "'context_text': substring(s.text, c.context_start + 1, c.context_end - c.context_start), "
+    "'context_start': c.context_start} order by c.source_id, c.char_start)"
 )
-"""A record's citations as the model's ``citations`` field, in (source id, offset) order."""
+"""A record's citations as the row model's ``citations`` field (``models.Evidence``), in (source
+id, offset) order: each with its attribution and independent origin, the article's publisher
+and title, and the sentence(s) around the quote (``substring`` counts characters, as the
+offsets do)."""
 
 
 def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t.id") -> str:
@@ -121,6 +127,7 @@ def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t
     if "citations" in model.model_fields:
         cols.append(
             f"coalesce((select {CITATIONS_LIST} from citations c "
+            "left join sources s on s.id = c.source_id "
             f"where c.record_table = '{table}' and c.record_id = t.id), []) as citations"
         )
     return f"select {', '.join(cols)} from {table} t{where.sql()} order by {order}"

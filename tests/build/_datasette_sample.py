@@ -208,6 +208,8 @@ def _rows(table: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     cites: list[dict[str, Any]] = []
     for rec in RECORDS[table]:
         data = {"disputes": [], "review": REVIEW} | rec
+        if table == "sources":
+            data["text"] = TEXTS[rec["id"]]
         if "source_count" in TABLES[table].row.model_fields:
             data["source_count"] = len({c["source"] for c in rec["citations"]})
             data["origin_count"] = len({origin[c["source"]] for c in rec["citations"]})

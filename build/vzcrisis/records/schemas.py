@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from venezuela_crisis.errors import InputError
+from venezuela_crisis.format.versions import is_version, parse_version
 from venezuela_crisis.models import CURATED_TABLES, TABLES, VOCAB_DOCS
 
 from .schema_compat import compare
@@ -30,14 +31,6 @@ REGISTRY_FILE = SCHEMA_DIR / "registry.json"
 ID_BASE = "https://venezuela-crisis.example/schema/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ENUM_DOCS: dict[str, dict[str, str]] = {cls.__name__: docs for cls, docs in VOCAB_DOCS.items()}
-
-
-def parse_version(version: str) -> tuple[int, int, int]:
-    """``"1.2.3"`` -> ``(1, 2, 3)``; raises ValueError for anything that is not X.Y.Z."""
-    parts = version.split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise ValueError(f"not a semantic version X.Y.Z: {version!r}")
-    return int(parts[0]), int(parts[1]), int(parts[2])
 
 
 def schema_relpath(table: str, version: str) -> str:
@@ -90,10 +83,8 @@ def published_versions(root: Path, table: str) -> list[str]:
     found: list[tuple[tuple[int, int, int], str]] = []
     if directory.is_dir():
         for path in directory.glob("*.json"):
-            try:
+            if is_version(path.stem):
                 found.append((parse_version(path.stem), path.stem))
-            except ValueError:
-                continue
     return [v for _, v in sorted(found)]
 
 

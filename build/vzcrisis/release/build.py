@@ -171,7 +171,7 @@ def build_release(
     ):
         builder = RowBuilder(version, Path(spool))
         keys = check_partition(partition, builder.schemas)
-        project, found = scan_project(root, sink=builder, progress=progress, jobs=jobs)
+        _, found = scan_project(root, sink=builder, progress=progress, jobs=jobs)
         if found:
             raise InputError([str(p) for p in found])
         builder.finish()
@@ -179,9 +179,7 @@ def build_release(
             raise InputError(builder.problems)
         builder.index = {}  # the id index of the validation passes is no longer needed
         step = _Step(builder, Path(spool) / "work", keys)
-        return _publish(
-            root, version, release_date, releases, target, project.texts, step, progress
-        )
+        return _publish(root, version, release_date, releases, target, step, progress)
 
 
 @dataclass
@@ -199,7 +197,6 @@ def _publish(
     release_date: dt.date | None,
     releases: Path,
     target: Path,
-    all_texts: dict[str, str],
     step: _Step,
     progress: Progress | None,
 ) -> ReleaseResult:
@@ -223,9 +220,7 @@ def _publish(
             changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
             check_version(version, changes)
             date = release_date or latest_review_date_of(tables)
-            source_ids = [str(r) for r in tables.read("sources", ["id"]).column("id").to_pylist()]
-            texts = {sid: all_texts[sid] for sid in source_ids if sid in all_texts}
-            _write(tmp, root, version, date, previous, tables, changes, texts)
+            _write(tmp, root, version, date, previous, tables, changes)
         except OSError as exc:
             raise ReleaseError(f"writing {shown} failed: {exc}; nothing was published") from exc
         problems = verify_release(tmp)
@@ -301,9 +296,8 @@ def _write(
     previous: str | None,
     tables: ReleasedTables,
     changes: dict[str, Any],
-    texts: dict[str, str],
 ) -> None:
-    build_sqlite(directory, directory / DB_FILE, texts)
+    build_sqlite(directory, directory / DB_FILE)
     heads = {table: tables.head(table) for table in tables}
     rows = {table: tables.rows(table) for table in tables}
     (directory / "CODEBOOK.md").write_text(

@@ -1,7 +1,9 @@
 """Turn accepted curated records into released rows: derived columns, citations, checks.
 
-transform: ``released_rows`` computes ``source_count``, ``origin_count``, ``disputed`` and one
-citations row per quote, and re-validates every row with its released row model.
+transform: ``released_record`` turns one accepted record into its row (derived ``source_count``,
+``origin_count``, ``disputed``; a source gets its article ``text``) and one citations row per
+quote (its independent origin and sentence bounds: ``venezuela_crisis.format.evidence``);
+``released_rows`` does it for every record and re-validates every row with its row model.
 check: ``check_references`` makes sure every reference in a released row points to a released
 row (an accepted record may not point to a pending or rejected one).
 Then ``arrow_table`` lays the rows out in the explicit Arrow schema, sorted by id.
@@ -11,11 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as _field
 from typing import Any
 
 import pyarrow as pa
 from pydantic import ValidationError
 from venezuela_crisis.format.arrow import EXCLUDED_FIELDS, arrow_schema, columns
+from venezuela_crisis.format.evidence import independent_origin, sentence_bounds
 from venezuela_crisis.models import TABLES, Citation
 from venezuela_crisis.models.base import (
     CitationRef,
@@ -29,29 +34,62 @@ Rows = dict[str, list[StrictModel]]
 """Released rows per table (every table of models.TABLES), sorted by id."""
 
 
-def released_rows(accepted: Callable[[str], Sequence[CuratedRecord]]) -> tuple[Rows, list[str]]:
+@dataclass
+class Sources:
+    """What released rows need to know of the released sources: origin and article text."""
+
+    origins: dict[str, str] = _field(default_factory=dict)
+    texts: dict[str, str] = _field(default_factory=dict)
+
+
+def released_record(
+    table: str, record: CuratedRecord, sources: Sources
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One accepted record's released row (JSON data) and its citations rows (those citing a
+    released source; the others are problems for the caller: ``unreleased_sources``)."""
+    data = record.model_dump(mode="json")
+    if table == "sources":
+        data["text"] = sources.texts.get(record.id)
+    cites = [
+        citation_row(table, record.id, ref, sources)
+        for ref in record.citations
+        if ref.source in sources.origins
+    ]
+    if issubclass(TABLES[table].row, Derived):
+        data.update(_derived(table, record, cites))
+    return data, cites
+
+
+def unreleased_sources(table: str, record: CuratedRecord, sources: Sources) -> list[str]:
+    """A problem line per citation of `record` whose source is not released."""
+    return [
+        f"citations: {record.id}@{ref.source}:{ref.char_start}: source_id: {ref.source!r} is "
+        "not a released source"
+        for ref in record.citations
+        if ref.source not in sources.origins
+    ]
+
+
+def released_rows(
+    accepted: Callable[[str], Sequence[CuratedRecord]], texts: dict[str, str]
+) -> tuple[Rows, list[str]]:
     """Released rows of every table from the accepted records, and the problems found."""
     records = {t: list(accepted(t)) for t, spec in TABLES.items() if spec.record is not None}
-    origins = {s.id: str(getattr(s, "origin", "")) for s in records.get("sources", [])}
+    sources = Sources({s.id: str(getattr(s, "origin", "")) for s in records.get("sources", [])})
+    sources.texts = {sid: texts[sid] for sid in sources.origins if sid in texts}
     problems: list[str] = []
     rows: Rows = {}
     citations: list[StrictModel] = []
     for table, items in records.items():
         out: list[StrictModel] = []
         for record in items:
-            data = record.model_dump(mode="json")
-            if issubclass(TABLES[table].row, Derived):
-                data.update(_derived(table, record, origins))
+            data, cites = released_record(table, record, sources)
             row = _validate(TABLES[table].row, data, f"{table}: {record.id}", problems)
             if row is not None:
                 out.append(row)
-            for ref in record.citations:
-                cite = citation_row(table, record.id, ref, origins)
-                where = f"citations: {cite['id']}"
-                if ref.source not in origins:
-                    problems.append(f"{where}: source_id: {ref.source!r} is not a released source")
-                    continue
-                citation = _validate(Citation, cite, where, problems)
+            problems.extend(unreleased_sources(table, record, sources))
+            for cite in cites:
+                citation = _validate(Citation, cite, f"citations: {cite['id']}", problems)
                 if citation is not None:
                     citations.append(citation)
         rows[table] = sorted(out, key=_id)
@@ -103,11 +141,12 @@ def arrow_table(table: str, rows: Sequence[StrictModel], dataset_version: str) -
     return pa.Table.from_pylist([{n: d[n] for n in names} for d in data], schema=schema)
 
 
-def _derived(table: str, record: CuratedRecord, origins: dict[str, str]) -> dict[str, Any]:
-    sources = {c.source for c in record.citations}
+def _derived(table: str, record: CuratedRecord, cites: list[dict[str, Any]]) -> dict[str, Any]:
+    """Derived columns: distinct citing articles, distinct independent origins of the released
+    citations (``citations.origin``), and whether the record is a version in a dispute."""
     return {
-        "source_count": len(sources),
-        "origin_count": len({origins[s] for s in sources if s in origins}),
+        "source_count": len({c["source_id"] for c in cites}),
+        "origin_count": len({c["origin"] for c in cites}),
         "disputed": table == "disputes" or bool(record.disputes),
     }
 
@@ -139,10 +178,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def citation_row(
-    table: str, record_id: str, ref: CitationRef, origins: dict[str, str]
-) -> dict[str, Any]:
+def citation_row(table: str, record_id: str, ref: CitationRef, sources: Sources) -> dict[str, Any]:
     """The released citations row of one quote (its id, ``record@source:start``, is stable)."""
+    attribution = ref.attribution.value if ref.attribution is not None else None
+    text = sources.texts.get(ref.source)
+    start, end = (
+        sentence_bounds(text, ref.char_start, ref.char_end) if text is not None else (None, None)
+    )
     return {
         "id": f"{record_id}@{ref.source}:{ref.char_start}",
         "record_table": table,
@@ -151,5 +193,9 @@ def citation_row(
         "quote": ref.quote,
         "char_start": ref.char_start,
         "char_end": ref.char_end,
-        "origin": origins.get(ref.source, ""),
+        "attribution": attribution,
+        "attributed_to": ref.attributed_to,
+        "origin": independent_origin(attribution, ref.source, sources.origins.get(ref.source, "")),
+        "context_start": start,
+        "context_end": end,
     }

@@ -28,11 +28,11 @@ from typing import Any
 import pyarrow as pa
 from venezuela_crisis.format.arrow import EXCLUDED_FIELDS, arrow_schema, columns
 from venezuela_crisis.models import TABLES, ReviewStatus, SourceRecord
-from venezuela_crisis.models.base import CuratedRecord, Derived, references
+from venezuela_crisis.models.base import CuratedRecord, references
 
 from ..records.load import RawRecord
 from ..validate.cross_checks import Indexed
-from .derive import _derived, citation_row
+from .derive import Sources, released_record, unreleased_sources
 from .table_files import Spool, duplicate_ids
 
 BATCH = 5_000
@@ -56,7 +56,7 @@ class RowBuilder:
     def __init__(self, version: str, spool_dir: Path) -> None:
         self.version = version
         self.index: Mapping[str, Indexed] = {}
-        self.origins: dict[str, str] = {}
+        self.sources = Sources()
         self.problems: list[str] = []
         self.schemas = {t: arrow_schema(t, version) for t in TABLES}
         self.loose = {
@@ -77,31 +77,31 @@ class RowBuilder:
         self.part_problems = 0
         """Length of `problems` when the current part opened."""
 
-    def prepare(self, index: Mapping[str, Indexed], sources: Mapping[str, SourceRecord]) -> None:
-        """Ids of pass 1 and origins of the accepted sources (called between the passes)."""
+    def prepare(
+        self,
+        index: Mapping[str, Indexed],
+        sources: Mapping[str, SourceRecord],
+        texts: Mapping[str, str],
+    ) -> None:
+        """Ids of pass 1, origins and texts of the accepted sources (between the passes)."""
         self.index = index
-        self.origins = {
+        origins = {
             sid: str(model.origin)
             for sid, model in sorted(sources.items())
             if self._accepted(sid, "sources")
         }
+        self.sources = Sources(origins, {s: texts[s] for s in origins if s in texts})
 
     def add(self, raw: RawRecord, record: CuratedRecord, status: ReviewStatus) -> None:
         """Visitor: an accepted record becomes its row and citations rows."""
         if status != ReviewStatus.accepted:
             return
         table = raw.table
-        data = record.model_dump(mode="json")
-        if issubclass(TABLES[table].row, Derived):
-            data.update(_derived(table, record, self.origins))
+        data, cites = released_record(table, record, self.sources)
         self._push(table, f"{table}: {record.id}", data)
-        for ref in record.citations:
-            cite = citation_row(table, record.id, ref, self.origins)
-            where = f"citations: {cite['id']}"
-            if ref.source not in self.origins:
-                self.problems.append(f"{where}: source_id: {ref.source!r} is not a released source")
-                continue
-            self._push("citations", where, cite)
+        self.problems.extend(unreleased_sources(table, record, self.sources))
+        for cite in cites:
+            self._push("citations", f"citations: {cite['id']}", cite)
 
     def open_part(self, name: str) -> None:
         """Rows from now on belong to part `name` (one record file; ``validate.passes.Sink``)."""

@@ -1,9 +1,9 @@
 """Build the SQLite database Datasette serves, from a release's Parquet files.
 
-Shape: load (Parquet + article texts) → check (tables, columns, texts) → transform (JSON text for
-lists and structs, 0/1 booleans, ISO dates, derived labels, link tables) → write (to a scratch
-file without journal or fsync, compacted into a temporary file, then rename) → check (row counts,
-foreign keys).
+Shape: load (Parquet; sources hold their article text) → check (tables, columns) → transform
+(JSON text for lists and structs, 0/1 booleans, ISO dates, derived labels, link tables) → write
+(to a scratch file without journal or fsync, compacted into a temporary file, then rename) →
+check (row counts, foreign keys).
 
 The transform works a record batch at a time and column by column (``sqlite_columns``): Arrow
 kernels build the JSON text, ISO dates and labels, one ``to_pylist`` per column makes the Python
@@ -256,7 +256,7 @@ def _layout(release_dir: Path) -> Layout:
     return Layout.scan(release_dir)
 
 
-def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
+def _load(release_dir: Path) -> dict[str, Loaded]:
     """Find every table's Parquet files and check their columns; every problem is one line."""
     problems: list[str] = []
     loaded: dict[str, Loaded] = {}
@@ -282,11 +282,6 @@ def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
         rows = sum(h.metadata.num_rows for h in handles)
         in_order = len(files) == 1 and ascending(handles[0])
         loaded[table] = Loaded(files, pa.schema([schema.field(c) for c in order]), rows, in_order)
-    if "sources" in loaded:
-        for path in loaded["sources"].files:
-            for sid in pq.read_table(path, columns=["id"]).column("id").to_pylist():
-                if sid not in texts:
-                    problems.append(f"sources: {sid}: no article text given for the source")
     if problems:
         raise ReleaseError("\n".join(problems))
     return loaded
@@ -294,14 +289,10 @@ def _load(release_dir: Path, texts: dict[str, str]) -> dict[str, Loaded]:
 
 def _create_table(db: sqlite_utils.Database, table: str, data: Loaded) -> None:
     """Create `table` (columns in display order, id primary key, NOT NULL and foreign keys from
-    the model; sources get `label` and `text`, citations `label`)."""
+    the model, then the derived columns its spec declares: a readable `label`)."""
     row = TABLES[table].row
     cols = {c: _sqlite_type(data.schema.field(c).type) for c in data.schema.names}
-    extra: dict[str, type] = {}
-    if table == "sources":
-        extra = {"label": str, "text": str}
-    elif table == "citations":
-        extra = {"label": str}
+    extra: dict[str, type] = dict.fromkeys(TABLES[table].spec.derived_columns, str)
     not_null = [
         c
         for c in columns(table)
@@ -313,25 +304,18 @@ def _create_table(db: sqlite_utils.Database, table: str, data: Loaded) -> None:
     )
 
 
-def _insert_rows(
-    conn: sqlite3.Connection,
-    table: str,
-    data: Loaded,
-    texts: dict[str, str],
-) -> None:
+def _insert_rows(conn: sqlite3.Connection, table: str, data: Loaded) -> None:
     """Insert the rows of `table` in id order, converted for SQLite column by column, in
-    batches (sources get a label and their text, citations a label)."""
+    batches (sources and citations get their derived label)."""
     names = data.schema.names
-    extra = ["label", "text"] if table == "sources" else ["label"] if table == "citations" else []
+    extra = list(TABLES[table].spec.derived_columns)
     cols = ", ".join(f"[{c}]" for c in [*names, *extra])
     sql = f"INSERT INTO [{table}] ({cols}) VALUES ({', '.join('?' * (len(names) + len(extra)))})"
     for batch in ordered_batches(data.files, names, data.in_order):
         values = [sqlite_column(batch.column(c)) for c in names]
-        by_name = dict(zip(names, values, strict=True))
         if table == "sources":
             rows = [dict(zip(names, r, strict=True)) for r in zip(*values, strict=True)]
             values.append([source_label(r) for r in rows])
-            values.append([texts[str(sid)] for sid in by_name["id"]])
         elif table == "citations":
             values.append(citation_labels(batch))
         conn.executemany(sql, zip(*values, strict=True))
@@ -350,7 +334,7 @@ BUILD_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
 failed build deletes it, so nothing needs to survive a crash; neither is stored in the file."""
 
 
-def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> None:
+def _write(db_path: Path, loaded: dict[str, Loaded]) -> None:
     """Create and fill every table, index, link table and FTS index in `db_path`, in one
     transaction, in the order (and so with the rowids and schema) of the original builder; each
     table's page indexes (``browse_indexes``) follow its key indexes."""
@@ -363,7 +347,7 @@ def _write(db_path: Path, loaded: dict[str, Loaded], texts: dict[str, str]) -> N
         conn.execute("BEGIN")
         for table in TABLES:
             _create_table(db, table, loaded[table])
-            _insert_rows(conn, table, loaded[table], texts)
+            _insert_rows(conn, table, loaded[table])
             for index in [*keys[table], *browse.get(table, [])]:
                 db[table].create_index(index)  # type: ignore[union-attr]
         for link in link_tables():
@@ -424,20 +408,20 @@ def _check(db_path: Path, loaded: dict[str, Loaded]) -> None:
         raise ReleaseError("\n".join(problems))
 
 
-def build_sqlite(release_dir: Path, db_path: Path, texts: dict[str, str]) -> None:
+def build_sqlite(release_dir: Path, db_path: Path) -> None:
     """Write the Datasette database for the release in `release_dir` to `db_path`.
 
-    `texts` maps source ids to article texts (stored as ``sources.text``). Raises ReleaseError
-    naming every missing file, column or text, or dangling reference. `db_path` is replaced
+    The article texts come from ``sources.text`` (released from 1.1.0). Raises ReleaseError
+    naming every missing file or column, or dangling reference. `db_path` is replaced
     atomically: a failed build leaves any previous file untouched.
     """
-    loaded = _load(release_dir, texts)
+    loaded = _load(release_dir)
     scratch = db_path.with_name(f".{db_path.name}.build")
     tmp = db_path.with_name(f".{db_path.name}.tmp")
     try:
         for path in (scratch, tmp):
             path.unlink(missing_ok=True)
-        _write(scratch, loaded, texts)
+        _write(scratch, loaded)
         _compact(scratch, tmp)
         scratch.unlink()
         _check(tmp, loaded)

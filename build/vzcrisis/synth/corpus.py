@@ -421,7 +421,14 @@ class _Generator:
 
 
 def _cite(source: str, quote: str, start: int) -> dict[str, Any]:
-    return {"source": source, "quote": quote, "char_start": start, "char_end": start + len(quote)}
+    """A citation of a synthetic article: every sentence is the article's own writing."""
+    return {
+        "source": source,
+        "quote": quote,
+        "char_start": start,
+        "char_end": start + len(quote),
+        "attribution": "own",
+    }
 
 
 def _reviewed(data: dict[str, Any]) -> dict[str, Any]:

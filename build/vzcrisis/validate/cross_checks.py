@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from venezuela_crisis.format.versions import parse_version
 from venezuela_crisis.models import DatePrecision, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord, references
 
@@ -84,6 +85,33 @@ def review_status(raw: RawRecord, model: CuratedRecord) -> tuple[ReviewStatus, l
     else:
         return ReviewStatus.accepted, []
     return ReviewStatus.pending, [Problem(raw.path, line, raw.id, where, message)]
+
+
+ATTRIBUTION_FROM = (1, 1, 0)
+"""From this schema version on, every citation of an accepted record says how its article
+credits the passage (``attribution``)."""
+
+
+def check_attributions(raw: RawRecord, model: CuratedRecord, version: str) -> list[Problem]:
+    """An accepted record under schema 1.1.0 or later: every citation has an attribution."""
+    if parse_version(version) < ATTRIBUTION_FROM:
+        return []
+    out = []
+    for i, ref in enumerate(model.citations):
+        if ref.attribution is None:
+            where = f"citations[{i}].attribution"
+            out.append(
+                Problem(
+                    raw.path,
+                    raw.line_of(f"citations[{i}]"),
+                    raw.id,
+                    where,
+                    f"required for an accepted record under schema {version}: say how the "
+                    "article credits the passage (upstream, on_record or own), or set the "
+                    "review back to pending",
+                )
+            )
+    return out
 
 
 def check_references(

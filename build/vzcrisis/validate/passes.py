@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
+from venezuela_crisis.format.versions import is_version
 from venezuela_crisis.models import CURATED_TABLES, TABLES, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord
 
 from ..records.jsonl import read_jsonl_record_file
 from ..records.load import Problem, RawRecord, read_record_file
-from ..records.schemas import parse_version, published_versions, schema_path, schema_relpath
+from ..records.schemas import published_versions, schema_path, schema_relpath
 from . import cross_checks
 from .record_checks import SchemaCheck, check_record, schema_validator
 
@@ -137,8 +138,14 @@ class FileScan:
 class Sink(Protocol):
     """Receives every valid record in pass 2, one part (record file) at a time."""
 
-    def prepare(self, index: Mapping[str, Entry], sources: Mapping[str, SourceRecord]) -> None:
-        """Called by the driver between the passes, with the id index and the valid sources."""
+    def prepare(
+        self,
+        index: Mapping[str, Entry],
+        sources: Mapping[str, SourceRecord],
+        texts: Mapping[str, str],
+    ) -> None:
+        """Called by the driver between the passes, with the id index, the valid sources and
+        their article texts."""
 
     def open_part(self, name: str) -> None:
         """Start the part of one record file (in whichever process handles the file)."""
@@ -193,6 +200,8 @@ def pass1_file(root: Path, path: Path, keep: bool = False) -> FileScan:
         source = None
         if model is not None and raw.id:
             status, review = cross_checks.review_status(raw, model)
+            if status == ReviewStatus.accepted:
+                review += cross_checks.check_attributions(raw, model, Path(schema_file).stem)
             source = (model, raw) if isinstance(model, SourceRecord) else None
         entry = Entry(raw.table, raw.path, raw.line, raw.line_of("id"), status)
         out.append(Scanned(raw.id, entry, found, review, source))
@@ -286,7 +295,7 @@ def load_file(
         line = parsed.key_lines.get("table", 1)
         message = f"unknown table {table!r}; one of: {', '.join(CURATED_TABLES)}"
         return [], [*problems, Problem(parsed.path, line, "", "table", message)]
-    if not _is_version(version) or not schema_path(root, table, version).is_file():
+    if not is_version(version) or not schema_path(root, table, version).is_file():
         line = parsed.key_lines.get("schema_version", 1)
         known = ", ".join(published_versions(root, table)) or "none"
         message = (
@@ -296,11 +305,3 @@ def load_file(
         return [], [*problems, Problem(parsed.path, line, "", "schema_version", message)]
     schema_file = f"schema/{schema_relpath(table, version)}"
     return [(raw, schema_file) for raw in parsed.records], problems
-
-
-def _is_version(version: str) -> bool:
-    try:
-        parse_version(version)
-    except ValueError:
-        return False
-    return True

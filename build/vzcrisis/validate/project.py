@@ -164,7 +164,7 @@ def scan_project(
     if prepare is not None:
         prepare(index, sources)
     if sink is not None:
-        sink.prepare(index, sources)
+        sink.prepare(index, sources, ctx.texts)
     project.counts = _counts(index)
     ctx.index, ctx.sources = index, sources
     task = progress.task("validate: pass 2", len(files)) if progress else None

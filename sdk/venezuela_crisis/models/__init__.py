@@ -1,6 +1,16 @@
 """The data model: one definition for records, schemas, Parquet, codebook and Datasette."""
 
-from .base import CitationRef, DatePrecision, Qualifier, Quantity, Review, ReviewStatus
+from .base import (
+    Attribution,
+    CitationRef,
+    Context,
+    DatePrecision,
+    Evidence,
+    Qualifier,
+    Quantity,
+    Review,
+    ReviewStatus,
+)
 from .registry import CURATED_TABLES, TABLES, TableSpec
 from .tables import (
     Actor,
@@ -35,8 +45,10 @@ __all__ = [
     "Actor",
     "ActorKind",
     "ActorRecord",
+    "Attribution",
     "Citation",
     "CitationRef",
+    "Context",
     "DatePrecision",
     "Demand",
     "DemandCategory",
@@ -47,6 +59,7 @@ __all__ = [
     "Event",
     "EventRecord",
     "EventType",
+    "Evidence",
     "Qualifier",
     "Quantity",
     "RecordTable",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -143,6 +143,14 @@ class Review(StrictModel):
         return self
 
 
+class Attribution(StrEnum):
+    """How an article credits a passage (what decides the passage's independent origin)."""
+
+    upstream = "upstream"
+    on_record = "on_record"
+    own = "own"
+
+
 class CitationRef(StrictModel):
     """One piece of evidence inside a curated record: a verbatim quote at exact offsets."""
 
@@ -156,6 +164,20 @@ class CitationRef(StrictModel):
     )
     char_start: Integer = Field(ge=0, description="Offset of the first character of the quote.")
     char_end: Integer = Field(ge=1, description="Offset one past the last character of the quote.")
+    attribution: Attribution | None = Field(
+        default=None,
+        description="How the article credits the passage: upstream (its upstream report or that "
+        "report's sources), on_record (a named person or body speaking publicly), own (the "
+        "article's own writing, credited to no one). Required on every citation of an accepted "
+        "record from schema 1.1.0; decides the citation's independent origin.",
+    )
+    attributed_to: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=300,
+        description="The verbatim phrase that credits the passage (e.g. 'three of the sources', "
+        "'stating to reporters'); null when the text gives none, and always for `own`.",
+    )
 
     @model_validator(mode="after")
     def _offsets_match_length(self) -> CitationRef:
@@ -164,7 +186,54 @@ class CitationRef(StrictModel):
                 f"char_end - char_start = {self.char_end - self.char_start} but the quote has "
                 f"{len(self.quote)} characters"
             )
+        if self.attributed_to is not None and self.attribution in (None, Attribution.own):
+            raise ValueError(
+                "`attributed_to` names who the article credits: give it only with an "
+                "`attribution` of upstream or on_record"
+            )
         return self
+
+
+class Evidence(CitationRef):
+    """A citation as the SDK returns it with a record: the quote, how the article credits it,
+    the passage's independent origin, the article's publisher and title, and the sentence(s)
+    around the quote (``context()``)."""
+
+    origin: str | None = Field(
+        default=None, description="Derived: the citation's independent origin (see codebook)."
+    )
+    publisher: str | None = Field(default=None, description="Publisher of the source article.")
+    title: str | None = Field(default=None, description="Headline of the source article.")
+    context_text: str | None = Field(
+        default=None, description="The sentence or sentences of the article around the quote."
+    )
+    context_start: Integer | None = Field(
+        default=None, description="Offset of `context_text` in the article."
+    )
+
+    def context(self) -> Context | None:
+        """The quote in its sentence: ``(text, start, end)`` with ``text[start:end] == quote``;
+        None when the release has no article text (releases before 1.1.0)."""
+        if self.context_text is None or self.context_start is None:
+            return None
+        start = self.char_start - self.context_start
+        return Context(self.context_text, start, start + len(self.quote))
+
+
+class Context(NamedTuple):
+    """A quote in its sentence(s): ``text[start:end]`` is the quote."""
+
+    text: str
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        before, quote, after = (
+            self.text[: self.start],
+            self.text[self.start : self.end],
+            self.text[self.end :],
+        )
+        return f"{before}[{quote}]{after}"
 
 
 class Quantity(StrictModel):
@@ -242,6 +311,17 @@ class DatedRecord(CuratedRecord):
         return self
 
 
+class Released(StrictModel):
+    """What every released record row carries besides its table's columns: its evidence, as
+    the SDK returns it (not a Parquet column: rebuilt from the citations table)."""
+
+    citations: list[Evidence] = Field(
+        min_length=1,
+        description="Evidence: every verbatim quote from a source, with its attribution, "
+        "independent origin, the article's publisher and title, and its sentence.",
+    )
+
+
 class Derived(StrictModel):
     """Columns computed at release time, never written by hand."""
 
@@ -251,8 +331,9 @@ class Derived(StrictModel):
     origin_count: Integer = Field(
         default=0,
         ge=0,
-        description="Derived: number of distinct upstream origins among the citing articles "
-        "(four Reuters relays count once).",
+        description="Derived: number of distinct independent origins among the record's "
+        "citations (four relays of one report count once; an article's own writing is its own "
+        "origin; see the codebook's attribution rule).",
     )
     disputed: bool = Field(
         default=False, description="Derived: true when the record is a version in a dispute."

@@ -17,6 +17,7 @@ from pydantic import Field, model_validator
 
 from .base import (
     INTEGRAL,
+    Attribution,
     CuratedRecord,
     DatedRecord,
     DatePrecision,
@@ -25,6 +26,7 @@ from .base import (
     Integer,
     Quantity,
     RecordId,
+    Released,
     StrictModel,
     Text,
     ref,
@@ -207,27 +209,34 @@ class DisputeRecord(CuratedRecord):
     )
 
 
-class Source(SourceRecord):
-    """A released source row."""
+class Source(Released, SourceRecord):
+    """A released source row, with the article's text."""
+
+    text: str | None = Field(
+        default=None,
+        description="The article's full text, byte-exact (its sha256 is `sha256`), so every "
+        "quote can be read in context. The text belongs to its publisher and is included for "
+        "verification only. Null in releases before 1.1.0.",
+    )
 
 
-class Actor(Derived, ActorRecord):
+class Actor(Released, Derived, ActorRecord):
     """A released actor row, with derived corroboration columns."""
 
 
-class Event(Derived, EventRecord):
+class Event(Released, Derived, EventRecord):
     """A released event row, with derived corroboration columns."""
 
 
-class Demand(Derived, DemandRecord):
+class Demand(Released, Derived, DemandRecord):
     """A released demand row, with derived corroboration columns."""
 
 
-class Sanction(Derived, SanctionRecord):
+class Sanction(Released, Derived, SanctionRecord):
     """A released sanction row, with derived corroboration columns."""
 
 
-class Dispute(Derived, DisputeRecord):
+class Dispute(Released, Derived, DisputeRecord):
     """A released dispute row, with derived corroboration columns."""
 
 
@@ -250,4 +259,24 @@ class Citation(StrictModel):
         ge=0, description="Offset of the first character (Unicode code points)."
     )
     char_end: Integer = Field(ge=1, description="Offset one past the last character.")
-    origin: str = Field(description="Derived: upstream origin of the source (from sources.origin).")
+    attribution: Attribution | None = Field(
+        default=None,
+        description="How the article credits the passage: upstream, on_record or own (see the "
+        "codebook). Null in releases before 1.1.0.",
+    )
+    attributed_to: str | None = Field(
+        default=None, description="The verbatim phrase that credits the passage, if any."
+    )
+    origin: str = Field(
+        description="Derived: the passage's independent origin: the source's upstream origin "
+        "for an upstream or on_record passage, the article itself ('<source id> (own "
+        "writing)') for its own writing. Before 1.1.0: the source's origin."
+    )
+    context_start: Integer | None = Field(
+        default=None,
+        description="Derived: offset of the sentence (or sentences) around the quote in the "
+        "article text; null in releases before 1.1.0.",
+    )
+    context_end: Integer | None = Field(
+        default=None, description="Derived: offset one past the end of that sentence."
+    )

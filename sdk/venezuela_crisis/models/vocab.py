@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from ..catalog import CURATED_TABLE_NAMES
-from .base import DatePrecision, Qualifier, ReviewStatus
+from .base import Attribution, DatePrecision, Qualifier, ReviewStatus
 
 
 class ActorKind(StrEnum):
@@ -191,3 +191,13 @@ VOCAB_DOCS[Qualifier] = {
     "approximately": "Around the value ('around 20', 'some').",
 }
 VOCAB_DOCS[RecordTable] = {t.value: f"A record in the `{t.value}` table." for t in RecordTable}
+VOCAB_DOCS[Attribution] = {
+    "upstream": "Credited to the article's upstream report or its sources ('three of the "
+    "sources', 'reports Reuters'), including the reported account such a credit covers. "
+    "Independent origin: the source's origin.",
+    "on_record": "A named person or body speaking publicly: a post, a statement to reporters, a "
+    "letter, an editorial ('stating to reporters', 'He declared on social media'). Independent "
+    "origin: the source's origin (the report that carried the statement).",
+    "own": "The article's own writing: background, context, analysis, credited to no one. "
+    "Independent origin: the article itself.",
+}

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
+from venezuela_crisis.format.versions import parse_version
 from venezuela_crisis.models import CURATED_TABLES, TABLES
 from vzcrisis.cli import app
 from vzcrisis.records.schema_compat import compare
 from vzcrisis.records.schemas import (
     ID_BASE,
     load_registry,
-    parse_version,
     published_versions,
     record_schema,
     render,

@@ -48,8 +48,8 @@ def mini_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     release = tmp_path_factory.mktemp("sample")
-    texts = _sample().write_sample_release(release)
-    build_sqlite(release, release / DB_FILE, texts)
+    _sample().write_sample_release(release)
+    build_sqlite(release, release / DB_FILE)
     return release / DB_FILE
 
 

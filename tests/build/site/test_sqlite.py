@@ -42,7 +42,7 @@ from tests.build._sqlite_reference import HOSTILE, reference_cell, typed
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
     release = tmp_path_factory.mktemp("release")
     texts: dict[str, str] = SAMPLE.write_sample_release(release)
-    build_sqlite(release, release / "venezuela-crisis.db", texts)
+    build_sqlite(release, release / "venezuela-crisis.db")
     return release, texts
 
 
@@ -144,13 +144,13 @@ def test_full_text_search(built: tuple[Path, dict[str, str]]) -> None:
 def test_same_input_gives_a_byte_identical_database(
     built: tuple[Path, dict[str, str]], tmp_path: Path
 ) -> None:
-    release, texts = built
+    release, _ = built
     # Reverse the row order of every Parquet file: the database must not change.
     for table in TABLES:
         data = pq.read_table(release / f"{table}.parquet")
         pq.write_table(data.take(list(range(data.num_rows))[::-1]), tmp_path / f"{table}.parquet")
-    build_sqlite(tmp_path, tmp_path / "a.db", texts)
-    build_sqlite(release, tmp_path / "b.db", texts)
+    build_sqlite(tmp_path, tmp_path / "a.db")
+    build_sqlite(release, tmp_path / "b.db")
     a = (tmp_path / "a.db").read_bytes()
     assert a == (tmp_path / "b.db").read_bytes()
     assert a == (release / "venezuela-crisis.db").read_bytes()
@@ -166,7 +166,7 @@ def test_bad_input_names_every_problem_and_keeps_the_old_file(
     old = tmp_path / "venezuela-crisis.db"
     old.write_bytes(b"previous")
     with pytest.raises(ReleaseError) as err:
-        build_sqlite(tmp_path, old, {"src-aaaa0001": "x"})
+        build_sqlite(tmp_path, old)
     assert str(err.value).splitlines() == [
         f"{tmp_path / 'sanctions.parquet'}: missing (needed for the SQLite database)",
         "sources: src-bbbb0002: no article text given for the source",
@@ -191,7 +191,7 @@ def reference_rows(release: Path, texts: dict[str, str]) -> dict[str, list[dict[
         for r in rows[table]:
             cells = {c: reference_cell(v) for c, v in r.items()}
             if table == "sources":
-                cells |= {"label": source_label(r), "text": texts[r["id"]]}
+                cells |= {"label": source_label(r)}
             elif table == "citations":
                 cells["label"] = citation_label(r)
             out[table].append(cells)
@@ -233,7 +233,7 @@ def test_rebuilt_committed_release_adds_only_the_page_indexes(root: Path, tmp_pa
     with closing(sqlite3.connect(f"file:{release / DB_FILE}?mode=ro", uri=True)) as conn:
         texts = dict(conn.execute("select id, text from sources"))
         committed = list(conn.iterdump())
-    build_sqlite(release, db, texts)
+    build_sqlite(release, db)
     with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
         rebuilt = list(conn.iterdump())
     added = set(rebuilt) - set(committed)
@@ -260,7 +260,7 @@ def _texts(release: Path) -> dict[str, str]:
 
 def test_synthetic_corpus_matches_the_reference(synthetic: Path, tmp_path: Path) -> None:
     texts = _texts(synthetic)
-    build_sqlite(synthetic, tmp_path / DB_FILE, texts)
+    build_sqlite(synthetic, tmp_path / DB_FILE)
     assert_matches_reference(synthetic, texts, tmp_path / DB_FILE)
 
 
@@ -278,8 +278,8 @@ def test_a_table_split_into_sorted_files_gives_the_same_database(
             (out := split / table / f"part={part}").mkdir(parents=True)
             pq.write_table(rows, out / "part-0.parquet", row_group_size=50)
     texts = _texts(synthetic)
-    build_sqlite(synthetic, tmp_path / "whole.db", texts)
-    build_sqlite(split, tmp_path / "split.db", texts)
+    build_sqlite(synthetic, tmp_path / "whole.db")
+    build_sqlite(split, tmp_path / "split.db")
     assert (tmp_path / "split.db").read_bytes() == (tmp_path / "whole.db").read_bytes()
     assert_matches_reference(split, texts, tmp_path / "split.db")
 
@@ -307,6 +307,12 @@ def _rewrite(path: Path, change: Any) -> None:
     rows = data.to_pylist()
     change(rows)
     pq.write_table(pa.Table.from_pylist(rows, schema=data.schema), path)
+
+
+def _hostile_texts(rows: list[dict[str, Any]]) -> None:
+    """Hostile article texts (rows in id order, like the sample's texts)."""
+    for i, row in enumerate(sorted(rows, key=lambda r: r["id"])):
+        row["text"] = HOSTILE[i]
 
 
 def _hostile_actors(rows: list[dict[str, Any]]) -> None:
@@ -347,8 +353,9 @@ def test_hostile_strings_match_the_reference(
     _rewrite(release / "actors.parquet", _hostile_actors)
     _rewrite(release / "events.parquet", _hostile_events)
     _rewrite(release / "citations.parquet", _hostile_citations)
+    _rewrite(release / "sources.parquet", _hostile_texts)
     texts = {sid: HOSTILE[i] for i, sid in enumerate(built[1])}
-    build_sqlite(release, tmp_path / DB_FILE, texts)
+    build_sqlite(release, tmp_path / DB_FILE)
     assert_matches_reference(release, texts, tmp_path / DB_FILE)
     with closing(sqlite3.connect(tmp_path / DB_FILE)) as conn:
         sql = "select aliases from actors where id = 'nicolas-maduro'"
