@@ -74,6 +74,29 @@ def diff_release(
             schema["version"] = schema_versions[table]
             out["schemas"][table] = schema
     out["bump"], out["reasons"] = required_bump(out) if previous is not None else (None, [])
+    errata = _errata(new, out["tables"])
+    if errata:
+        out["errata"] = errata
+    return out
+
+
+ERRATUM = "Correction"
+"""A changed record whose ``review.note`` starts with this is listed under errata (the note
+says what was wrong and why, in the reviewer's words)."""
+
+
+def _errata(new: Layout, tables: dict[str, Any]) -> list[dict[str, str]]:
+    """Corrections: changed records whose review note starts with `ERRATUM`, in table order."""
+    out = []
+    for table, entry in tables.items():
+        changed = entry["changed"]
+        data = new.read(table, ["id", "review"]) if changed else None
+        if data is None or "review" not in data.column_names:
+            continue
+        for rid, review in zip(data["id"].to_pylist(), data["review"].to_pylist(), strict=True):
+            note = (review or {}).get("note") or ""
+            if rid in changed and note.startswith(ERRATUM):
+                out.append({"table": table, "id": str(rid), "note": note})
     return out
 
 
@@ -156,6 +179,11 @@ def changes_lines(changes: dict[str, Any]) -> Iterator[str]:
     else:
         yield from [f"Compared with {previous}: a **{changes['bump']}** release.", ""]
         yield from [f"- {reason}" for reason in changes["reasons"]] + [""]
+    if changes.get("errata"):
+        yield from ["## Errata", ""]
+        yield from ["Corrections of records published earlier, each with its reason:", ""]
+        yield from (f"- `{e['table']}` `{e['id']}`: {e['note']}" for e in changes["errata"])
+        yield ""
     for table, entry in changes["tables"].items():
         counts = ", ".join(f"{len(entry[k])} {k}" for k in ("added", "removed", "changed"))
         yield from [f"## {table}", "", counts + ".", ""]

@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 from pydantic import BaseModel
 from venezuela_crisis.format.arrow import DATASET, unwrap
+from venezuela_crisis.format.evidence import ATTRIBUTION_RULE, DISPUTE_CRITERION, TEXT_RIGHTS
 from venezuela_crisis.models import TABLES, VOCAB_DOCS
 from venezuela_crisis.models.base import references
 
@@ -36,6 +37,9 @@ def codebook_markdown(
         "",
     ]
     lines += [f"- [{t}](#{t}): {TABLES[t].description}" for t in tables] + [""]
+    lines += ["## Evidence: attribution and independent origins", "", ATTRIBUTION_RULE]
+    lines += ["## What counts as a dispute", "", DISPUTE_CRITERION]
+    lines += ["## Article texts", "", TEXT_RIGHTS, ""]
     for table, data in tables.items():
         count = rows[table] if rows is not None else data.num_rows
         lines += _table_section(table, data, count)

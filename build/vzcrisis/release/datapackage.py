@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 from venezuela_crisis.format.arrow import DATASET, EXCLUDED_FIELDS, arrow_schema, unwrap
+from venezuela_crisis.format.evidence import TEXT_RIGHTS
 from venezuela_crisis.format.manifest import sha256_file
 from venezuela_crisis.models import TABLES
 from venezuela_crisis.models.base import references
@@ -38,11 +39,7 @@ LICENSE = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0 International",
 }
-RIGHTS_NOTE = (
-    "The data (records, derived columns, codebook) is licensed CC-BY-4.0. The article texts and "
-    "the verbatim quotes from them belong to their publishers; they are included only so every "
-    "record can be checked against its source, and are not covered by that licence."
-)
+RIGHTS_NOTE = f"The data (records, derived columns, codebook) is licensed CC-BY-4.0. {TEXT_RIGHTS}"
 
 
 def datapackage(

@@ -65,3 +65,49 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     while e > end and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+ATTRIBUTION_RULE = """\
+Every citation says how its article credits the quoted passage (`attribution`), with the
+crediting phrase verbatim where the text gives one (`attributed_to`). Its independent origin
+(`citations.origin`) follows from that, and `origin_count` counts the distinct independent
+origins among a record's citations:
+
+| attribution | what it means | independent origin |
+| --- | --- | --- |
+| `upstream` | credited to the article's upstream report or its sources, including the reported account such a credit covers | the source's `origin` (e.g. `Reuters`) |
+| `on_record` | a named person or body speaking publicly: a post, a statement to reporters, a letter, an editorial | the source's `origin`: the statement reached the article with the report that carried it, so four relays quoting one post count once |
+| `own` | the article's own writing: background, context, analysis, credited to no one | the article itself: `<source id> (own writing)` |
+
+Worked examples from these articles:
+
+- The Curaçao Chronicle, relaying Reuters, gives Maduro's terms "According to three of the
+  sources": `upstream`, `attributed_to` "three of the sources", origin `Reuters`. The same
+  terms in three other Reuters relays add no origin: the record counts `Reuters` once.
+- The article relaying the Miami Herald quotes Trump "stating to reporters": `on_record`,
+  origin `Miami Herald`. A record cited by it and by a Reuters relay has `origin_count` 2.
+- The relay headlined "A High-Stakes Phone Call" sets the scene "where a humanitarian crisis
+  persists": `own`, origin `src-5f0568e3 (own writing)`: a relay's own background is never
+  counted as its upstream report.
+- A Reuters relay's lede that tells the call which its next sentence credits to "four sources
+  who spoke with Reuters" is part of that credited account: `upstream`. Its own verdict
+  "Not happening" is `own`.
+"""
+"""The attribution rule, for the codebook (markdown)."""
+
+DISPUTE_CRITERION = """\
+Two sources disagree on a point (a dispute) when, read in context, their accounts of the same
+fact cannot both be true as stated: they give different values for who, whom, what, how many,
+how long or whether. A source that is vaguer, silent or hedged ("seemingly", "reportedly") on
+the point does not disagree, nor do accounts of different moments. Each version of a dispute is
+its own record with its own citations; `disputes` lists the point and `disputed` marks the
+versions.
+"""
+"""The one criterion for what counts as a dispute, for the codebook (markdown)."""
+
+TEXT_RIGHTS = (
+    "The article texts (`sources.text`) and the quotes belong to their publishers. They are "
+    "included, byte-exact, only so that every record can be checked against its source; the "
+    "data's CC BY 4.0 licence does not extend to them."
+)
+"""The licence note on the article texts (codebook and datapackage)."""
