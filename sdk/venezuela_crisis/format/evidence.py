@@ -96,12 +96,15 @@ Worked examples from these articles:
 """The attribution rule, for the codebook (markdown)."""
 
 DISPUTE_CRITERION = """\
-Two sources disagree on a point (a dispute) when, read in context, their accounts of the same
-fact cannot both be true as stated: they give different values for who, whom, what, how many,
-how long or whether. A source that is vaguer, silent or hedged ("seemingly", "reportedly") on
-the point does not disagree, nor do accounts of different moments. Each version of a dispute is
-its own record with its own citations; `disputes` lists the point and `disputed` marks the
-versions.
+Two sources disagree on a point (a dispute) when each, read in context, names a value for the
+same fact (who, whom, what, how many, how long, whether) and the values differ: neither
+source names the other's value. Words that credit an account ("allegedly", "reportedly",
+"sources said") are attribution, not doubt: the accounts are compared as reported. Not a
+dispute: a source silent on the point; a vague span or count against an exact one ("just
+days" against Friday then Saturday); wording that stops short of a value ("seemingly");
+accounts of different moments or questions (a conditional offer to leave against refusing to
+resign at once). Each version of a dispute is its own record with its own citations;
+`disputes` holds the question, and `disputed` marks the versions.
 """
 """The one criterion for what counts as a dispute, for the codebook (markdown)."""
 
