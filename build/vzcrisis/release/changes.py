@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from venezuela_crisis.catalog import CURATED_TABLE_NAMES
 from venezuela_crisis.errors import ReleaseError
 from venezuela_crisis.format.arrow import DATASET
 from venezuela_crisis.format.diff import diff_layouts
@@ -90,8 +91,10 @@ def _errata(new: Layout, tables: dict[str, Any]) -> list[dict[str, str]]:
     out = []
     for table, entry in tables.items():
         changed = entry["changed"]
-        data = new.read(table, ["id", "review"]) if changed else None
-        if data is None or "review" not in data.column_names:
+        schema = new.schema(table) if changed else None
+        # citations have no review: read only what has one (read() refuses a missing column)
+        data = new.read(table, ["id", "review"]) if schema and "review" in schema.names else None
+        if data is None:
             continue
         for rid, review in zip(data["id"].to_pylist(), data["review"].to_pylist(), strict=True):
             note = (review or {}).get("note") or ""
@@ -106,7 +109,14 @@ def required_bump(changes: dict[str, Any]) -> tuple[str, list[str]]:
     minor: list[str] = []
     patch: list[str] = []
     for table, entry in sorted(changes["tables"].items()):
-        if entry["removed"]:
+        if entry["removed"] and table not in CURATED_TABLE_NAMES:
+            # a citation row is evidence of a record: removing a wrong quote corrects the record
+            # (which shows as changed), it removes no record a reader could have pinned
+            patch.append(
+                f"citations were removed, the records citing them changed ({table}: "
+                f"{len(entry['removed'])})"
+            )
+        elif entry["removed"]:
             major.append(f"ids were removed ({table}: {len(entry['removed'])})")
         if entry["added"]:
             minor.append(f"ids were added ({table}: {len(entry['added'])})")
