@@ -89,9 +89,10 @@ Worked examples from these articles:
 - The relay headlined "A High-Stakes Phone Call" sets the scene "where a humanitarian crisis
   persists": `own`, origin `src-5f0568e3 (own writing)`: a relay's own background is never
   counted as its upstream report.
-- A Reuters relay's lede that tells the call which its next sentence credits to "four sources
-  who spoke with Reuters" is part of that credited account: `upstream`. Its own verdict
-  "Not happening" is `own`.
+- A relay's opening account of the call, credited in the same paragraph or the next sentence
+  ("four sources who spoke with Reuters", "According to reports from Reuters"), is part of
+  that credited account: `upstream`. The same relay's own verdict "Not happening" is `own`,
+  and so is its background on the pressure campaign, which counts as its own origin.
 """
 """The attribution rule, for the codebook (markdown)."""
 
