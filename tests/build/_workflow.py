@@ -61,3 +61,22 @@ def snapshot(root: Path) -> dict[str, bytes]:
 def records_file(root: Path, name: str) -> Path:
     """A record file of the project."""
     return root / "seeds" / "records" / name
+
+
+def attribute(
+    path: Path, char_start: int, attribution: str, attributed_to: str | None = None
+) -> None:
+    """What a curator does to every citation at `char_start` in a record file (block style, as
+    add-source, draft and cite write them): say how the article credits the passage, which
+    schema 1.1.0 requires of every citation of an accepted record."""
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.strip() == f"char_start: {char_start}"]
+    assert starts, f"no citation at {char_start} in {path}"
+    for i in reversed(starts):
+        assert lines[i + 1].lstrip().startswith("char_end: "), lines[i : i + 2]
+        indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
+        added = [f"{indent}attribution: {attribution}\n"]
+        if attributed_to is not None:
+            added.append(f'{indent}attributed_to: "{attributed_to}"\n')
+        lines[i + 2 : i + 2] = added
+    path.write_text("".join(lines), encoding="utf-8")

@@ -194,14 +194,14 @@ CASES: dict[str, tuple[Mutation, list[str]]] = {
         edit(Q, 'schema_version: "1.0.0"', 'schema_version: "2.0.0"'),
         [
             f"{Q}:1: -: schema_version: schema version '2.0.0' of disputes is not published "
-            "(no schema/disputes/2.0.0.json; published: 1.0.0)"
+            "(no schema/disputes/2.0.0.json; published: 1.0.0, 1.1.0)"
         ],
     ),
     "schema version with path traversal": (
         edit(Q, 'schema_version: "1.0.0"', 'schema_version: "../../../etc/passwd"'),
         [
             f"{Q}:1: -: schema_version: schema version '../../../etc/passwd' of disputes is not "
-            "published (no schema/disputes/../../../etc/passwd.json; published: 1.0.0)"
+            "published (no schema/disputes/../../../etc/passwd.json; published: 1.0.0, 1.1.0)"
         ],
     ),
     "NUL byte": (

@@ -1,16 +1,19 @@
 """Every SDK of major N reads every release of major N (issue: one release format).
 
 In a temporary copy of the project, the demands model gains one optional field (``deadline``),
-the demands schema goes to 1.1.0 and a minor release 1.1.0 is built for real. That copy's SDK
-(the new models) then reads the committed 1.0.0, which lacks the column, and 1.1.0 through every
-SDK method and every CLI query command; the changed-record count of 1.1.0's changes.json and of
-``vc.diff`` agree (the new column is null everywhere: no record changed).
+the demands schema goes to the next minor version (1.1.0 -> 1.2.0) and a minor release 1.1.0 of
+the copy's seeds is built for real. That copy's SDK (the new models) then reads the committed
+1.0.0, which lacks the column, and 1.1.0 through every SDK method and every CLI query command;
+the changed-record count of 1.1.0's changes.json and of ``vc.diff`` agree (the new column is
+null everywhere: it changes no demand; every demand's citations gained their sentence bounds in
+format 1.1.0).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -99,16 +102,23 @@ def test_new_sdk_reads_both_releases_after_a_minor_schema_bump(tmp_path: Path) -
     models.write_text(text.replace(anchor, anchor + FIELD), encoding="utf-8")
     catalog = copy / "sdk" / "venezuela_crisis" / "catalog.py"
     spec = catalog.read_text(encoding="utf-8")
-    assert spec.count('"demands", "1.0.0"') == 1
-    catalog.write_text(spec.replace('"demands", "1.0.0"', '"demands", "1.1.0"'), encoding="utf-8")
+    (current,) = re.findall(r'"demands", "(\d+)\.(\d+)\.\d+"', spec)
+    declared, bumped = f"{current[0]}.{current[1]}.0", f"{current[0]}.{int(current[1]) + 1}.0"
+    assert (declared, bumped) == ("1.1.0", "1.2.0")
+    assert spec.count(f'"demands", "{declared}"') == 1
+    catalog.write_text(
+        spec.replace(f'"demands", "{declared}"', f'"demands", "{bumped}"'), encoding="utf-8"
+    )
 
     cli = ["-c", "from vzcrisis.cli import main; main()"]
     _run(copy, *cli, "schemas", "--root", str(copy))
-    assert (copy / "schema" / "demands" / "1.1.0.json").is_file()
+    assert (copy / "schema" / "demands" / f"{bumped}.json").is_file()
     _run(copy, *cli, "release", "--version", "1.1.0", "--root", str(copy))
     changes = json.loads((copy / "releases" / "1.1.0" / "changes.json").read_text())
     assert changes["bump"] == "minor"
     assert changes["schemas"]["demands"]["added_fields"] == ["deadline"]
+    assert changes["schemas"]["demands"]["previous_version"] == "1.0.0"
+    assert changes["schemas"]["demands"]["version"] == bumped
 
     found = json.loads(_run(copy, "-c", textwrap.dedent(SCRIPT), str(copy)).stdout)
     old, new = found["1.0.0"], found["1.1.0"]
@@ -120,9 +130,15 @@ def test_new_sdk_reads_both_releases_after_a_minor_schema_bump(tmp_path: Path) -
     for key in ("citations", "disputes", "disputed", "timeline"):
         assert old[key] == new[key], key
     assert old["cli"] == new["cli"] == {name: [0, ""] for name in old["cli"]}
-    # changes.json and vc.diff: the same definition, the same answer (nothing changed)
+    # changes.json and vc.diff: the same definition, the same answer. The new column is null
+    # everywhere, so it changes no demand; every demand changed in its citations, which gain
+    # their sentence bounds (context_start and context_end, format 1.1.0) over the committed
+    # 1.0.0 (and in whatever the seeds' review since 1.0.0 changed)
     assert new["diff"] == {
         t: [len(c["added"]), len(c["removed"]), len(c["changed"])]
         for t, c in changes["tables"].items()
     }
-    assert new["diff"]["demands"] == [0, 0, 0]
+    assert new["diff"]["demands"] == [0, 0, 14]
+    changed = changes["tables"]["demands"]["changed"].values()
+    assert {fields[-1] for fields in changed} == {"citations"}
+    assert [field for fields in changed for field in fields if field == "deadline"] == []

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from venezuela_crisis import VenezuelaCrisis
-from venezuela_crisis.models import CitationRef, Demand, DemandStatus, Event
+from venezuela_crisis.models import Demand, DemandStatus, Event, Evidence
 from venezuela_crisis.rows import trusted, validated
 
 
@@ -34,7 +34,7 @@ def test_rows_built_on_read_are_the_model_classes(vc: VenezuelaCrisis) -> None:
     first = demands[2]
     assert type(first) is Demand
     assert demands[2] is first  # built once
-    assert [type(c) for c in first.citations] == [CitationRef, CitationRef]
+    assert [type(c) for c in first.citations] == [Evidence, Evidence]
     assert [c.source for c in first.citations] == ["src-8825015e", "src-e5853327"]
     assert isinstance(first.status, DemandStatus)
     assert list(demands)[2] is first  # iteration keeps rows already handed out

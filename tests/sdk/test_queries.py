@@ -12,7 +12,7 @@ from venezuela_crisis import (
     UnknownActorError,
     VenezuelaCrisis,
 )
-from venezuela_crisis.models import Actor, Citation, CitationRef, Demand
+from venezuela_crisis.models import Actor, Citation, Demand, Evidence
 
 A, B, C = "src-e5853327", "src-8825015e", "src-26ae095a"  # Reuters, Reuters relay, Miami Herald
 MADURO_DEMANDS = [
@@ -50,19 +50,40 @@ def test_demands_by_maduro_any_spelling(vc: VenezuelaCrisis, name: str) -> None:
 
 def test_demand_citations_and_sources(vc: VenezuelaCrisis) -> None:
     (relief,) = vc.demands(by="Maduro", category="sanctions_relief")
+    # records of schema 1.0.0: no attribution, so the independent origin is the source's
     assert relief.citations == [
-        CitationRef(
+        Evidence(
             source=B,
             quote="Maduro asked for the lifting of US sanctions",
             char_start=29,
             char_end=73,
+            attribution=None,
+            attributed_to=None,
+            origin="Reuters",
+            publisher="Daily Two",
+            title=None,
+            context_text="Daily Two, Dec 1 (Reuters) - Maduro asked for the lifting of US "
+            "sanctions, the report said.",
+            context_start=0,
         ),
-        CitationRef(
+        Evidence(
             source=A,
             quote="Maduro also asked for the lifting of US sanctions",
             char_start=226,
             char_end=275,
+            attribution=None,
+            attributed_to=None,
+            origin="Reuters",
+            publisher="Wire One",
+            title=None,
+            context_text="Maduro also asked for the lifting of US sanctions.",
+            context_start=226,
         ),
+    ]
+    assert [str(c.context()) for c in relief.citations] == [
+        "Daily Two, Dec 1 (Reuters) - [Maduro asked for the lifting of US sanctions], the "
+        "report said.",
+        "[Maduro also asked for the lifting of US sanctions].",
     ]
     assert relief.sources == [B, A]
     assert (relief.source_count, relief.origin_count, relief.disputed) == (2, 1, False)

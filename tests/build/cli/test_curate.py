@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+from venezuela_crisis.catalog import SCHEMA_VERSIONS
 from vzcrisis.curate.status import project_status
 
 from tests.build import _workflow as w
@@ -28,7 +29,8 @@ def test_add_source_copies_bytes_and_appends_pending_record(project: Path) -> No
     article = project / "seeds" / "articles" / f"000_{sha[:16]}.txt"
     assert article.read_bytes() == data
     doc = YAML(typ="safe").load(w.records_file(project, "sources.yaml").read_text("utf-8"))
-    assert doc["table"] == "sources" and doc["schema_version"] == "1.0.0"
+    assert doc["table"] == "sources"
+    assert doc["schema_version"] == SCHEMA_VERSIONS["sources"] == "1.1.0"
     (record,) = doc["records"]
     text = data.decode("utf-8")
     quote = (

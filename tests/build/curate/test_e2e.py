@@ -48,6 +48,11 @@ def test_new_article_end_to_end(tmp_path: Path) -> None:
     assert lines[at + 1] == "        char_end: 425\n", lines[at - 2 : at + 2]
     lines[at - 2 : at + 2] = [citation]
     drafts.write_text("".join(lines), encoding="utf-8")
+    # schema 1.1.0: the curator says how the article credits each passage to be accepted
+    sources = w.records_file(root, "sources.yaml")
+    w.attribute(sources, 103, "upstream", "the Coastal Wire reported")
+    w.attribute(drafts, 103, "upstream", "the Coastal Wire reported")
+    w.attribute(drafts, 392, "on_record")
     r = w.cli(root, "validate")
     assert r.exit_code == 0, r.output
     before = drafts.read_text("utf-8").splitlines()
@@ -109,6 +114,9 @@ def test_seed_article_re_added_end_to_end(tmp_path: Path) -> None:
         "Trump reportedly gave Maduro an ultimatum to relinquish power immediately.",
         "    recipients: [nicolas-maduro]\n",
     )
+    sources_file = w.records_file(root, "sources.yaml")
+    w.attribute(sources_file, 529, "upstream", "Sources close to the situation revealed to")
+    w.attribute(drafts, 0, "upstream", "reportedly")
     keys = "a\na\na\na\nq\n"  # the source, two actors, the curated draft; then quit
     r = w.cli(root, "review", *w.REVIEW, input=keys)
     assert r.exit_code == 0, r.output

@@ -26,6 +26,8 @@ def project(tmp_path: Path) -> Path:
     root = w.new_project(tmp_path / "p")
     r = w.add_article(root)
     assert r.exit_code == 0, r.output
+    # schema 1.1.0: an accepted source says how it credits its origin citation
+    w.attribute(w.records_file(root, "sources.yaml"), 103, "upstream", "the Coastal Wire reported")
     r = w.cli(root, "review", "--table", "sources", *w.REVIEW, input="a\n")
     assert r.exit_code == 0, r.output
     return root

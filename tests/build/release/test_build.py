@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
+from venezuela_crisis.catalog import SCHEMA_VERSIONS
 from venezuela_crisis.format.arrow import arrow_schema
 from venezuela_crisis.format.manifest import sha256_file
 from venezuela_crisis.models import TABLES, VOCAB_DOCS
@@ -55,7 +56,7 @@ def test_layout_and_manifest(built: tuple[Path, ReleaseResult]) -> None:
     assert manifest["release_date"] == "2025-12-04", "latest review date of released records"
     assert manifest["inputs"]["commit"] is None, "a copy outside git has no input commit"
     assert len(manifest["inputs"]["sha256"]) == 64
-    assert manifest["schema_versions"] == {t: "1.0.0" for t in TABLES}
+    assert manifest["schema_versions"] == SCHEMA_VERSIONS == {t: "1.1.0" for t in TABLES}
     assert manifest["tables"] == {
         "actors": {"path": "actors.parquet", "rows": 3},
         "citations": {"path": "citations.parquet", "rows": 8},
@@ -84,7 +85,7 @@ def test_parquet_schema_read_back_with_pyarrow(built: tuple[Path, ReleaseResult]
         assert data.schema.metadata == {
             b"dataset": b"venezuela-crisis",
             b"dataset_version": b"1.0.0",
-            b"schema_version": b"1.0.0",
+            b"schema_version": SCHEMA_VERSIONS[table].encode(),
             b"table": table.encode(),
         }
         ids = data.column("id").to_pylist()
@@ -189,9 +190,16 @@ def test_only_accepted_records_and_derived_columns(built: tuple[Path, ReleaseRes
         "quote": "Examplia's foreign minister Ana Pérez Prueba",
         "char_start": 90,
         "char_end": 134,
+        "attribution": None,  # a record of schema 1.0.0 needs none
+        "attributed_to": None,
         "origin": "Fixture Wire",
+        "context_start": 90,
+        "context_end": 214,
     }
     assert "src-e8564c96@src-e8564c96:13" in {c["id"] for c in citations}
+    (source,) = pq.read_table(release / "sources.parquet").to_pylist()
+    article = H.FIXTURE / "seeds" / "articles" / "fixture_wire.txt"
+    assert source["text"] == article.read_bytes().decode("utf-8")
 
 
 def test_rebuild_is_byte_identical(built: tuple[Path, ReleaseResult], tmp_path: Path) -> None:
@@ -354,7 +362,7 @@ def test_references_must_point_to_released_rows(tmp_path: Path) -> None:
         records = project.accepted(table)
         return [r for r in records if r.id != "testland-rejects-2025-12-02"]
 
-    rows, problems = released_rows(accepted)
+    rows, problems = released_rows(accepted, project.texts)
     assert problems == []
     assert check_references(rows) == [
         "demands: release-two-fishermen: response_event: 'testland-rejects-2025-12-02' is not "

@@ -1,20 +1,27 @@
-"""The streaming build: same rows as the committed release, JSON Lines like YAML, deterministic,
-and the compiled JSON Schema pre-check never accepts what the jsonschema library refuses."""
+"""The streaming build: same rows as the committed release (from its inputs), JSON Lines like
+YAML, deterministic, and the compiled JSON Schema pre-check never accepts what the jsonschema
+library refuses."""
 
 from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import io
 import json
 import shutil
+import subprocess
+import tarfile
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from venezuela_crisis.format.evidence import sentence_bounds
 from venezuela_crisis.models import CURATED_TABLES, TABLES
 from vzcrisis.records.jsonl import jsonl_record_files
 from vzcrisis.records.load import record_files
 from vzcrisis.release.build import build_release
+from vzcrisis.release.manifest import inputs_sha256
 from vzcrisis.synth.corpus import synth
 from vzcrisis.validate.passes import load_file
 from vzcrisis.validate.project import scan_project
@@ -24,15 +31,62 @@ ROOT = Path(__file__).resolve().parents[3]
 COMMITTED = ROOT / "releases" / "1.0.0"
 
 
+ADDED_IN_1_1_0 = {
+    "sources": ["text"],
+    "citations": ["attribution", "attributed_to", "context_start", "context_end"],
+}
+"""Columns the 1.1.0 schemas add to the tables of the committed 1.0.0 release."""
+REDESCRIBED_IN_1_1_0 = {"origin", "origin_count"}
+"""Columns whose description changed in 1.1.0 (the independent origin of each citation)."""
+
+
+def _inputs_of(manifest: dict[str, Any], dest: Path) -> Path:
+    """The seeds/ and schema/ a committed release was built from (its inputs commit), in
+    `dest`: the seeds have moved on since (the 1.1.0 review)."""
+    done = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", manifest["inputs"]["commit"], "seeds", "schema"],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"the inputs commit of 1.0.0 is not in this checkout: {done.stderr!r}")
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as archive:
+        archive.extractall(dest, filter="data")
+    return dest
+
+
 def test_release_of_the_seeds_has_the_rows_and_values_of_1_0_0(tmp_path: Path) -> None:
     manifest = json.loads((COMMITTED / "manifest.json").read_text(encoding="utf-8"))
     date = dt.date.fromisoformat(manifest["release_date"])
-    build_release(ROOT, "1.0.0", release_date=date, releases_dir=tmp_path)
+    inputs = _inputs_of(manifest, tmp_path / "inputs")
+    assert inputs_sha256(inputs) == manifest["inputs"]["sha256"]
+    build_release(inputs, "1.0.0", release_date=date, releases_dir=tmp_path)
     for table in TABLES:
         old = pq.read_table(COMMITTED / f"{table}.parquet")
         new = pq.read_table(tmp_path / "1.0.0" / f"{table}.parquet")
-        assert new.schema.equals(old.schema, check_metadata=True), table
-        assert new.to_pylist() == old.to_pylist(), table
+        assert new.schema.metadata == {**old.schema.metadata, b"schema_version": b"1.1.0"}
+        added = [n for n in new.column_names if n not in old.column_names]
+        assert added == ADDED_IN_1_1_0.get(table, []), table
+        assert [n for n in new.column_names if n not in added] == old.column_names, table
+        for old_field in old.schema:
+            new_field = new.schema.field(old_field.name)
+            assert new_field.type == old_field.type, (table, old_field.name)
+            assert new_field.nullable == old_field.nullable, (table, old_field.name)
+            if old_field.name not in REDESCRIBED_IN_1_1_0:
+                assert new_field.metadata == old_field.metadata, (table, old_field.name)
+        assert new.select(old.column_names).to_pylist() == old.to_pylist(), table
+    sources = pq.read_table(tmp_path / "1.0.0" / "sources.parquet").to_pylist()
+    texts = {
+        s["id"]: (inputs / "seeds" / "articles" / s["file"]).read_bytes().decode("utf-8")
+        for s in sources
+    }
+    assert {s["id"]: s["text"] for s in sources} == texts
+    citations = pq.read_table(tmp_path / "1.0.0" / "citations.parquet").to_pylist()
+    # records of schema 1.0.0: no attribution, so citations.origin is the source's (as in 1.0.0)
+    assert {(c["attribution"], c["attributed_to"]) for c in citations} == {(None, None)}
+    for c in citations:
+        bounds = sentence_bounds(texts[c["source_id"]], c["char_start"], c["char_end"])
+        assert (c["context_start"], c["context_end"]) == bounds, c["id"]
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,8 @@
 """The SQLite builder: tables, keys, link tables, FTS, labels, determinism, clear errors.
 
-Equality with the original row-by-row builder: ``test_rebuilt_committed_release_*`` (the
-committed ``releases/1.0.0`` database was written by it: same dump but the page indexes) and the
+Equality with the original row-by-row builder: ``test_rebuilt_committed_release_*`` (the newest
+committed release of the current schemas: same dump but the page indexes; ``releases/1.0.0``,
+written by the original builder, has no ``sources.text`` to rebuild from) and the
 ``*_the_reference`` tests (every row of every table of a synthetic corpus, a partitioned layout
 and hostile strings against ``reference_rows``, a plain per-cell transcription of the original).
 """
@@ -18,8 +19,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from venezuela_crisis.catalog import SCHEMA_VERSIONS
 from venezuela_crisis.errors import ReleaseError
 from venezuela_crisis.format.layout import Layout
+from venezuela_crisis.format.versions import parse_version
 from venezuela_crisis.models import TABLES
 from vzcrisis.release.build import build_release
 from vzcrisis.site.sqlite import (
@@ -54,7 +57,8 @@ def test_every_table_has_its_columns_and_rows(built: tuple[Path, dict[str, str]]
     conn = _conn(built)
     for table in TABLES:
         cols = [r[1] for r in conn.execute(f"pragma table_info([{table}])")]
-        extra = {"sources": ["label", "text"], "citations": ["label"]}.get(table, [])
+        extra = {"sources": ["label"], "citations": ["label"]}.get(table, [])
+        assert table != "sources" or "text" in columns(table), "the text is a released column"
         assert sorted(cols) == sorted(columns(table) + extra), (table, cols)
         n = conn.execute(f"select count(*) from [{table}]").fetchone()[0]
         assert n == pq.read_metadata(built[0] / f"{table}.parquet").num_rows, table
@@ -163,13 +167,15 @@ def test_bad_input_names_every_problem_and_keeps_the_old_file(
     for f in release.glob("*.parquet"):
         shutil.copy(f, tmp_path / f.name)
     (tmp_path / "sanctions.parquet").unlink()
+    sources = pq.read_table(tmp_path / "sources.parquet")
+    pq.write_table(sources.drop_columns(["text"]), tmp_path / "sources.parquet")  # as in 1.0.0
     old = tmp_path / "venezuela-crisis.db"
     old.write_bytes(b"previous")
     with pytest.raises(ReleaseError) as err:
         build_sqlite(tmp_path, old)
     assert str(err.value).splitlines() == [
+        f"{tmp_path / 'sources.parquet'}: missing column text (in the sources model)",
         f"{tmp_path / 'sanctions.parquet'}: missing (needed for the SQLite database)",
-        "sources: src-bbbb0002: no article text given for the source",
     ]
     assert old.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
@@ -224,22 +230,51 @@ def assert_matches_reference(release: Path, texts: dict[str, str], db: Path) -> 
             assert got == want, table
 
 
+def current_committed_release(root: Path) -> Path | None:
+    """The newest committed release whose schemas are the catalog's (the only ones the current
+    builder can rebuild: a 1.0.0 release has no ``sources.text``), or None."""
+    found = []
+    for manifest in (root / "releases").glob("*/manifest.json"):
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        if data["schema_versions"] == SCHEMA_VERSIONS:
+            found.append((parse_version(data["version"]), manifest.parent))
+    return max(found)[1] if found else None
+
+
+def page_index_lines(dump: list[str]) -> set[str]:
+    """The ``CREATE INDEX`` statements of `browse_indexes` in a database dump."""
+    names = {
+        f'CREATE INDEX "idx_{table}_{"_".join(index)}"'
+        for table, indexes in browse_indexes().items()
+        for index in indexes
+    }
+    return {line for line in dump if line.split("\n")[0] in names}
+
+
 def test_rebuilt_committed_release_adds_only_the_page_indexes(root: Path, tmp_path: Path) -> None:
-    """`releases/1.0.0/venezuela-crisis.db` was written by the original builder (row-by-row
-    conversion, in-place VACUUM) before the page indexes: rebuilt, it has the same dump (tables,
-    views, triggers, FTS shadow tables, rows, earlier indexes) plus one ``CREATE INDEX`` per
-    `browse_indexes` entry (which: ``test_metadata``). Two builds: same bytes (above)."""
-    release, db = root / "releases" / "1.0.0", tmp_path / DB_FILE
+    """The database of the newest committed release of the current schemas, rebuilt, has the
+    same dump (tables, views, triggers, FTS shadow tables, rows, indexes) plus the
+    `browse_indexes` (which: ``test_metadata``) it lacks: a database written before the page
+    indexes gets one ``CREATE INDEX`` per entry, a later one none. Two builds: same bytes
+    (above)."""
+    release = current_committed_release(root)
+    if release is None:
+        pytest.skip(
+            "no committed release of the current schema versions yet (releases/1.0.0 has no "
+            "sources.text: the current builder cannot rebuild its database)"
+        )
+    db = tmp_path / DB_FILE
     with closing(sqlite3.connect(f"file:{release / DB_FILE}?mode=ro", uri=True)) as conn:
         texts = dict(conn.execute("select id, text from sources"))
         committed = list(conn.iterdump())
     build_sqlite(release, db)
     with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
         rebuilt = list(conn.iterdump())
+    pages = page_index_lines(rebuilt)
+    assert len(pages) == sum(len(indexes) for indexes in browse_indexes().values())
     added = set(rebuilt) - set(committed)
+    assert added == pages - set(committed)
     assert [line for line in rebuilt if line not in added] == committed
-    assert all(line.startswith("CREATE INDEX ") for line in added), added
-    assert len(added) == sum(len(indexes) for indexes in browse_indexes().values())
     assert_matches_reference(release, texts, db)
 
 

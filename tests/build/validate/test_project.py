@@ -120,7 +120,7 @@ CASES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
         edit(Q, 'schema_version: "1.0.0"', 'schema_version: "9.9.9"'),
         [
             f"{Q}:1: -: schema_version: schema version '9.9.9' of disputes is not published "
-            "(no schema/disputes/9.9.9.json; published: 1.0.0)"
+            "(no schema/disputes/9.9.9.json; published: 1.0.0, 1.1.0)"
         ],
     ),
     "schema type error": (
