@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from . import models as m
     from . import results as _results
     from . import rows, views
-    from .models import Actor, Citation, Demand, Dispute, Event, Sanction, Source
+    from .models import Actor, Citation, Context, Demand, Dispute, Event, Sanction, Source
     from .results import Results
     from .views import DisputedPoint, ReleaseDiff, TimelineEntry
 else:
@@ -300,6 +300,27 @@ class VenezuelaCrisis:
         if table is not None:
             where.one_of("record_table", q.as_enum(m.RecordTable, table, "table"))
         return self._rows("citations", m.Citation, where, "t.record_id, t.source_id, t.char_start")
+
+    def context(self, citation_id: str) -> Context | None:
+        """A citation's quote in its sentence(s), offline: ``(text, start, end)`` with
+        ``text[start:end]`` the quote (see `Evidence.context`); None before release 1.1.0."""
+        if not isinstance(citation_id, str):
+            raise QueryError(f"citation id must be a string, got {shown(citation_id)}")
+        found = self._db.arrow(
+            "select substring(s.text, c.context_start + 1, c.context_end - c.context_start) "
+            "as text, c.char_start - c.context_start as start, c.char_end - c.context_start "
+            "as end from citations c join sources s on s.id = c.source_id where c.id = ?",
+            [citation_id],
+        ).to_pylist()
+        if not found:
+            raise QueryError(
+                f"no citation {shown(citation_id)}; ids look like 'record-id@src-1234abcd:120' "
+                "(see vc.citations(record_id))"
+            )
+        row = found[0]
+        if row["text"] is None:
+            return None
+        return m.Context(row["text"], int(row["start"]), int(row["end"]))
 
     def record(self, record_id: str) -> BaseModel:
         """The record with this id, from whichever table holds it."""
