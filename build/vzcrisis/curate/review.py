@@ -27,6 +27,7 @@ from venezuela_crisis.models.base import references
 from ..records import quotes
 from ..records.load import RawRecord, content_hash, raw_records, to_plain
 from ..records.write import dump, load_document, round_trip_yaml, save, update_mapping
+from ..validate.cross_checks import unattributed
 from ..validate.project import load_project
 from .sources import commented
 
@@ -148,6 +149,11 @@ def blockers(item: Item, evidence: Evidence) -> list[str]:
         value = data.get(key)
         if isinstance(value, str) and value.startswith(DRAFT_PREFIX):
             out.append(f"{key}: still a draft; rewrite it in plain words first")
+    for i in unattributed(_citations(item.raw), item.raw.schema_version):
+        out.append(
+            f"citations[{i}].attribution: say how the article credits the passage (upstream, "
+            "on_record or own) before accepting"
+        )
     spec = TABLES.get(item.raw.table)
     refs: list[tuple[str, str]] = [("citations.source", s) for s in _cited_sources(item.raw)]
     if spec is not None and spec.record is not None:

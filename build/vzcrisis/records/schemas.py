@@ -3,7 +3,7 @@
 One schema per curated table and version: ``schema/<table>/<version>.json`` (draft 2020-12,
 one record). ``schema/registry.json`` holds the sha256 of every published schema file: a
 published version never changes. Changing a model means bumping its version in
-``venezuela_crisis/models/registry.py`` (major for a breaking change) and running
+``venezuela_crisis/catalog.py`` (major for a breaking change) and running
 ``vzcrisis schemas``.
 
 Schema ids are ``{ID_BASE}<table>/<version>.json``, e.g.
@@ -112,7 +112,7 @@ def registry_document(files: dict[str, str]) -> dict[str, Any]:
     """The content of ``schema/registry.json`` for these files."""
     return {
         "description": "sha256 of every published JSON Schema file under schema/. Published "
-        "files never change: bump the table's version in venezuela_crisis/models/registry.py "
+        "files never change: bump the table's version in venezuela_crisis/catalog.py "
         "instead and run `vzcrisis schemas`.",
         "algorithm": "sha256",
         "id_base": ID_BASE,
@@ -158,21 +158,21 @@ def plan_schemas(root: Path) -> tuple[dict[str, str], list[str]]:
                 problems.append(
                     f"schema/{rel}: version {version} is already published and the {table} model "
                     f"has changed since; bump the version of {table!r} in "
-                    "sdk/venezuela_crisis/models/registry.py (major for a breaking change) and "
+                    "sdk/venezuela_crisis/catalog.py (major for a breaking change) and "
                     "run `vzcrisis schemas` again"
                 )
             continue
         try:
             new_key = parse_version(version)
         except ValueError as exc:
-            problems.append(f"{table}: {exc}; fix it in sdk/venezuela_crisis/models/registry.py")
+            problems.append(f"{table}: {exc}; fix it in sdk/venezuela_crisis/catalog.py")
             continue
         older = [v for v in published_versions(root, table) if parse_version(v) < new_key]
         newer = [v for v in published_versions(root, table) if parse_version(v) > new_key]
         if newer:
             problems.append(
                 f"schema/{rel}: version {version} is older than published {newer[-1]}; "
-                f"use a version above {newer[-1]} in sdk/venezuela_crisis/models/registry.py"
+                f"use a version above {newer[-1]} in sdk/venezuela_crisis/catalog.py"
             )
             continue
         if older:

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
-from venezuela_crisis.format.versions import parse_version
+from venezuela_crisis.format.versions import is_version, parse_version
 from venezuela_crisis.models import DatePrecision, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord, references
 
@@ -92,26 +92,31 @@ ATTRIBUTION_FROM = (1, 1, 0)
 credits the passage (``attribution``)."""
 
 
+def unattributed(citations: list[Any], version: str) -> list[int]:
+    """Indexes of the citations (models or raw dicts) that lack the attribution their record's
+    schema version requires of an accepted record (none before 1.1.0)."""
+    if not is_version(version) or parse_version(version) < ATTRIBUTION_FROM:
+        return []
+    return [
+        i
+        for i, c in enumerate(citations)
+        if (c.get("attribution") if isinstance(c, dict) else c.attribution) is None
+    ]
+
+
 def check_attributions(raw: RawRecord, model: CuratedRecord, version: str) -> list[Problem]:
     """An accepted record under schema 1.1.0 or later: every citation has an attribution."""
-    if parse_version(version) < ATTRIBUTION_FROM:
-        return []
-    out = []
-    for i, ref in enumerate(model.citations):
-        if ref.attribution is None:
-            where = f"citations[{i}].attribution"
-            out.append(
-                Problem(
-                    raw.path,
-                    raw.line_of(f"citations[{i}]"),
-                    raw.id,
-                    where,
-                    f"required for an accepted record under schema {version}: say how the "
-                    "article credits the passage (upstream, on_record or own), or set the "
-                    "review back to pending",
-                )
-            )
-    return out
+    return [
+        Problem(
+            raw.path,
+            raw.line_of(f"citations[{i}]"),
+            raw.id,
+            f"citations[{i}].attribution",
+            f"required for an accepted record under schema {version}: say how the article "
+            "credits the passage (upstream, on_record or own), or set the review back to pending",
+        )
+        for i in unattributed(model.citations, version)
+    ]
 
 
 def check_references(

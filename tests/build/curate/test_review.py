@@ -206,3 +206,24 @@ def test_review_shows_the_other_versions_of_a_dispute(project: Path) -> None:
     assert project_status(project)["disputed"] == {
         "who-waits": ["governor-will-wait", "ortiz-will-wait"]
     }
+
+
+def test_a_citation_without_attribution_blocks_acceptance_from_schema_1_1_0() -> None:
+    from venezuela_crisis.models import ReviewStatus
+    from vzcrisis.curate.review import Evidence, Item, blockers
+    from vzcrisis.records.load import RawRecord
+
+    cites = [
+        {"source": "src-aaaa0001", "quote": "x", "char_start": 0, "char_end": 1},
+        {"source": "src-aaaa0001", "quote": "y", "char_start": 2, "char_end": 3,
+         "attribution": "own"},
+    ]  # fmt: skip
+    evidence = Evidence({}, {}, [], {"src-aaaa0001": ReviewStatus.accepted})
+    for version, expected in [
+        ("1.1.0", ["citations[0].attribution: say how the article credits the passage "
+                   "(upstream, on_record or own) before accepting"]),
+        ("1.0.0", []),
+    ]:  # fmt: skip
+        raw = RawRecord("events.yaml", 1, "events", version, {"id": "e", "citations": cites})
+        item = Item(raw, Path("events.yaml"), "sha256:x", stale=False, problems=[])
+        assert blockers(item, evidence) == expected, version

@@ -43,7 +43,7 @@ def test_committed_schema_matches_the_model(table: str) -> None:
     committed = path.read_text(encoding="utf-8")
     assert committed == render(record_schema(table)), (
         f"{path.relative_to(ROOT)}: model is not up to date: run `vzcrisis schemas` "
-        "(and bump the version in models/registry.py if this version is published)"
+        "(and bump the version in catalog.py if this version is published)"
     )
 
 
@@ -268,7 +268,7 @@ def test_schemas_refuses_to_change_a_published_version(tmp_path: Path) -> None:
     assert r.output == (
         f"schema/demands/{version}.json: version {version} is already published and the demands "
         "model has changed since; bump the version of 'demands' in "
-        "sdk/venezuela_crisis/models/registry.py (major for a breaking change) and run "
+        "sdk/venezuela_crisis/catalog.py (major for a breaking change) and run "
         "`vzcrisis schemas` again\n"
     )
     assert path.read_bytes() == before
@@ -348,5 +348,5 @@ def test_schemas_refuses_a_version_below_the_published_one(
     assert r.exit_code == 1, r.output
     assert r.output == (
         "schema/demands/0.9.0.json: version 0.9.0 is older than published 1.0.0; use a version "
-        "above 1.0.0 in sdk/venezuela_crisis/models/registry.py\n"
+        "above 1.0.0 in sdk/venezuela_crisis/catalog.py\n"
     )
