@@ -21,10 +21,11 @@ NEEDS_RELEASE = pytest.mark.skipif(
 
 
 def readme_snippet() -> str:
+    """The README's Python blocks, run in order as one program (the second uses `vc`)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     assert blocks, "README.md has no ```python block"
-    return blocks[0]
+    return "\n".join(blocks)
 
 
 def _exec(code: str) -> str:
@@ -39,8 +40,10 @@ def test_readme_snippet_runs_on_a_releases_dir(
 ) -> None:
     monkeypatch.setenv("VENEZUELA_CRISIS_RELEASES", str(releases_dir))
     out = _exec(readme_snippet())
-    assert "from venezuela-crisis 1.0.0" in out, out  # the newest release of major 1
-    assert "safe-passage-maduro-only" in out, out
+    # the newest release of major 1 in the directory and the bundle: the bundled 1.1.0
+    assert "Results[Demand]: 9 rows from venezuela-crisis 1.1.0" in out, out
+    assert "Curaçao Chronicle upstream three of the sources Reuters\n" in out, out
+    assert "[if he and his family received full legal amnesty]" in out, out
 
 
 @NEEDS_RELEASE
