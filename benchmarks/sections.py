@@ -195,10 +195,16 @@ def _raw(release: Path) -> duckdb.DuckDBPyConnection:
 
 CITATIONS = (
     "coalesce((select list({'source': c.source_id, 'quote': c.quote, "
-    "'char_start': c.char_start, 'char_end': c.char_end} order by c.source_id, c.char_start) "
-    "from citations c where c.record_table = '{table}' and c.record_id = t.id), []) as citations"
+    "'char_start': c.char_start, 'char_end': c.char_end, 'attribution': c.attribution, "
+    "'attributed_to': c.attributed_to, 'origin': c.origin, 'publisher': s.publisher, "
+    "'title': s.title, 'context_text': substring(s.text, c.context_start + 1, "
+    "c.context_end - c.context_start), 'context_start': c.context_start} "
+    "order by c.source_id, c.char_start) from citations c "
+    "left join sources s on s.id = c.source_id "
+    "where c.record_table = '{table}' and c.record_id = t.id), []) as citations"
 )
-"""What a person writes in DuckDB to get each row's quotes, as the SDK's `citations` field."""
+"""What a person writes in DuckDB to get each row's quotes with their evidence (attribution,
+origin, publisher, title, sentence), as the SDK's `citations` field."""
 
 
 TYPED_ROWS = 10_000

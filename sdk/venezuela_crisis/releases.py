@@ -7,9 +7,10 @@ Where releases are looked for, in order:
    source checkout the repository's ``releases/`` next to ``sdk/``.
 
 A release is a directory named ``X.Y.Z`` holding ``manifest.json``. Without a version the
-highest version this SDK reads (its own major) wins (a releases directory wins a tie with the
-bundle). The format itself (layout, manifest, verification, versions) is
-``venezuela_crisis.format``; this module adds where to look and a cache of verified hashes:
+highest version this SDK reads (its own major) in the releases directory you name wins, else
+the highest in the bundle; a pinned version is looked up in both (the directory first). The
+format itself (layout, manifest, verification, versions) is ``venezuela_crisis.format``; this
+module adds where to look and a cache of verified hashes:
 sha256 per file, keyed by (path, inode, size, mtime_ns, ctime_ns), under the user cache
 directory, so reopening an unchanged release reads no file twice. ctime cannot be set back by
 ``os.utime``, so a same-size edit whose mtime is restored is still re-hashed.
@@ -95,6 +96,8 @@ def locate(version: str | None, releases_dir: str | os.PathLike[str] | None = No
     where = ", ".join(str(d) for d in dirs) or "(no releases directory)"
     if version is None:
         ours = [v for v in found if readable(v)]
+        explicit = [v for v in ours if found[v].parent == dirs[0]] if len(dirs) > 1 else []
+        ours = explicit or ours  # a releases directory you name wins over the bundle
         if not ours:
             others = f" (only {', '.join(found)}, of another major)" if found else ""
             raise UnknownVersionError(

@@ -20,12 +20,12 @@ NEEDS_RELEASE = pytest.mark.skipif(
 )
 
 
-def readme_snippet() -> str:
-    """The README's Python blocks, run in order as one program (the second uses `vc`)."""
+def readme_snippet(every: bool = False) -> str:
+    """The README's first Python block, or all of them run in order as one program."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
     assert blocks, "README.md has no ```python block"
-    return "\n".join(blocks)
+    return "\n".join(blocks) if every else blocks[0]
 
 
 def _exec(code: str) -> str:
@@ -40,10 +40,19 @@ def test_readme_snippet_runs_on_a_releases_dir(
 ) -> None:
     monkeypatch.setenv("VENEZUELA_CRISIS_RELEASES", str(releases_dir))
     out = _exec(readme_snippet())
-    # the newest release of major 1 in the directory and the bundle: the bundled 1.1.0
+    assert "from venezuela-crisis 1.0.0" in out, out  # the directory's newest release of major 1
+    assert "safe-passage-maduro-only" in out, out
+
+
+@NEEDS_RELEASE
+def test_readme_examples_print_what_the_readme_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("VENEZUELA_CRISIS_RELEASES", raising=False)
+    out = _exec(readme_snippet(every=True))
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "Results[Demand]: 9 rows from venezuela-crisis 1.1.0" in out, out
     assert "Curaçao Chronicle upstream three of the sources Reuters\n" in out, out
     assert "[if he and his family received full legal amnesty]" in out, out
+    assert "Curaçao Chronicle upstream three of the sources Reuters" in text
 
 
 @NEEDS_RELEASE
