@@ -85,12 +85,17 @@ def by_id(rows: Rows) -> Rows:
     return sorted(rows, key=lambda r: str(r["id"]))
 
 
-@pytest.fixture(scope="session")
-def release(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Path:
-    """A release built by vzcrisis.release.build from a 300-record synthetic corpus."""
+@pytest.fixture(scope="session", params=["synthetic", "committed-1.1.0"])
+def release(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, root: Path
+) -> Path:
+    """A release built by vzcrisis.release.build from a 300-record synthetic corpus, and the
+    committed release 1.1.0 (a published release cannot be fixed afterwards)."""
     from vzcrisis.release.build import build_release
     from vzcrisis.synth.corpus import synth
 
+    if request.param == "committed-1.1.0":
+        return root / "releases" / "1.1.0"
     project = tmp_path_factory.mktemp("engines") / "project"
     synth(project, 300, seed=3, schema_dir=root / "schema")
     result = build_release(project, "1.0.0")
