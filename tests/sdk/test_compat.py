@@ -12,17 +12,14 @@ format 1.1.0).
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests._code_copy import CLI, copy_project, run_in
+
 FIELD = """
     deadline: dt.date | None = Field(
         default=None, description="Date by which the demand must be met; null when none."
@@ -76,23 +73,9 @@ print(json.dumps(out))
 """
 
 
-def _run(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": f"{copy / 'sdk'}{os.pathsep}{copy / 'build'}"}
-    env.pop("VENEZUELA_CRISIS_RELEASES", None)
-    done = subprocess.run(
-        [sys.executable, *args], cwd=copy, env=env, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done
-
-
 @pytest.mark.slow
 def test_new_sdk_reads_both_releases_after_a_minor_schema_bump(tmp_path: Path) -> None:
-    copy = tmp_path / "project"
-    for name in ("sdk", "build", "schema", "seeds"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "releases" / "1.0.0", copy / "releases" / "1.0.0")
-    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    copy = copy_project(tmp_path / "project")
     models = copy / "sdk" / "venezuela_crisis" / "models" / "tables.py"
     text = models.read_text(encoding="utf-8")
     anchor = (
@@ -110,17 +93,17 @@ def test_new_sdk_reads_both_releases_after_a_minor_schema_bump(tmp_path: Path) -
         spec.replace(f'"demands", "{declared}"', f'"demands", "{bumped}"'), encoding="utf-8"
     )
 
-    cli = ["-c", "from vzcrisis.cli import main; main()"]
-    _run(copy, *cli, "schemas", "--root", str(copy))
+    cli = CLI
+    run_in(copy, *cli, "schemas", "--root", str(copy))
     assert (copy / "schema" / "demands" / f"{bumped}.json").is_file()
-    _run(copy, *cli, "release", "--version", "1.1.0", "--root", str(copy))
+    run_in(copy, *cli, "release", "--version", "1.1.0", "--root", str(copy))
     changes = json.loads((copy / "releases" / "1.1.0" / "changes.json").read_text())
     assert changes["bump"] == "minor"
     assert changes["schemas"]["demands"]["added_fields"] == ["deadline"]
     assert changes["schemas"]["demands"]["previous_version"] == "1.0.0"
     assert changes["schemas"]["demands"]["version"] == bumped
 
-    found = json.loads(_run(copy, "-c", textwrap.dedent(SCRIPT), str(copy)).stdout)
+    found = json.loads(run_in(copy, "-c", textwrap.dedent(SCRIPT), str(copy)))
     old, new = found["1.0.0"], found["1.1.0"]
     assert old["deadline"] == new["deadline"] == ["None"]
     assert old["column"] and new["column"]

@@ -9,17 +9,13 @@ metadata, the SDK's view) derives from them; an older release reads the new tabl
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[3]
+from tests._code_copy import CLI, copy_project, run_in
 
 SPEC = """    TableSpec(
         "toys", "1.0.0", "Toys", "A toy table: things named in the articles.",
@@ -74,23 +70,9 @@ with VenezuelaCrisis("1.1.0") as new, VenezuelaCrisis("1.0.0") as old:
 """
 
 
-def _run(copy: Path, *args: str) -> str:
-    env = {**os.environ, "PYTHONPATH": f"{copy / 'sdk'}{os.pathsep}{copy / 'build'}"}
-    env.pop("VENEZUELA_CRISIS_RELEASES", None)
-    done = subprocess.run(
-        [sys.executable, *args], cwd=copy, env=env, capture_output=True, text=True, check=False
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
 @pytest.mark.slow
 def test_a_table_declared_in_one_place_is_released(tmp_path: Path) -> None:
-    copy = tmp_path / "project"
-    for name in ("sdk", "build", "schema", "seeds"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "releases" / "1.0.0", copy / "releases" / "1.0.0")
-    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    copy = copy_project(tmp_path / "project")
     sdk = copy / "sdk" / "venezuela_crisis"
     catalog = (sdk / "catalog.py").read_text(encoding="utf-8")
     anchor = ')  # fmt: skip\n"""Every table, in release order."""'
@@ -99,12 +81,12 @@ def test_a_table_declared_in_one_place_is_released(tmp_path: Path) -> None:
     with (sdk / "models" / "tables.py").open("a", encoding="utf-8") as handle:
         handle.write(MODELS)
 
-    cli = ["-c", "from vzcrisis.cli import main; main()"]
-    _run(copy, "-c", textwrap.dedent(RECORDS), str(copy))
-    _run(copy, *cli, "schemas", "--root", str(copy))
+    cli = CLI
+    run_in(copy, "-c", textwrap.dedent(RECORDS), str(copy))
+    run_in(copy, *cli, "schemas", "--root", str(copy))
     assert (copy / "schema" / "toys" / "1.0.0.json").is_file()
-    _run(copy, *cli, "validate", "--root", str(copy))
-    _run(copy, *cli, "release", "--version", "1.1.0", "--root", str(copy))
+    run_in(copy, *cli, "validate", "--root", str(copy))
+    run_in(copy, *cli, "release", "--version", "1.1.0", "--root", str(copy))
 
     release = copy / "releases" / "1.1.0"
     changes = json.loads((release / "changes.json").read_text(encoding="utf-8"))
@@ -125,7 +107,7 @@ def test_a_table_declared_in_one_place_is_released(tmp_path: Path) -> None:
         ).fetchone() == (1,)
     finally:
         db.close()
-    _run(copy, *cli, "datasette-metadata", "--root", str(copy))
+    run_in(copy, *cli, "datasette-metadata", "--root", str(copy))
     meta = json.loads((copy / "datasette-metadata.json").read_text(encoding="utf-8"))
     toys = meta["databases"]["venezuela-crisis"]["tables"]["toys"]
     assert (toys["label_column"], toys["facets"], toys["fts_table"]) == (
@@ -134,7 +116,7 @@ def test_a_table_declared_in_one_place_is_released(tmp_path: Path) -> None:
         "toys_fts",
     )
 
-    found = json.loads(_run(copy, "-c", textwrap.dedent(READ)))
+    found = json.loads(run_in(copy, "-c", textwrap.dedent(READ)))
     assert found["new"] == [{"id": "toy-one", "name": "A toy", "color": "red", "source_count": 1}]
     assert found["old"] == [{"n": 0}], "1.0.0 has no toys table: it reads as an empty table"
     assert found["tables"]["toys"] == 1
