@@ -15,7 +15,7 @@ import pyarrow as pa
 from . import queries as q
 from .actors import ActorIndex, ActorMatch, ActorName
 from .catalog import CURATED_TABLE_NAMES, TABLE_NAMES
-from .db import Database
+from .db import Database, check_read_only
 from .download import fetch_release, is_url
 from .errors import QueryError, UnknownVersionError, shown
 from .format.manifest import manifest_sha256
@@ -133,8 +133,16 @@ class VenezuelaCrisis:
 
     # -- escape hatch ---------------------------------------------------------------------
     def sql(self, query: str, params: Sequence[Any] | dict[str, Any] | None = None) -> pa.Table:
-        """Run any SQL on the views (sources, actors, events, demands, sanctions, disputes,
-        citations); bind values with ``?`` and `params`. Returns a pyarrow Table."""
+        """Run read-only SQL on the views (sources, actors, events, demands, sanctions,
+        disputes, citations); bind values with ``?`` and `params`. Returns a pyarrow Table.
+
+        >>> vc.sql("select category, count(*) as n from demands group by all order by n desc")
+
+        Only select, with, describe, summarize, show and explain run; anything else (drop,
+        create, copy, attach, install, pragma, set …), alone or among other statements, raises
+        QueryError before anything runs. The database reads the release's own files only.
+        """
+        check_read_only(query)
         return self._db.arrow(query, params)
 
     # -- actors ---------------------------------------------------------------------------

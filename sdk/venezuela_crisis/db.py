@@ -15,9 +15,30 @@ import duckdb
 import pyarrow as pa
 
 from .catalog import TABLE_NAMES
-from .errors import QueryError, ReleaseIntegrityError
-from .format.layout import table_sql
+from .errors import QueryError, ReleaseIntegrityError, shown
+from .format.layout import literal, table_sql
 from .releases import Release
+
+READ_ONLY = ("SELECT", "EXPLAIN")
+"""Statement types user SQL may run: select, with, from, values, describe, summarize, show
+(all parsed as SELECT) and explain. Everything else (create, drop, copy, attach, install,
+load, pragma, set, call, export, transactions, prepared statements) is refused."""
+
+
+def check_read_only(sql: str) -> None:
+    """Refuse `sql` unless every statement in it is read-only (QueryError; nothing runs)."""
+    if not isinstance(sql, str):
+        raise QueryError(f"SQL must be a string, got {shown(sql)}")
+    try:
+        statements = duckdb.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryError(f"query failed: {exc}") from None
+    refused = [s.type.name for s in statements if s.type.name not in READ_ONLY]
+    if refused:
+        raise QueryError(
+            f"only read-only SQL runs on a release (select, with, describe, summarize, show, "
+            f"explain); refused: {', '.join(dict.fromkeys(refused))} — nothing ran"
+        )
 
 
 class Database:
@@ -35,6 +56,12 @@ class Database:
                 self._con.execute(
                     f"create view {table} as {table_sql(self._con, release.layout, table)}"
                 )
+            # defence in depth: the views read the release's own files and nothing else, and
+            # no statement can change that (or any other setting) afterwards
+            root = literal(str(release.path.resolve()) + "/")
+            self._con.execute(f"set allowed_directories = [{root}]")
+            self._con.execute("set enable_external_access = false")
+            self._con.execute("set lock_configuration = true")
         except duckdb.Error as exc:
             self._con.close()
             raise ReleaseIntegrityError(f"{release.path}: cannot read tables: {exc}") from None

@@ -2,8 +2,9 @@
 
 Every filter value is bound as a parameter or checked against a vocabulary: an injection
 string either matches nothing (no row leaks) or raises a one-line QueryError, and afterwards
-every view still exists with the same row count. 8 threads and 4 processes get exactly what
-one serial caller gets.
+every view still exists with the same row count. `vc.sql` runs read-only statements only, and
+DuckDB reads the release's own files only. 8 threads and 4 processes get exactly what one
+serial caller gets.
 """
 
 from __future__ import annotations
@@ -168,3 +169,87 @@ def test_four_processes_get_serial_results(vc: VenezuelaCrisis, releases_dir: Pa
     outputs = [p.communicate(timeout=120)[0] for p in procs]
     assert [p.returncode for p in procs] == [0] * 4
     assert [o.strip() for o in outputs] == [serial] * 4
+
+
+REFUSED_SQL: dict[str, tuple[str, str]] = {
+    "drop view": ("drop view demands", "DROP"),
+    "replace view": ("create or replace view demands as select 1 as id", "CREATE"),
+    "create table": ("create table t as select 1", "CREATE"),
+    "copy to": ("copy (select 1) to '/tmp/vz-leak.csv'", "COPY"),
+    "attach": ("attach '/tmp/vz-leak.duckdb' as leak", "ATTACH"),
+    "install": ("install httpfs", "LOAD"),
+    "load": ("load httpfs", "LOAD"),
+    "pragma": ("pragma enable_profiling", "PRAGMA"),
+    "set": ("set threads = 1", "SET"),
+    "call": ("call pragma_version()", "CALL"),
+    "export": ("export database '/tmp/vz-leak'", "EXPORT"),
+    "transaction": ("begin transaction", "TRANSACTION"),
+    "insert": ("insert into demands values (1)", "INSERT"),
+    "prepare": ("prepare p as select 1", "PREPARE"),
+    "detach": ("detach memory", "DETACH"),
+    "after a select": ("select 1; drop view demands", "DROP"),
+    "before a select": ("drop view demands; select 1", "DROP"),
+}
+"""Statements `vc.sql` and `vzcrisis query` refuse by type, before anything runs."""
+
+
+@pytest.mark.parametrize("case", list(REFUSED_SQL))
+def test_only_read_only_sql_runs(
+    vc: VenezuelaCrisis, counts: dict[str, int], case: str, tmp_path: Path
+) -> None:
+    sql, kind = REFUSED_SQL[case]
+    with pytest.raises(QueryError) as exc:
+        vc.sql(sql)
+    assert str(exc.value) == (
+        "only read-only SQL runs on a release (select, with, describe, summarize, show, "
+        f"explain); refused: {kind} — nothing ran"
+    )
+    assert {t: _count(vc, t) for t in counts} == counts, "the client still works, unchanged"
+    assert not list(Path("/tmp").glob("vz-leak*"))
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * from read_csv('/etc/passwd')",
+        "select * from read_text('/etc/hostname')",
+        "select * from read_parquet('/tmp/anything.parquet')",
+    ],
+)
+def test_files_outside_the_release_are_out_of_reach(
+    vc: VenezuelaCrisis, counts: dict[str, int], sql: str
+) -> None:
+    with pytest.raises(QueryError, match="file system operations are disabled by configuration"):
+        vc.sql(sql)
+    assert {t: _count(vc, t) for t in counts} == counts
+
+
+def test_read_only_statements_run(vc: VenezuelaCrisis) -> None:
+    assert vc.sql("describe demands").num_rows == len(
+        vc.sql("select * from demands limit 0").schema
+    )
+    assert vc.sql("summarize demands").num_rows > 0
+    assert vc.sql("show tables").num_rows == 7
+    assert vc.sql("explain select 1").num_rows == 1
+    assert vc.sql("with x as (select 1 as a) select a from x").to_pylist() == [{"a": 1}]
+    assert vc.sql("from demands select count(*) as n").to_pylist()[0]["n"] > 0
+
+
+def test_the_configuration_is_locked(vc: VenezuelaCrisis) -> None:
+    locked = vc.sql("select current_setting('lock_configuration') as v").to_pylist()
+    access = vc.sql("select current_setting('enable_external_access') as v").to_pylist()
+    assert (locked, access) == ([{"v": True}], [{"v": False}])
+
+
+def test_cli_query_refuses_writes(releases_dir: Path) -> None:
+    from typer.testing import CliRunner
+    from vzcrisis.cli import app
+
+    result = CliRunner().invoke(
+        app, ["query", "drop view demands", "--path", str(releases_dir / "1.0.0")]
+    )
+    assert result.exit_code == 1
+    assert result.output == (
+        "error: only read-only SQL runs on a release (select, with, describe, summarize, show, "
+        "explain); refused: DROP — nothing ran\n"
+    )
