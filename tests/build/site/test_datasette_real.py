@@ -119,5 +119,5 @@ async def test_amnesty_demand_page_shows_every_quote(real: Datasette) -> None:
     r = await real.client.get(f"/{DB}/demands/maduro-amnesty-family")
     assert r.status_code == 200
     for c in demand["citations"]:
-        assert f"“{escape(c['quote'])}”" in r.text, c["quote"]
+        assert f"<mark>{escape(c['quote'])}</mark>" in r.text, c["quote"]
     assert "Nicolás Maduro</a>" in r.text
