@@ -2,7 +2,10 @@
 
 SQL strings use single quotes only (double-quoted strings break on some SQLite builds). Queries
 that span tables are generated from the link tables, so a new list-valued reference shows up
-without editing this file.
+without editing this file. Results are plain values a spreadsheet reads (several ids or names
+joined with "; ", never a JSON list); the site links ids by their column names (``demand``,
+``dispute``, ``source_id``, ``id`` next to ``record_table``, ``actor`` next to ``actor_id``: see
+``cells.query_links``). The SQL is folded on the query page (``hide_sql``), one click away.
 """
 
 from __future__ import annotations
@@ -16,11 +19,18 @@ from .sqlite import link_tables
 CLAIM_TABLES = tuple(spec.name for spec in TIMELINE_TABLES)
 """Tables whose rows are claims about what happened (each with derived corroboration counts)."""
 
+ACTOR = "lower(trim(:actor))"
+"""The actor the reader typed, for an ASCII-case-insensitive comparison (SQLite's ``lower``)."""
+
 ACTOR_MATCH = (
-    "(a.id = :actor or a.name like '%' || :actor || '%' or exists (select 1 from "
-    "json_each(a.aliases) where value like '%' || :actor || '%'))"
+    f"(lower(a.id) = {ACTOR} or lower(a.name) = {ACTOR} or exists (select 1 from "
+    f"json_each(a.aliases) where lower(value) = {ACTOR}) or (:partial not in ('', '0', 'no', "
+    f"'off') and {ACTOR} != '' and (a.name like '%' || trim(:actor) || '%' or exists (select 1 "
+    "from json_each(a.aliases) where value like '%' || trim(:actor) || '%'))))"
 )
-"""An actor named by id, part of the name or part of an alias (case-insensitive for ASCII)."""
+"""The actor named exactly by id, name or alias (ASCII letters in any case): 'Maduro' is
+Nicolás Maduro (an alias), not the Maduro government. With ``partial`` set (``yes``), also every
+actor whose name or an alias contains the text (``like``)."""
 
 DATE_SHOWN = (
     "case {p} when 'day' then {d} when 'week' then 'week of ' || {d} "
@@ -36,9 +46,20 @@ def date_shown(date: str, precision: str) -> str:
 
 
 def _evidence(table: str, alias: str) -> str:
+    """Every quote of a record with its origin, one per line: “quote” (origin)."""
     return (
-        "(select group_concat(c.quote || ' (' || c.origin || ')', ' | ') from citations c "
-        f"where c.record_table = '{table}' and c.record_id = {alias}.id)"
+        "(select group_concat('“' || c.quote || '” (' || c.origin || ')', char(10)) "
+        f"from citations c where c.record_table = '{table}' and c.record_id = {alias}.id)"
+    )
+
+
+def _by_actors(column: str) -> str:
+    """The `column` (``name`` or ``id``) of a demand's actors, in the order of ``d.by``, joined
+    with "; " (``cells.SEPARATOR``)."""
+    value = "a.name" if column == "name" else "j.value"
+    return (
+        f"(select group_concat(x, '; ') from (select {value} as x from json_each(d.by) j "
+        "join actors a on a.id = j.value order by j.key))"
     )
 
 
@@ -52,7 +73,7 @@ def _disputes_sql(labels: dict[str, str]) -> str:
         for link in link_tables()
         if link.target == "disputes"
     ]
-    return " union all ".join(parts) + " order by dispute, record_table, version"
+    return "\nunion all\n".join(parts) + "\norder by dispute, record_table, version"
 
 
 def _single_origin_sql(labels: dict[str, str]) -> str:
@@ -63,7 +84,7 @@ def _single_origin_sql(labels: dict[str, str]) -> str:
         f"from [{t}] x where x.origin_count = 1"
         for t in CLAIM_TABLES
     ]
-    return " union all ".join(parts) + " order by record_table, id"
+    return "\nunion all\n".join(parts) + "\norder by record_table, id"
 
 
 def timeline_sql() -> str:
@@ -90,38 +111,46 @@ def canned_queries(labels: dict[str, str]) -> dict[str, dict[str, Any]]:
     return {
         "demands_by_actor": {
             "title": "Demands by actor, with their outcome",
-            "description": "Every demand under the actor who made it: what was asked, the "
-            "reported outcome and the event that answered it. Open a demand for its quotes.",
-            "sql": "select a.name as actor, d.id as demand, d.category, d.text, d.status, "
-            "r.summary as response, d.source_count, d.origin_count, d.disputed "
-            "from demands d join demand_actors da on da.demand_id = d.id and da.role = 'by' "
-            "join actors a on a.id = da.actor_id left join events r on r.id = d.response_event "
-            "order by a.name, d.category, d.id",
+            "description": "Every demand once, under the actor who made it (a demand made "
+            "jointly lists its actors together): what was asked, the reported outcome and the "
+            "event that answered it. Open a demand for its quotes.",
+            "sql": f"select {_by_actors('name')} as actor,\n{_by_actors('id')} as actor_id,\n"
+            "d.id as demand, d.category, d.text, d.status, d.response_event,\n"
+            "r.summary as response, d.source_count, d.origin_count, d.disputed\n"
+            "from demands d left join events r on r.id = d.response_event\n"
+            "order by actor, d.category, d.id",
+            "hide_sql": True,
         },
         "actor_demands": {
             "title": "Everything an actor demanded, with quotes",
-            "description": "Type a name, part of one or an alias (e.g. Maduro). One row per "
-            "quote supporting each demand the actor made, with the article and its origin.",
-            "sql": "select a.name as actor, d.id as demand, d.text, d.status, c.quote, "
-            "s.label as source, c.origin from actors a "
-            "join demand_actors da on da.actor_id = a.id and da.role = 'by' "
-            "join demands d on d.id = da.demand_id "
-            "join citations c on c.record_table = 'demands' and c.record_id = d.id "
-            f"join sources s on s.id = c.source_id where {ACTOR_MATCH} "
+            "description": "Type an actor's id, full name or an alias, in any case (e.g. "
+            "Maduro, nicolas-maduro or Trump): that actor only. To match part of names and "
+            "aliases (every actor containing 'Maduro'), set partial to yes. One row per quote "
+            "supporting each demand the actor made, with the article and its origin.",
+            "sql": "select a.name as actor, a.id as actor_id, d.id as demand, d.text, d.status,\n"
+            "c.quote, s.label as source, c.source_id, c.origin\n"
+            "from actors a\n"
+            "join demand_actors da on da.actor_id = a.id and da.role = 'by'\n"
+            "join demands d on d.id = da.demand_id\n"
+            "join citations c on c.record_table = 'demands' and c.record_id = d.id\n"
+            f"join sources s on s.id = c.source_id\nwhere {ACTOR_MATCH}\n"
             "order by a.name, d.id, c.id",
-            "params": ["actor"],
+            "params": ["actor", "partial"],
+            "hide_sql": True,
         },
         "disputed_claims": {
             "title": "Claims where sources disagree, side by side",
             "description": "Each point in dispute with every version of it, the quotes behind "
             "each version and their origins. No version is picked as the truth.",
             "sql": _disputes_sql(labels),
+            "hide_sql": True,
         },
         "single_origin_claims": {
             "title": "Claims backed by only one independent origin",
             "description": "Events, demands and sanctions whose quotes all trace back to one "
             "upstream report (however many articles relay it): handle with care.",
             "sql": _single_origin_sql(labels),
+            "hide_sql": True,
         },
         "timeline": {
             "title": "Timeline of events, demands and sanctions",
@@ -129,6 +158,7 @@ def canned_queries(labels: dict[str, str]) -> dict[str, dict[str, Any]]:
             "('week of', 'month of', 'approx.'). Demands take the date of the event they were "
             "made in. Also as a page: /timeline.",
             "sql": timeline_sql(),
+            "hide_sql": True,
         },
         "evidence": {
             "title": "Evidence for a record",
@@ -139,5 +169,6 @@ def canned_queries(labels: dict[str, str]) -> dict[str, dict[str, Any]]:
             "join sources s on s.id = c.source_id where c.record_id = :record_id "
             "order by s.published is null, s.published, c.id",
             "params": ["record_id"],
+            "hide_sql": True,
         },
     }

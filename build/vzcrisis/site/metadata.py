@@ -21,7 +21,7 @@ from venezuela_crisis.models.base import Derived
 
 from .browsing import FACETS, SORT, link_sort_and_facets
 from .canned_queries import canned_queries
-from .sqlite import DB_NAME, FTS_COLUMNS, display_order, link_tables, singular
+from .sqlite import DB_NAME, FTS_COLUMNS, _is_nullable, display_order, link_tables, singular
 
 METADATA_FILE = "datasette-metadata.json"
 """File name of the generated metadata at the project root."""
@@ -81,6 +81,20 @@ def column_description(table: str, column: str) -> str:
     return text
 
 
+def default_sort(table: str) -> tuple[str, str]:
+    """The metadata key (``sort`` or ``sort_desc``) and column of a table page's default order.
+
+    Datasette 0.65 sorts by a column only, ascending with nulls first, and pages by keyset
+    assuming exactly that: an ascending sort on a nullable column (``events.date``) lists every
+    undated record before the first dated one, and no setting puts nulls last (it would take a
+    new database column). Such a sort is made descending: dated records first, newest first,
+    undated at the end (the timeline lists them oldest first)."""
+    key, column = SORT[table]
+    if key == "sort" and _is_nullable(TABLES[table].row.model_fields[column].annotation):
+        return "sort_desc", column
+    return key, column
+
+
 def _columns(table: str) -> dict[str, str]:
     names = display_order([n for n in TABLES[table].row.model_fields if n != "citations"])
     return {n: column_description(table, n) for n in [*names, *EXTRA_COLUMNS.get(table, {})]}
@@ -88,7 +102,7 @@ def _columns(table: str) -> dict[str, str]:
 
 def _table(table: str) -> dict[str, Any]:
     spec = TABLES[table]
-    key, column = SORT[table]
+    key, column = default_sort(table)
     out: dict[str, Any] = {
         "title": spec.title,
         "description": spec.description,

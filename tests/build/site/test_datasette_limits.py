@@ -91,7 +91,7 @@ async def test_posted_writes_change_nothing(ds: Datasette, db: Path, path: str) 
     status = await _post(ds, path)
     assert status >= 400, status
     rows = await ds.client.get(f"/{DB}/events.json?_shape=array")
-    assert [row["id"] for row in rows.json()] == [
+    assert sorted(row["id"] for row in rows.json()) == [
         "examplia-demand-2025-12-01",
         "testland-rejects-2025-12-02",
     ]

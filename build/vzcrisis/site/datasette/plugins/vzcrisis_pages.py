@@ -1,10 +1,10 @@
-"""Datasette plugin (loaded with ``--plugins-dir``): evidence, timeline and readable id lists.
+"""Datasette plugin (loaded with ``--plugins-dir``): evidence, timeline, facets of id lists.
 
 * Templates get ``evidence(table, id)``, ``people(table, id)``, ``versions(dispute_id)`` and
   ``timeline()`` -- fixed, parameterised queries (no SQL in templates).
-* Cells holding JSON lists of ids (``demands.by``, ``events.actors`` …) render as links to the
-  referenced rows, named by their label column, instead of raw ids. Labels are looked up for the
-  ids shown, never a whole table (`Labels`).
+* How cells read (ids as linked names, yes/no, dollars, dates at their precision) is the
+  ``vz_tables`` plugin's; labels are looked up for the ids shown, never a whole table
+  (``cells.Labels``).
 * Works around a Datasette 0.65.5 bug: with ``rich`` installed, its default error handler calls
   ``rich...print_exception()`` outside an ``except`` block, which raises for errors Datasette
   raises itself (e.g. a POST to a route that does not exist), so the client gets a 500 instead
@@ -32,28 +32,23 @@
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
-import threading
-from collections import OrderedDict
-from collections.abc import Iterable
 from typing import Any
 
 import datasette.handle_exception as _datasette_errors
 from datasette import Response, hookimpl
 from datasette.app import Datasette
-from datasette.database import Database, QueryInterrupted
-from datasette.facets import ArrayFacet, DateFacet
+from datasette.database import QueryInterrupted
+from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import Base400
-from markupsafe import Markup, escape
-from venezuela_crisis.models import TABLES
 from vzcrisis.site.browsing import LINK_ROLE, MORE_FACETS, facet_spec
 from vzcrisis.site.canned_queries import canned_queries, timeline_sql
+from vzcrisis.site.cells import BOOLEANS, yes_no
+from vzcrisis.site.cells import labels_for as _labels
 from vzcrisis.site.metadata import LABEL_COLUMNS
-from vzcrisis.site.sqlite import DB_NAME, LinkTable, link_tables, single_references
+from vzcrisis.site.sqlite import DB_NAME, LinkTable, link_tables
 
 _datasette_errors.rich = None  # see the module docstring (Datasette 0.65.5 + rich: 500 not 404)
 
@@ -62,25 +57,6 @@ LINKS: dict[tuple[str, str], LinkTable] = {
 }
 """(table, column) → the link table listing its ids, for every list-valued reference column."""
 
-LIST_TARGETS: dict[tuple[str, str], str] = {key: link.target for key, link in LINKS.items()}
-"""(table, column) → referenced table, for every list-valued reference column."""
-
-SINGLE_TARGETS: dict[tuple[str, str], str] = {
-    (table, column): target
-    for table in TABLES
-    for column, target in single_references(table).items()
-}
-"""(table, column) → referenced table, for single-valued references (row pages show raw ids)."""
-
-LABELS_ATTR = "_vzcrisis_labels"
-"""Attribute of the Datasette instance holding its `Labels`."""
-
-CHUNK = 500
-"""Ids looked up per query: well under SQLite's bound-variable limit (999 before 3.32)."""
-
-CACHE_SIZE = 10_000
-"""Labels kept per table, least recently used dropped first (a page's actors repeat)."""
-
 
 async def _rows(
     datasette: Datasette, sql: str, params: dict[str, Any] | None = None
@@ -88,61 +64,6 @@ async def _rows(
     db = datasette.get_database(DB_NAME)
     result = await db.execute(sql, params or {})
     return [dict(r) for r in result.rows]
-
-
-class Labels:
-    """The labels of the ids a page shows, looked up by primary key when it is rendered.
-
-    Reading a whole table's labels once held every event summary in memory at a million records
-    and took longer than ``sql_time_limit_ms`` (the first demands page failed). A lookup reads
-    only the ids asked for, on a read-only connection of the calling thread: microseconds, so it
-    runs inline -- a query through Datasette's threads costs ~0.3 ms, and a demands page renders
-    ~700 cells of ids. The last ``CACHE_SIZE`` labels of each table are kept."""
-
-    def __init__(self, database: Database) -> None:
-        self._database = database
-        self._local = threading.local()
-        self._cache: dict[str, OrderedDict[str, str]] = {}
-
-    def _conn(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._local.conn = self._database.connect()
-        return conn
-
-    def cached(self, table: str) -> list[str]:
-        """Ids of `table` whose labels are kept, least recently used first."""
-        return list(self._cache.get(table, {}))
-
-    def get(self, table: str, ids: Iterable[str]) -> dict[str, str]:
-        """id → label for those of `ids` that are rows of `table`."""
-        cache = self._cache.setdefault(table, OrderedDict())
-        wanted = list(dict.fromkeys(ids))
-        missing = [i for i in wanted if i not in cache]
-        for start in range(0, len(missing), CHUNK):
-            chunk = missing[start : start + CHUNK]
-            sql = (
-                f"select id, [{LABEL_COLUMNS[table]}] from [{table}] "
-                f"where id in ({', '.join('?' * len(chunk))})"
-            )
-            cache.update((str(i), str(label)) for i, label in self._conn().execute(sql, chunk))
-        out: dict[str, str] = {}
-        for i in wanted:
-            if i in cache:
-                cache.move_to_end(i)
-                out[i] = cache[i]
-        while len(cache) > CACHE_SIZE:
-            cache.popitem(last=False)
-        return out
-
-
-def _labels(datasette: Datasette) -> Labels:
-    """The `Labels` of the database (one per Datasette instance)."""
-    found: Labels | None = getattr(datasette, LABELS_ATTR, None)
-    if found is None:
-        found = Labels(datasette.get_database(DB_NAME))
-        setattr(datasette, LABELS_ATTR, found)
-    return found
 
 
 def _evidence_sql() -> str:
@@ -387,6 +308,19 @@ class DayFacet(DateFacet):  # type: ignore[misc]
         return results, timed_out
 
 
+class YesNoFacet(ColumnFacet):  # type: ignore[misc]
+    """Datasette 0.65.5's column facet, the 0/1 of a boolean column (``disputed``) labelled
+    no/yes as its cells read; the filter keeps the stored value."""
+
+    async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
+        results, timed_out = await super().facet_results()
+        for facet in results if self.database == DB_NAME else []:
+            if (self.table, facet["name"]) in BOOLEANS:
+                for value in facet["results"]:
+                    value["label"] = yes_no(value["value"]) or value["label"]
+        return results, timed_out
+
+
 @hookimpl
 def filters_from_request(request: Any, database: str, table: str) -> FilterArguments | None:
     """``col__arraycontains=id`` on a reference list: also ``id in (its link table rows)``.
@@ -415,9 +349,10 @@ def filters_from_request(request: Any, database: str, table: str) -> FilterArgum
 
 @hookimpl(wrapper=True)
 def register_facet_classes() -> Any:
-    """Datasette's facet classes, with `ListFacet` and `DayFacet` in place of its own."""
+    """Datasette's facet classes, with `ListFacet`, `DayFacet` and `YesNoFacet` in place of its
+    own."""
     registered = yield
-    ours = {ArrayFacet: ListFacet, DateFacet: DayFacet}
+    ours = {ArrayFacet: ListFacet, DateFacet: DayFacet, ColumnFacet: YesNoFacet}
     return [[ours.get(k, k) for k in classes] for classes in registered]
 
 
@@ -448,28 +383,3 @@ def extra_template_vars(
     if view_name == "table" and database == DB_NAME and table and request and ours:
         out["suggested_facets"] = _suggested_facets(datasette, request, table)
     return out
-
-
-@hookimpl
-def render_cell(
-    value: Any, column: str, table: str | None, database: str, datasette: Datasette
-) -> Markup | None:
-    """A reference (a JSON list of ids, or one id on row pages) as links named by their labels."""
-    key = (table or "", column)
-    target = LIST_TARGETS.get(key) or SINGLE_TARGETS.get(key)
-    if database != DB_NAME or target is None or not isinstance(value, str):
-        return None
-    if key in SINGLE_TARGETS:
-        ids: Any = [value]
-    else:
-        try:
-            ids = json.loads(value)
-        except ValueError:
-            return None
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        return None
-    labels = _labels(datasette).get(target, ids)
-    base = escape(datasette.urls.table(DB_NAME, target))
-    # str.join of escaped parts: Markup.format costs ~10x more, on ~300 cells per page
-    links = [f'<a href="{base}/{escape(i)}">{escape(labels.get(i, i))}</a>' for i in ids]
-    return Markup(", ".join(links))
