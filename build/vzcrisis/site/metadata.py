@@ -152,6 +152,7 @@ def _link_tables() -> dict[str, dict[str, Any]]:
             "label_column": "role",
             "sort": sort,
             "facets": facets,
+            "hidden": True,  # reached from its records; the database page lists it on request
         }
     return out
 
