@@ -1,17 +1,20 @@
-"""`VenezuelaCrisis`: typed, offline, pinned queries over one release of the dataset."""
+"""`VenezuelaCrisis`: typed, offline, pinned queries over one release of the dataset.
 
-from __future__ import annotations
+Annotations are evaluated (no ``from __future__ import annotations``) so that ``help()`` and
+``inspect.signature`` show each vocabulary filter's allowed values (``literals``); names only
+imported for type checking are quoted.
+"""
 
-import importlib
 import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from types import ModuleType, TracebackType
+from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
 
+from . import literals as lit
 from . import queries as q
 from .actors import ActorIndex, ActorMatch, ActorName
 from .catalog import CURATED_TABLE_NAMES, TABLE_NAMES
@@ -31,19 +34,11 @@ if TYPE_CHECKING:
     from .models import Actor, Citation, Context, Demand, Dispute, Event, Sanction, Source
     from .results import Results
     from .views import DisputedPoint, ReleaseDiff, TimelineEntry
-else:
+else:  # imported on first use: opening a release and `sql()` never build the models
+    from ._lazy import Lazy
 
-    class _Lazy(ModuleType):
-        """A module imported on first attribute access: opening a release and `sql()` never
-        build the pydantic model classes, which is most of a cold start's cost."""
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(importlib.import_module(self.__name__), name)
-
-    m = _Lazy("venezuela_crisis.models")
-    rows = _Lazy("venezuela_crisis.rows")
-    views = _Lazy("venezuela_crisis.views")
-    _results = _Lazy("venezuela_crisis.results")
+    m, rows = Lazy("venezuela_crisis.models"), Lazy("venezuela_crisis.rows")
+    views, _results = Lazy("venezuela_crisis.views"), Lazy("venezuela_crisis.results")
 
 M = TypeVar("M", bound="BaseModel")
 PathLike = str | os.PathLike[str]
@@ -120,7 +115,7 @@ class VenezuelaCrisis:
         """Close the DuckDB connection."""
         self._db.close()
 
-    def __enter__(self) -> VenezuelaCrisis:
+    def __enter__(self) -> "VenezuelaCrisis":
         return self
 
     def __exit__(
@@ -159,11 +154,18 @@ class VenezuelaCrisis:
             return self._index
 
     def resolve(self, actor: str) -> ActorMatch:
-        """Which actor `actor` names and why (id, canonical name, alias or a word of a name)."""
+        """Which actor `actor` names and why (id, canonical name, alias or a word of a name).
+
+        >>> print(vc.resolve("maduro"))
+        'maduro' equals the alias 'Maduro' of Nicolás Maduro (nicolas-maduro)
+        """
         return self._actors.resolve(actor)
 
-    def actor(self, actor: str) -> Actor:
-        """The one actor named by an id, name or alias (see `resolve`)."""
+    def actor(self, actor: str) -> "Actor":
+        """The one actor named by an id, name or alias (see `resolve`).
+
+        >>> vc.actor("Delcy Rodriguez").roles
+        """
         return self.actors(id=self.resolve(actor).id)[0]
 
     def actors(
@@ -171,10 +173,15 @@ class VenezuelaCrisis:
         name: str | None = None,
         *,
         id: q.Many | None = None,
-        kind: q.Many | None = None,
+        kind: lit.ActorKindFilter | None = None,
         country: str | None = None,
-    ) -> Results[Actor]:
-        """Actors whose id, name or an alias contains `name` (case/accent-insensitive)."""
+    ) -> "Results[Actor]":
+        """Actors whose id, name or an alias contains `name` (case/accent-insensitive), of
+        `kind` (one value or a list: person, government, state, organization, armed_group,
+        media, group), of ISO alpha-3 `country`.
+
+        >>> vc.actors("rodriguez", kind="person", country="VEN")
+        """
         where = q.Where()
         if name is not None:
             where.one_of("id", self._actors.search(name))
@@ -187,8 +194,14 @@ class VenezuelaCrisis:
         return self._rows("actors", m.Actor, where)
 
     # -- tables ---------------------------------------------------------------------------
-    def sources(self, *, origin: q.Many | None = None, id: q.Many | None = None) -> Results[Source]:
-        """Source articles, optionally from upstream `origin`(s) (e.g. "Reuters"; any case)."""
+    def sources(
+        self, *, origin: q.Many | None = None, id: q.Many | None = None
+    ) -> "Results[Source]":
+        """Source articles, optionally from upstream `origin`(s) (e.g. "Reuters"; any case)
+        or with these `id`(s).
+
+        >>> vc.sources(origin=["Reuters", "Miami Herald"])
+        """
         where = q.Where()
         if origin is not None:
             where.add(
@@ -205,7 +218,7 @@ class VenezuelaCrisis:
         *,
         since: q.DateLike | None = None,
         until: q.DateLike | None = None,
-        type: q.Many | None = None,
+        type: lit.EventTypeFilter | None = None,
         actor: q.Many | None = None,
         by: q.Many | None = None,
         recipient: q.Many | None = None,
@@ -213,9 +226,14 @@ class VenezuelaCrisis:
         disputed: bool | None = None,
         min_sources: int | None = None,
         min_origins: int | None = None,
-    ) -> Results[Event]:
-        """Events by date range (inclusive), PLOVER `type`, involved `actor` (acting or
-        addressed), acting `by`, `recipient`, citing `source` id, disputed, corroboration."""
+    ) -> "Results[Event]":
+        """Events by date range (`since`/`until`, inclusive, YYYY-MM-DD), PLOVER `type` (one
+        or a list), involved `actor` (acting or addressed), acting `by`, `recipient`, citing
+        `source` id, `disputed`, and corroboration (at least `min_sources` articles /
+        `min_origins` independent origins). Ordered by date, undated last.
+
+        >>> vc.events(since="2025-11-21", type=["THREATEN", "COERCE"], actor="Trump")
+        """
         where = q.Where()
         q.dated(where, since, until, "t.date")
         if type is not None:
@@ -230,7 +248,7 @@ class VenezuelaCrisis:
             )
         self._actor_filter(where, "actors", by)
         self._actor_filter(where, "recipients", recipient)
-        self._common(where, "events", source, disputed, min_sources, min_origins)
+        q.common(where, "events", source, disputed, min_sources, min_origins)
         return self._rows("events", m.Event, where, "t.date nulls last, t.id")
 
     def demands(
@@ -238,16 +256,21 @@ class VenezuelaCrisis:
         *,
         by: q.Many | None = None,
         addressed_to: q.Many | None = None,
-        status: q.Many | None = None,
-        category: q.Many | None = None,
+        status: lit.DemandStatusFilter | None = None,
+        category: lit.DemandCategoryFilter | None = None,
         source: q.Many | None = None,
         made_in: str | None = None,
         disputed: bool | None = None,
         min_sources: int | None = None,
         min_origins: int | None = None,
-    ) -> Results[Demand]:
-        """Demands made `by` an actor, `addressed_to` one, by `status`, `category`, citing
-        `source` id, made in event `made_in`, disputed, corroboration."""
+    ) -> "Results[Demand]":
+        """Demands made `by` an actor, `addressed_to` one, by `status` and `category` (one
+        value or a list: any of them), citing `source` id, made in event `made_in`,
+        `disputed`, and corroboration (at least `min_sources` articles / `min_origins`
+        independent origins).
+
+        >>> vc.demands(by="Maduro", status=["rejected", "expired"], min_origins=2)
+        """
         where = q.Where()
         self._actor_filter(where, "by", by)
         self._actor_filter(where, "addressed_to", addressed_to)
@@ -257,7 +280,7 @@ class VenezuelaCrisis:
             where.one_of("category", q.as_enum(m.DemandCategory, category, "category"))
         if made_in is not None:
             where.add("t.made_in = ?", made_in)
-        self._common(where, "demands", source, disputed, min_sources, min_origins)
+        q.common(where, "demands", source, disputed, min_sources, min_origins)
         return self._rows("demands", m.Demand, where)
 
     def sanctions(
@@ -265,17 +288,21 @@ class VenezuelaCrisis:
         *,
         target: q.Many | None = None,
         imposed_by: q.Many | None = None,
-        kind: q.Many | None = None,
-        status: q.Many | None = None,
+        kind: lit.SanctionKindFilter | None = None,
+        status: lit.SanctionStatusFilter | None = None,
         since: q.DateLike | None = None,
         until: q.DateLike | None = None,
         source: q.Many | None = None,
         disputed: bool | None = None,
         min_sources: int | None = None,
         min_origins: int | None = None,
-    ) -> Results[Sanction]:
-        """Sanctions and measures by `target`, `imposed_by`, `kind`, `status`, date range,
-        citing `source` id, disputed, corroboration."""
+    ) -> "Results[Sanction]":
+        """Sanctions and measures by `target`, `imposed_by`, `kind` and `status` (one value or
+        a list), date range (`since`/`until`, inclusive), citing `source` id, `disputed`, and
+        corroboration (`min_sources`, `min_origins`). Ordered by date, undated last.
+
+        >>> vc.sanctions(kind=["reward", "indictment"], target="Maduro")
+        """
         where = q.Where()
         self._actor_filter(where, "targets", target)
         self._actor_filter(where, "imposed_by", imposed_by)
@@ -284,11 +311,15 @@ class VenezuelaCrisis:
         if status is not None:
             where.one_of("status", q.as_enum(m.SanctionStatus, status, "status"))
         q.dated(where, since, until, "t.date")
-        self._common(where, "sanctions", source, disputed, min_sources, min_origins)
+        q.common(where, "sanctions", source, disputed, min_sources, min_origins)
         return self._rows("sanctions", m.Sanction, where, "t.date nulls last, t.id")
 
-    def disputes(self) -> Results[Dispute]:
-        """Every dispute record (the questions sources disagree on)."""
+    def disputes(self) -> "Results[Dispute]":
+        """Every dispute record (the questions sources disagree on); `disputed()` adds each
+        version with its citations.
+
+        >>> [d.question for d in vc.disputes()]
+        """
         return self._rows("disputes", m.Dispute, q.Where())
 
     def citations(
@@ -296,9 +327,13 @@ class VenezuelaCrisis:
         record_id: str | None = None,
         *,
         source: q.Many | None = None,
-        table: q.Many | None = None,
-    ) -> Results[Citation]:
-        """Evidence: the quotes supporting `record_id` (any table), or citing `source` ids."""
+        table: lit.RecordTableFilter | None = None,
+    ) -> "Results[Citation]":
+        """Evidence: the quotes supporting `record_id` (any table), citing `source` ids, or
+        supporting records of `table` (sources, actors, events, demands, sanctions, disputes).
+
+        >>> vc.citations("maduro-amnesty-family")
+        """
         where = q.Where()
         if record_id is not None:
             self.record(record_id)  # clear error for an unknown id
@@ -309,17 +344,15 @@ class VenezuelaCrisis:
             where.one_of("record_table", q.as_enum(m.RecordTable, table, "table"))
         return self._rows("citations", m.Citation, where, "t.record_id, t.source_id, t.char_start")
 
-    def context(self, citation_id: str) -> Context | None:
+    def context(self, citation_id: str) -> "Context | None":
         """A citation's quote in its sentence(s), offline: ``(text, start, end)`` with
-        ``text[start:end]`` the quote (see `Evidence.context`); None before release 1.1.0."""
+        ``text[start:end]`` the quote (see `Evidence.context`); None before release 1.1.0.
+
+        >>> print(vc.context(vc.citations("maduro-amnesty-family")[0].id))
+        """
         if not isinstance(citation_id, str):
             raise QueryError(f"citation id must be a string, got {shown(citation_id)}")
-        found = self._db.arrow(
-            "select substring(s.text, c.context_start + 1, c.context_end - c.context_start) "
-            "as text, c.char_start - c.context_start as start, c.char_end - c.context_start "
-            "as end from citations c join sources s on s.id = c.source_id where c.id = ?",
-            [citation_id],
-        ).to_pylist()
+        found = self._db.arrow(q.CONTEXT_SQL, [citation_id]).to_pylist()
         if not found:
             raise QueryError(
                 f"no citation {shown(citation_id)}; ids look like 'record-id@src-1234abcd:120' "
@@ -330,8 +363,11 @@ class VenezuelaCrisis:
             return None
         return m.Context(row["text"], int(row["start"]), int(row["end"]))
 
-    def record(self, record_id: str) -> BaseModel:
-        """The record with this id, from whichever table holds it."""
+    def record(self, record_id: str) -> "BaseModel":
+        """The record with this id, from whichever table holds it.
+
+        >>> vc.record("maduro-amnesty-family")
+        """
         if not isinstance(record_id, str):
             raise QueryError(f"record id must be a string, got {shown(record_id)}")
         union = " union all ".join(
@@ -354,9 +390,13 @@ class VenezuelaCrisis:
         actor: q.Many | None = None,
         since: q.DateLike | None = None,
         until: q.DateLike | None = None,
-    ) -> Results[TimelineEntry]:
+    ) -> "Results[TimelineEntry]":
         """Events, demands (dated by the event they were made in) and sanctions on one date
-        axis, optionally involving `actor`; undated entries come last."""
+        axis, optionally involving `actor` and within `since`/`until`; undated entries come
+        last.
+
+        >>> vc.timeline(actor="Maduro", since="2025-11-01")
+        """
         where = q.Where()
         if actor is not None:
             where.any_of("actors", self._actors.resolve_many(actor))
@@ -367,8 +407,12 @@ class VenezuelaCrisis:
         )
         return self._run(sql, where.params, views.TimelineEntry)
 
-    def disputed(self) -> Results[DisputedPoint]:
-        """Every point sources disagree on, with each version (a record with its citations)."""
+    def disputed(self) -> "Results[DisputedPoint]":
+        """Every point sources disagree on, with each version (a record with its citations).
+
+        >>> point = vc.disputed()[0]
+        >>> [v.id for v in point.versions]
+        """
         versions: dict[str, list[Any]] = {}
         for table in ("sources", "actors", "events", "demands", "sanctions"):
             where = q.Where()
@@ -384,25 +428,21 @@ class VenezuelaCrisis:
         ]
         return _results.Results(points, model=views.DisputedPoint, version=self.version, sql="")
 
-    def diff(self, old: str, new: str | None = None) -> ReleaseDiff:
+    def diff(self, old: str, new: str | None = None) -> "ReleaseDiff":
         """Ids added, removed and changed per table from release `old` to `new` (default: the
         open release). Versions are looked up like `version=`; a path or URL also works, and
         a release of another major may be compared (its files are verified, not queried).
 
         "Changed" is defined once, for this and the publisher's ``changes.json``: see
-        ``venezuela_crisis.format.diff``."""
+        ``venezuela_crisis.format.diff``.
+
+        >>> vc.diff("1.0.0").tables["demands"].changed
+        """
         from .format.diff import diff_layouts
 
         a = self._other(old)
         b = self._other(new) if new is not None else self._release
-        found = diff_layouts(a.layout, b.layout)
-        tables = {
-            t: views.TableDiff(
-                added=d.added, removed=d.removed, changed=list(d.changed), fields=d.changed
-            )
-            for t, d in found.items()
-        }
-        return views.ReleaseDiff(old=a.version, new=b.version, tables=tables)
+        return views.release_diff(a.version, b.version, diff_layouts(a.layout, b.layout))
 
     # -- helpers --------------------------------------------------------------------------
     def _other(self, spec: str) -> Release:
@@ -419,30 +459,20 @@ class VenezuelaCrisis:
         if value is not None:
             where.any_of(column, self._actors.resolve_many(value))
 
-    @staticmethod
-    def _common(
-        where: q.Where,
-        table: str,
-        source: q.Many | None,
-        disputed: bool | None,
-        min_sources: int | None,
-        min_origins: int | None,
-    ) -> None:
-        if source is not None:
-            q.cited_by_sources(table, where, q.as_list(source, "source"))
-        if disputed is not None:
-            if not isinstance(disputed, bool):
-                raise QueryError(f"disputed={shown(disputed)}: expected True or False")
-            where.add("t.disputed = ?", disputed)
-        q.corroboration(where, min_sources, min_origins)
-
-    def _rows(self, table: str, model: type[M], where: q.Where, order: str = "t.id") -> Results[M]:
+    def _rows(
+        self, table: str, model: type[M], where: q.Where, order: str = "t.id"
+    ) -> "Results[M]":
         return self._run(q.record_sql(table, model, where, order), where.params, model)
 
-    def _run(self, sql: str, params: list[Any], model: type[M]) -> Results[M]:
+    def _run(self, sql: str, params: list[Any], model: type[M]) -> "Results[M]":
         """Run one statement, keep its Arrow table; rows become models when first read."""
         arrow = self._db.arrow(sql, params)
         build = rows.trusted(model) if self._trusted else rows.validated(model, self.version)
         return _results.Results(
-            model=model, version=self.version, sql=sql, params=params, arrow=arrow, build=build
+            model=model,
+            version=self.version,
+            sql=sql,
+            params=params,
+            arrow=arrow,
+            build=build,
         )

@@ -157,6 +157,32 @@ def dated(where: Where, since: DateLike | None, until: DateLike | None, column: 
         raise QueryError(f"since={shown(since)} is after until={shown(until)}")
 
 
+def common(
+    where: Where,
+    table: str,
+    source: Many | None,
+    disputed: bool | None,
+    min_sources: int | None,
+    min_origins: int | None,
+) -> None:
+    """The filters every record table takes: citing `source` ids, `disputed`, corroboration."""
+    if source is not None:
+        cited_by_sources(table, where, as_list(source, "source"))
+    if disputed is not None:
+        if not isinstance(disputed, bool):
+            raise QueryError(f"disputed={shown(disputed)}: expected True or False")
+        where.add("t.disputed = ?", disputed)
+    corroboration(where, min_sources, min_origins)
+
+
+CONTEXT_SQL = (
+    "select substring(s.text, c.context_start + 1, c.context_end - c.context_start) as text, "
+    "c.char_start - c.context_start as start, c.char_end - c.context_start as end "
+    "from citations c join sources s on s.id = c.source_id where c.id = ?"
+)
+"""A citation's sentence(s) and the quote's offsets in it (`VenezuelaCrisis.context`)."""
+
+
 def corroboration(where: Where, min_sources: int | None, min_origins: int | None) -> None:
     """Keep rows cited by at least this many articles / distinct origins."""
     if min_sources is not None:

@@ -7,7 +7,8 @@ rows (ids, or the rows themselves), which keep their one definition in ``models/
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -78,3 +79,12 @@ class ReleaseDiff(View):
     def unchanged(self) -> bool:
         """True when no table has any added, removed or changed id."""
         return not any(d.added or d.removed or d.changed for d in self.tables.values())
+
+
+def release_diff(old: str, new: str, found: Mapping[str, Any]) -> ReleaseDiff:
+    """A `ReleaseDiff` from ``format.diff.diff_layouts`` (per table: added, removed, changed)."""
+    tables = {
+        t: TableDiff(added=d.added, removed=d.removed, changed=list(d.changed), fields=d.changed)
+        for t, d in found.items()
+    }
+    return ReleaseDiff(old=old, new=new, tables=tables)
