@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from vzcrisis.release.build import build_release
@@ -147,4 +148,87 @@ def test_a_journalist_finds_a_demand_and_its_evidence(site: str) -> None:
         page.wait_for_url("**actors__arraycontains=**")
         expect(page.locator("table.rows-and-columns tbody tr").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "06-events-by-actor.png"), full_page=True)
+        browser.close()
+
+
+def _browser(p: Any) -> Any:
+    from playwright.sync_api import Error
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (make browser installs Debian's chromium)")
+    try:
+        return p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Error as exc:
+        pytest.skip(f"chromium at {CHROMIUM} could not start: {exc}")
+
+
+def test_four_questions_from_the_home_page_in_two_clicks_each(site: str) -> None:
+    """(a) what Maduro demanded, with the origin count of each demand; (b) where the reports
+    disagree; (c) what happened when, in order; (d) the exact sentence behind the $50M reward,
+    highlighted in its article. Each from the home page in at most two clicks."""
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = _browser(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(30_000)
+
+        # (a) one click: Maduro's demands, each with its origin count
+        page.goto(site + "/")
+        page.get_by_role("link", name="What did Maduro demand, and what happened?").click()
+        page.wait_for_url("**/venezuela-crisis/demands?**")
+        table = page.locator("table.rows-and-columns")
+        expect(table.locator("th.col-origin_count")).to_be_visible()
+        rows = table.locator("tbody tr")
+        expect(rows).to_have_count(9)
+        counts = table.locator("tbody td.col-origin_count").all_inner_texts()
+        assert counts and all(c.strip().isdigit() for c in counts), counts
+        expect(table).to_contain_text("Full legal amnesty for Maduro and his family.")
+        page.screenshot(path=str(ARTIFACTS / "q-a-maduro-demands.png"), full_page=True)
+
+        # (b) one click: every disputed point with its versions
+        page.goto(site + "/")
+        page.get_by_role("link", name="Where do the reports disagree?").click()
+        page.wait_for_url("**/venezuela-crisis/disputed_claims**")
+        disputes = page.locator("table.rows-and-columns tbody tr")
+        expect(disputes.first).to_be_visible()
+        text = page.locator("table.rows-and-columns").inner_text()
+        for point in (
+            "safe-passage-coverage",
+            "trump-deadline",
+            "amnesty-beneficiaries",
+            "post-exit-power-arrangement",
+            "extent-of-trump-rejection",
+        ):
+            assert point in text, point
+        page.screenshot(path=str(ARTIFACTS / "q-b-disagreements.png"), full_page=True)
+
+        # (c) one click: the timeline, dated entries in order, the call before its demands
+        page.goto(site + "/")
+        page.get_by_role("link", name="What happened when?").click()
+        page.wait_for_url("**/timeline")
+        expect(page.locator("h1")).to_have_text("Timeline")
+        dated = page.locator("table.vz-timeline").first.locator("tbody tr")
+        expect(dated.first).to_be_visible()
+        ids = dated.evaluate_all("rows => rows.map(r => r.id)")
+        call = ids.index("events-trump-maduro-call-2025-11-21")
+        demand = ids.index("demands-maduro-amnesty-family")
+        assert call < demand, (call, demand)
+        page.screenshot(path=str(ARTIFACTS / "q-c-timeline.png"), full_page=True)
+
+        # (d) search, then one click: the $50M sentence highlighted in its article
+        page.goto(site + "/")
+        page.locator("input#vz-q").fill("50 million")
+        page.locator("input#vz-q").press("Enter")
+        page.wait_for_url("**search**")
+        page.locator("a.vz-in-article").first.click()
+        page.wait_for_url("**/venezuela-crisis/sources/*#c-*")
+        anchor = page.url.split("#", 1)[1]
+        passage = page.locator(f"[id='{anchor}']")
+        expect(passage).to_be_attached()  # the passage's anchor, at its first character
+        paragraph = passage.locator("xpath=ancestor::p[1]")
+        expect(paragraph).to_contain_text("for information leading to Maduro")
+        expect(paragraph.locator("mark", has_text="$50 million").first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "q-d-reward-sentence.png"))
         browser.close()

@@ -234,12 +234,14 @@ async def test_one_search_box_finds_amnesty_in_quotes_and_article_texts(real: Da
     ) in page
     quotes = page.split('id="in-citations"')[1].split("</section>")[0]
     assert (
-        '<blockquote class="vz-snippet">“if he and his family received full legal '
-        "<mark>amnesty</mark>”</blockquote>\n"
+        '<blockquote class="vz-snippet"><a class="vz-in-article" '
+        'href="/venezuela-crisis/sources/src-556babef#c-maduro-amnesty-family_src-556babef_967">'
+        "“if he and his family received full legal <mark>amnesty</mark>”</a></blockquote>\n"
         '        <p class="vz-cite">supports the demand\n'
         '          <a href="/venezuela-crisis/demands/maduro-amnesty-family">Full legal amnesty '
         "for Maduro and his family.</a>\n"
-        '          &middot; in <a href="/venezuela-crisis/sources/src-556babef">Maduro Running '
+        '          &middot; in <a href="/venezuela-crisis/sources/src-556babef'
+        '#c-maduro-amnesty-family_src-556babef_967">Maduro Running '
         "Out of Options as Trump Rejects Demands in Secret Call (Curaçao Chronicle, "
         "2025-12-02)</a>"
     ) in quotes

@@ -27,6 +27,7 @@ from datasette.utils.asgi import Base400
 from datasette.views.base import DatasetteError
 from markupsafe import Markup
 from vzcrisis.site import home, timeline_page
+from vzcrisis.site.articles import anchor
 from vzcrisis.site.sqlite import DB_NAME
 
 RELEASE_ATTR = "_vzcrisis_release"
@@ -80,6 +81,7 @@ def extra_template_vars(datasette: Datasette) -> dict[str, Any]:
         "vz_questions": vz_questions,
         "vz_search": vz_search,
         "vz_timeline": vz_timeline,
+        "vz_anchor": anchor,
         "vz_sql_example": home.sql_example(),
     }
 
