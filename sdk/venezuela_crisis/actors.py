@@ -93,6 +93,8 @@ class ActorIndex:
 
     def __init__(self, actors: Iterable[ActorName]) -> None:
         self.actors: dict[str, ActorName] = {a.id: a for a in actors}
+        self.names: dict[str, str] = {a.id: a.name for a in self.actors.values()}
+        """Actor id -> canonical name."""
         self._by_name: dict[str, list[tuple[str, str, MatchKind]]] = {}
         self._by_token: dict[str, list[tuple[str, str]]] = {}
         """word -> (actor id, label) for every name/alias containing the word."""

@@ -153,6 +153,19 @@ class VenezuelaCrisis:
                 )
             return self._index
 
+    @property
+    def actor_names(self) -> dict[str, str]:
+        """Actor id -> canonical name, for every actor of the release (what displays and CSV
+        show beside actor ids).
+
+        >>> vc.actor_names["nicolas-maduro"]
+        'Nicolás Maduro'
+        """
+        return dict(self._actors.names)
+
+    def _actor_names(self) -> dict[str, str]:  # what `Results` calls when it shows names
+        return self._actors.names
+
     def resolve(self, actor: str) -> ActorMatch:
         """Which actor `actor` names and why (id, canonical name, alias or a word of a name).
 
@@ -426,7 +439,13 @@ class VenezuelaCrisis:
             )
             for d in self.disputes()
         ]
-        return _results.Results(points, model=views.DisputedPoint, version=self.version, sql="")
+        return _results.Results(
+            points,
+            model=views.DisputedPoint,
+            version=self.version,
+            sql="",
+            names=self._actor_names,
+        )
 
     def diff(self, old: str, new: str | None = None) -> "ReleaseDiff":
         """Ids added, removed and changed per table from release `old` to `new` (default: the
@@ -475,4 +494,5 @@ class VenezuelaCrisis:
             params=params,
             arrow=arrow,
             build=build,
+            names=self._actor_names,
         )

@@ -1,56 +1,27 @@
-"""`Results[T]`: typed rows (pydantic models) that are also a table (Arrow, pandas, polars)."""
+"""`Results[T]`: typed rows (pydantic models) that are also a table (Arrow, pandas, polars, CSV).
+
+How rows read (reprs, notebooks) is ``display``; the flat CSV table is ``flat``.
+"""
 
 from __future__ import annotations
 
-import html
 import importlib
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar, overload
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import IO, Any, Generic, TypeVar, overload
 
 import pyarrow as pa
 from pydantic import BaseModel
 
+from . import display
 from .errors import VenezuelaCrisisError
+from .flat import FlatTable, flat_results
 
 T = TypeVar("T", bound=BaseModel)
 
 PREVIEW_ROWS = 10
 BATCH_ROWS = 4096
 """Rows converted from Arrow to models at a time while iterating."""
-PREVIEW: dict[str, tuple[str, ...]] = {
-    "Source": ("id", "origin", "publisher", "published", "title"),
-    "Actor": ("id", "name", "kind", "country", "aliases"),
-    "Event": ("id", "date", "type", "actors", "summary"),
-    "Demand": ("id", "by", "category", "status", "text"),
-    "Sanction": ("id", "date", "kind", "targets", "status", "description"),
-    "Dispute": ("id", "question"),
-    "Citation": ("record_id", "source_id", "origin", "quote"),
-    "TimelineEntry": ("date", "table", "id", "kind", "text"),
-    "DisputedPoint": ("id", "question", "versions"),
-}
-"""Columns shown by repr, notebooks and the CLI table format, per row class."""
-
-
-def preview_columns(model: type[BaseModel]) -> tuple[str, ...]:
-    """The columns to show for rows of `model` (its first five fields when not listed)."""
-    for cls in model.__mro__:
-        if cls.__name__ in PREVIEW:
-            return PREVIEW[cls.__name__]
-    return tuple(model.model_fields)[:5]
-
-
-def cell(value: Any, width: int = 60) -> str:
-    """A short, one-line text for a value in a preview."""
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        text = ", ".join(
-            str(getattr(v, "id", v)) if isinstance(v, BaseModel) else str(v) for v in value
-        )
-    else:
-        text = str(value.value if hasattr(value, "value") else value)
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class Results(Sequence[T], Generic[T]):
@@ -58,7 +29,8 @@ class Results(Sequence[T], Generic[T]):
 
     ``sql`` and ``params`` hold the query that ran; ``version`` the release it ran on. A query
     keeps its Arrow table; a row's model is built the first time the row is read (by index,
-    iteration, repr, `to_dicts`), so `len`, `ids` and `to_arrow` build none.
+    iteration, repr, `to_dicts`), so `len`, `ids` and `to_arrow` build none. ``names`` gives
+    actor id -> canonical name (the client's actor index), for displays and CSV.
     """
 
     def __init__(
@@ -71,6 +43,7 @@ class Results(Sequence[T], Generic[T]):
         params: Sequence[Any] = (),
         arrow: pa.Table | None = None,
         build: Callable[[list[dict[str, Any]]], list[T]] | None = None,
+        names: Callable[[], Mapping[str, str]] | None = None,
     ) -> None:
         if rows is None and (arrow is None or build is None):
             raise TypeError("Results needs rows, or an Arrow table and a row builder")
@@ -82,6 +55,10 @@ class Results(Sequence[T], Generic[T]):
         self._build = build
         self._all: list[T] | None = rows
         self._some: dict[int, T] = {}
+        self._names = names
+
+    def _actor_names(self) -> Mapping[str, str] | None:
+        return self._names() if self._names is not None else None
 
     # -- building rows from the Arrow table ---------------------------------------------
     def _rows(self) -> list[T]:
@@ -156,57 +133,59 @@ class Results(Sequence[T], Generic[T]):
             self._arrow = pa.Table.from_pylist(self.to_dicts())
         return self._arrow
 
+    def _story(self) -> pa.Table:
+        """The Arrow table with the story first (id, who, what, outcome, date, evidence
+        counts) and review metadata last (`display.story_order`)."""
+        table = self.to_arrow()
+        names = table.column_names
+        order = [c for c in display.story_order(self.model) if c in names]
+        return table.select(order + [c for c in names if c not in order])
+
     def to_pandas(self) -> Any:
-        """The rows as a pandas DataFrame (needs the extra ``venezuela-crisis[pandas]``)."""
+        """The rows as a pandas DataFrame, story first: id, who, what, outcome, date, evidence
+        counts, then the other columns, with citations, disputes and review last (needs the
+        extra ``venezuela-crisis[pandas]``).
+
+        >>> vc.demands(by="Maduro").to_pandas()[["id", "status", "origin_count"]]
+        """
         try:
             importlib.import_module("pandas")
         except ImportError:
             raise VenezuelaCrisisError(
                 "to_pandas() needs pandas: pip install 'venezuela-crisis[pandas]'"
             ) from None
-        return self.to_arrow().to_pandas()
+        return self._story().to_pandas()
 
     def to_polars(self) -> Any:
-        """The rows as a polars DataFrame (needs the extra ``venezuela-crisis[polars]``)."""
+        """The rows as a polars DataFrame, columns as in `to_pandas` (needs the extra
+        ``venezuela-crisis[polars]``)."""
         try:
             polars = importlib.import_module("polars")
         except ImportError:
             raise VenezuelaCrisisError(
                 "to_polars() needs polars: pip install 'venezuela-crisis[polars]'"
             ) from None
-        return polars.from_arrow(self.to_arrow())
+        return polars.from_arrow(self._story())
 
-    def _preview(self) -> tuple[tuple[str, ...], list[list[str]]]:
-        cols = preview_columns(self.model)
-        shown = [self._row(i) for i in range(min(len(self), PREVIEW_ROWS))]
-        rows = [[cell(getattr(r, c, None)) for c in cols] for r in shown]
-        return cols, rows
+    def to_flat(self) -> FlatTable:
+        """The rows as one flat table of text cells (what `to_csv` writes): lists joined with
+        "; ", ISO dates, actor names beside actor ids (``by`` and ``by_names``), citations
+        summarised (count, source ids, origins), review as plain columns (see ``flat``)."""
+        return flat_results(self, self._actor_names())
 
-    def _title(self) -> str:
-        n = len(self)
-        return (
-            f"Results[{self.model.__name__}]: {n} row{'s' if n != 1 else ''} "
-            f"from venezuela-crisis {self.version}"
-        )
+    def to_csv(self, path: str | os.PathLike[str] | IO[str] | None = None) -> str | None:
+        """Write the flat table (`to_flat`) as CSV to `path` (UTF-8 with a byte-order mark,
+        for spreadsheets) or an open text stream; without `path`, return the CSV text. Reads
+        back with ``pandas.read_csv`` and ``polars.read_csv``.
+
+        >>> vc.demands(by="Maduro").to_csv("maduro-demands.csv")
+        """
+        return self.to_flat().write_csv(path)
 
     def __repr__(self) -> str:
-        cols, rows = self._preview()
-        lines = [self._title()]
-        lines += ["  " + " | ".join(row) for row in rows]
-        if len(self) > PREVIEW_ROWS:
-            lines.append(f"  … {len(self) - PREVIEW_ROWS} more")
-        if rows:
-            lines.insert(1, "  " + " | ".join(cols))
-        return "\n".join(lines)
+        """Title, the first rows (names beside actor ids, dates at their precision, evidence
+        counts) and how many more there are."""
+        return display.results_text(self, self._actor_names(), PREVIEW_ROWS)
 
     def _repr_html_(self) -> str:
-        cols, rows = self._preview()
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in row) + "</tr>" for row in rows
-        )
-        more = f"<p>… {len(self) - PREVIEW_ROWS} more</p>" if len(self) > PREVIEW_ROWS else ""
-        return (
-            f"<p><b>{html.escape(self._title())}</b></p>"
-            f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
-        )
+        return display.results_html(self, self._actor_names(), PREVIEW_ROWS)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .models import Actor, DatePrecision, Demand, Dispute, Event, Sanction, Source
+from .models.base import Readable, ref
 
 
 class View(BaseModel):
@@ -21,7 +22,7 @@ class View(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class TimelineEntry(View):
+class TimelineEntry(Readable, View):
     """One event, demand or sanction placed on the date axis."""
 
     date: dt.date | None = Field(
@@ -33,8 +34,9 @@ class TimelineEntry(View):
     kind: str = Field(description="Event type, demand category or sanction kind.")
     text: str = Field(description="Event summary, demand text or sanction description.")
     actors: list[str] = Field(
+        **ref("actors"),
         description="Ids of the actors involved (actors and recipients; by and addressed_to; "
-        "imposed_by and targets), sorted."
+        "imposed_by and targets), sorted.",
     )
     source_count: int = Field(description="Number of distinct articles citing the record.")
     origin_count: int = Field(description="Number of distinct independent origins citing it.")
@@ -45,7 +47,7 @@ Version = Source | Actor | Event | Demand | Sanction
 """A released record that can be one version of a disputed point."""
 
 
-class DisputedPoint(View):
+class DisputedPoint(Readable, View):
     """A point on which sources disagree, with every version and its own citations."""
 
     id: str = Field(description="Id of the dispute.")

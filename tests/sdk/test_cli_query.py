@@ -78,7 +78,7 @@ def test_default_is_newest_release_of_the_project(project: Path) -> None:
 def test_table_format(project: Path) -> None:
     out = invoke(project, "demands", "--by", "Trump", "--version", "1.0.0")
     assert "Results[Demand]: 1 row from venezuela-crisis 1.0.0" in out
-    assert "trump-maduro-leave" in out and "departure" in out
+    assert "trump-maduro-leave" in out and "departure" in out and "Donald Trump" in out
 
 
 def test_query_with_params_and_csv(project: Path) -> None:
@@ -100,15 +100,17 @@ def test_query_with_params_and_csv(project: Path) -> None:
     ]
 
 
-def test_csv_encodes_lists_as_json(project: Path) -> None:
-    out = invoke(project, "demands", "--by", "Trump", "--version", "1.0.0", "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["id"] for r in rows] == ["trump-maduro-leave"]
-    assert json.loads(rows[0]["by"]) == ["donald-trump"]
+def test_csv_is_the_sdk_flat_table(project: Path, vc: VenezuelaCrisis) -> None:
+    out = invoke(project, "demands", "--by", "Maduro", "--version", "1.0.0", "--format", "csv")
+    assert out == vc.demands(by="Maduro").to_csv()
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(out))}
+    row = rows["maduro-amnesty-family"]
+    assert row["beneficiaries"] == "nicolas-maduro; maduro-family"
+    assert row["beneficiaries_names"] == "Nicolás Maduro; Maduro's family"
 
 
 def test_diff(project: Path) -> None:
-    out = invoke(project, "diff", "1.0.0", "2.0.0")
+    out = invoke(project, "diff", "1.0.0", "2.0.0", "--json")
     assert json.loads(out)["tables"]["demands"] == {
         "added": ["trump-maduro-resign"],
         "removed": ["delcy-interim-government"],
@@ -122,7 +124,7 @@ def test_diff(project: Path) -> None:
     [
         (["demands", "--by", "Nobody At All"], "error: no actor matches 'Nobody At All'"),
         (["demands", "--by", "rodriguez"], "error: actor 'rodriguez' is ambiguous"),
-        (["events", "--since", "last week"], "error: since='last week' is not a date"),
+        (["events", "--since", "last week"], "error: --since 'last week' is not a date"),
         (["demands", "--version", "7.0.0"], "error: release 7.0.0 not found in "),
         (["query", "select * from nope"], "error: query failed"),
         (["demands", "--format", "xml"], "--format: 'xml' is not one of table, json, csv"),

@@ -55,20 +55,26 @@ def test_repr_and_html(vc: VenezuelaCrisis) -> None:
     demands = vc.demands(by="Trump")
     assert repr(demands) == (
         "Results[Demand]: 1 row from venezuela-crisis 1.0.0\n"
-        "  id | by | category | status | text\n"
-        "  trump-maduro-leave | donald-trump | departure | expired | Leave Venezuela within a week."
+        "  id                  by                           category   status   sources  origins\n"
+        "  ──────────────────  ───────────────────────────  ─────────  ───────  ───────  ───────\n"
+        "  trump-maduro-leave  Donald Trump (donald-trump)  departure  expired        1        1\n"
+        "      Leave Venezuela within a week."
     )
     html = vc.demands(by="Maduro")._repr_html_()
     assert html.startswith("<p><b>Results[Demand]: 5 rows from venezuela-crisis 1.0.0</b></p>")
     assert html.count("<tr>") == 6
+    assert "<th>sources</th><th>origins</th>" in html
+    assert "Nicolás Maduro <small><code>nicolas-maduro</code></small>" in html
     assert "Maduro&#x27;s family" in vc.actors(name="family")._repr_html_()
     assert repr(vc.demands(by="Trump", status="pending")) == (
         "Results[Demand]: 0 rows from venezuela-crisis 1.0.0"
     )
 
 
-def test_long_results_preview_ten_rows(vc: VenezuelaCrisis) -> None:
+def test_long_results_preview_ten_rows_and_say_how_many_more(vc: VenezuelaCrisis) -> None:
     text = repr(vc.citations())
     assert text.splitlines()[0] == "Results[Citation]: 26 rows from venezuela-crisis 1.0.0"
-    assert text.splitlines()[-1] == "  … 16 more"
-    assert len(text.splitlines()) == 13
+    assert text.splitlines()[-1] == "  … 16 more rows (26 in all)"
+    assert text.count("src-") == 10  # ten rows shown, each naming its source
+    html = vc.citations()._repr_html_()
+    assert html.count("<tr>") == 11 and html.endswith("<p>… 16 more rows (26 in all)</p>")

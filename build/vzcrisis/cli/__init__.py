@@ -18,6 +18,38 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+def version_text() -> str:
+    """The package version and the release bundled with it (the newest this SDK reads)."""
+    from venezuela_crisis import __version__
+    from venezuela_crisis.format.versions import readable
+    from venezuela_crisis.releases import available, bundled_dir
+
+    bundle = bundled_dir()
+    found = [v for v in available([bundle]) if readable(v)] if bundle is not None else []
+    release = found[-1] if found else "none"
+    return f"venezuela-crisis {__version__} (bundled release {release})"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        is_eager=True,
+        callback=_print_version,
+        help="Print the package version and the bundled release, then exit.",
+    ),
+) -> None:
+    """Curate, validate, release, query and serve the venezuela-crisis dataset."""
+
+
 for _module in (validate, release, query, site, synth, curate):
     _module.register(app)
 

@@ -8,6 +8,7 @@ An option whose meaning (and help) differs between commands has one alias per me
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,8 +76,39 @@ JobsOption = Annotated[
 ]
 
 
+def releases_dir(root: Path) -> Path | None:
+    """The project's ``releases/`` when it exists: searched before the bundled releases (the
+    query commands and ``serve`` find releases the same way, ``venezuela_crisis.releases``)."""
+    releases = root / "releases"
+    return releases if releases.is_dir() else None
+
+
+CLI_HINTS: tuple[tuple[str, str], ...] = (
+    ("see vc.actors() for every actor", "list every actor with `vzcrisis actors`"),
+    ("(see vc.citations(record_id))", "(list them with `vzcrisis citations RECORD_ID`)"),
+    (
+        "pass path=, releases_dir= or set VENEZUELA_CRISIS_RELEASES",
+        "pass --path, --root PROJECT (with a releases/ directory) or set VENEZUELA_CRISIS_RELEASES",
+    ),
+)
+"""SDK hints in error messages and the CLI's words for them."""
+
+_KEYWORD = re.compile(r"(^|is after )([a-z]+(?:_[a-z]+)*)=")
+"""A filter named as a Python keyword argument where the SDK's messages name one: at the start
+(``since='x' is not a date``) and in ``since=… is after until=…``; never inside SQL text."""
+
+
+def for_cli(message: str) -> str:
+    """An SDK error message in the CLI's words: its hints name commands and options, not
+    Python calls (``since='x'`` -> ``--since 'x'``, ``vc.actors()`` -> ``vzcrisis actors``)."""
+    for sdk, cli in CLI_HINTS:
+        message = message.replace(sdk, cli)
+    return _KEYWORD.sub(lambda m: m.group(1) + "--" + m.group(2).replace("_", "-") + " ", message)
+
+
 def run(fn: Callable[[], T]) -> T:
-    """Call a library function; print its problems one per line and exit 1 on a known error."""
+    """Call a library function; print its problems one per line and exit 1 on a known error
+    (messages in the CLI's words, `for_cli`)."""
     try:
         return fn()
     except InputError as exc:
@@ -84,7 +116,7 @@ def run(fn: Callable[[], T]) -> T:
             typer.echo(line, err=True)
         raise typer.Exit(1) from None
     except VenezuelaCrisisError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"error: {for_cli(str(exc))}", err=True)
         raise typer.Exit(1) from None
 
 

@@ -70,6 +70,25 @@ def references(model: type[BaseModel]) -> dict[str, str]:
     return out
 
 
+class Readable:
+    """A row that reads well on its own: ``repr``, ``str`` and notebooks show its key facts,
+    evidence counts and quotes with their origins (``venezuela_crisis.card``), not its review
+    hashes; ``model_dump()`` still has every field."""
+
+    def __repr__(self) -> str:
+        from ..card import card_text
+
+        return card_text(self)
+
+    def __str__(self) -> str:
+        return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        from ..card import card_html
+
+        return card_html(self)
+
+
 class StrictModel(BaseModel):
     """Base for every model: unknown fields are refused, types are not coerced."""
 
@@ -311,7 +330,7 @@ class DatedRecord(CuratedRecord):
         return self
 
 
-class Released(StrictModel):
+class Released(Readable, StrictModel):
     """What every released record row carries besides its table's columns: its evidence, as
     the SDK returns it (not a Parquet column: rebuilt from the citations table)."""
 

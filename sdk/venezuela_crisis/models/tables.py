@@ -25,6 +25,7 @@ from .base import (
     IdList,
     Integer,
     Quantity,
+    Readable,
     RecordId,
     Released,
     StrictModel,
@@ -240,7 +241,7 @@ class Dispute(Released, Derived, DisputeRecord):
     """A released dispute row, with derived corroboration columns."""
 
 
-class Citation(StrictModel):
+class Citation(Readable, StrictModel):
     """A released citation: the link from one record to one verbatim quote in one source."""
 
     id: str = Field(
