@@ -45,14 +45,22 @@ def test_readme_snippet_runs_on_a_releases_dir(
 
 
 @NEEDS_RELEASE
-def test_readme_examples_print_what_the_readme_shows(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_readme_examples_print_what_the_readme_shows(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("VENEZUELA_CRISIS_RELEASES", raising=False)
+    monkeypatch.chdir(tmp_path)  # the examples write a CSV file
     out = _exec(readme_snippet(every=True))
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "Results[Demand]: 9 rows from venezuela-crisis 1.1.0" in out, out
+    shown = text.split("```text\n", 1)[1].split("  …\n```", 1)[0]
+    assert out.startswith(shown), out  # the README's preview is what print() shows
     assert "Curaçao Chronicle upstream three of the sources Reuters\n" in out, out
     assert "[if he and his family received full legal amnesty]" in out, out
     assert "Curaçao Chronicle upstream three of the sources Reuters" in text
+    assert "Demand maduro-amnesty-family · 3 sources, 1 origin" in out, out
+    assert "— Reuters, via Curaçao Chronicle (src-556babef); upstream: three of the sources" in out
+    written = (tmp_path / "refused-demands.csv").read_text(encoding="utf-8-sig")
+    assert written.startswith("id,by,by_names,") and "origin_count" in out
 
 
 @NEEDS_RELEASE
