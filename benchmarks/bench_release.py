@@ -43,7 +43,11 @@ def bench_release(corpus: Corpus) -> Path:
         adapter: TypeAdapter[list[object]] = TypeAdapter(list[model])  # type: ignore[valid-type]
         parsed = adapter.validate_json(json.dumps(rows))
         records[table] = [r for r in parsed if r.review.status == ReviewStatus.accepted]  # type: ignore[attr-defined]
-    rows, problems = released_rows(lambda t: sorted(records.get(t, []), key=lambda r: r.id))
+    texts = {
+        str(s.id): (corpus.path / "seeds" / "articles" / str(s.file)).read_text(encoding="utf-8")  # type: ignore[attr-defined]
+        for s in records.get("sources", [])
+    }
+    rows, problems = released_rows(lambda t: sorted(records.get(t, []), key=lambda r: r.id), texts)
     if problems:
         raise RuntimeError(f"bench release of {corpus.path}: {problems[:3]}")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
+from venezuela_crisis.errors import UnknownVersionError
 from venezuela_crisis.models import TABLES, DemandStatus
 from vzcrisis.cli import app
 from vzcrisis.release.build import build_release
@@ -92,10 +93,10 @@ def test_metadata_command_writes_the_committed_file(tmp_path: Path) -> None:
 def test_serve_names_a_missing_release(mini_root: Path, tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["serve", "--version", "9.9.9", "--root", str(mini_root)])
     assert r.exit_code == 1, r.output
-    assert r.output == "error: release 9.9.9 not found (known: 1.0.0)\n"
-    r = CliRunner().invoke(app, ["serve", "--root", str(tmp_path)])
-    assert r.exit_code == 1, r.output
-    assert "no release under" in r.output and "vzcrisis release" in r.output
+    assert r.output.startswith(f"error: release 9.9.9 not found in {mini_root / 'releases'}, ")
+    assert r.output.endswith("available: 1.0.0, 1.1.0\n"), r.output  # the project's and bundled
+    with pytest.raises(UnknownVersionError, match=r"no release under .*; build one with"):
+        plan_serve(tmp_path)  # the library plan itself reads the project's releases only
 
 
 def test_serve_plan_is_immutable_and_local(mini_root: Path) -> None:
