@@ -1,0 +1,179 @@
+"""Clause-level proposals of `vzcrisis draft` on the new-article fixture, with exact values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from vzcrisis.curate import propose as p
+from vzcrisis.curate.draft import ActorNames, _name_pattern
+
+ARTICLE = (Path(__file__).parents[2] / "fixtures" / "drafts" / "article.txt").read_text("utf-8")
+PUBLISHED = dt.date(2025, 12, 3)
+ACTORS = [
+    ActorNames(aid, tuple(_name_pattern(n) for n in names))
+    for aid, names in [
+        ("nicolas-maduro", ["Nicolás Maduro", "Nicolas Maduro", "Maduro"]),
+        ("donald-trump", ["Donald Trump", "Trump"]),
+        ("united-states", ["United States", "U.S."]),
+        ("diosdado-cabello", ["Diosdado Cabello", "Cabello"]),
+        ("reporters", ["Reporters"]),
+    ]
+]
+EXISTING = [
+    p.Existing(
+        "demands",
+        "maduro-second-call",
+        {
+            "by": ["nicolas-maduro"],
+            "addressed_to": ["donald-trump"],
+            "category": "dialogue",
+            "text": "Another (a second) phone call with Trump.",
+            "citations": [{"quote": "requested a second call"}],
+        },
+    ),
+    p.Existing(
+        "sanctions",
+        "reward-maduro-50m",
+        {
+            "kind": "reward",
+            "imposed_by": ["united-states"],
+            "targets": ["nicolas-maduro"],
+            "amount_usd": 50_000_000,
+            "description": "Reward for information leading to Maduro's arrest.",
+        },
+    ),
+]
+SID = "src-fixture"
+
+
+def _at(quote: str) -> dict[str, object]:
+    start = ARTICLE.index(quote)
+    return {"source": SID, "quote": quote, "char_start": start, "char_end": start + len(quote)}
+
+
+def _proposals() -> p.Proposals:
+    return p.propose(SID, ARTICLE, PUBLISHED, ACTORS, EXISTING)
+
+
+GIL = "Foreign Minister Yván Gil rejected Trump's demand that Maduro leave the country"
+REWARD = (
+    "The United States raised its reward for information leading to Maduro's arrest to "
+    "$15 million last year"
+)
+LAST_YEAR = {
+    "date": "2024-01-01",
+    "date_precision": "year",
+    "date_text": "last year",
+    "date_resolution": "'last year' in an article published on Wednesday 2025-12-03: the year "
+    "2024, dated 2024-01-01 (first day, precision year)",
+}
+STATEMENT = {
+    "attribution": "on_record",
+    "attributed_to": "the State Department said in a statement",
+}
+
+
+def test_event_roles_clause_quote_date_and_attribution() -> None:
+    events = _proposals().events
+    assert [(e["id"], e["type"], e["actors"], e["recipients"]) for e in events[:1]] == [
+        ("draft-fixture-01b", "REQUEST", ["nicolas-maduro"], ["donald-trump"])
+    ]
+    assert events[1:] == [
+        {
+            "id": "draft-fixture-02",
+            "type": "REJECT",
+            "actors": ["yvan-gil"],  # not `reporters`, not Maduro (named after the demand)
+            "recipients": ["donald-trump"],
+            "summary": "DRAFT: " + GIL,
+            "date": "2025-12-01",
+            "date_precision": "day",
+            "date_text": "On Monday",
+            "date_resolution": "'On Monday' in an article published on Wednesday 2025-12-03: "
+            "2025-12-01",
+            "citations": [
+                {
+                    **_at(GIL),
+                    "attribution": "on_record",
+                    "attributed_to": "he told reporters in Caracas",
+                }
+            ],
+            "review": {"status": "pending"},
+        },
+        {
+            "id": "draft-fixture-03b",
+            "type": "SANCTION",
+            "actors": ["united-states"],
+            "recipients": ["nicolas-maduro"],
+            "summary": "DRAFT: " + REWARD,
+            **LAST_YEAR,
+            "citations": [{**_at(REWARD), **STATEMENT}],
+            "review": {"status": "pending"},
+        },
+    ]
+
+
+def test_sanction_with_amount_not_merged_with_a_different_amount() -> None:
+    assert _proposals().sanctions == [
+        {
+            "id": "draft-fixture-03a",
+            "kind": "reward",
+            "imposed_by": ["united-states"],
+            "targets": ["nicolas-maduro"],
+            "status": "active",
+            "description": "DRAFT: " + REWARD,
+            **LAST_YEAR,
+            "amount_usd": 15_000_000,
+            "citations": [{**_at(REWARD), **STATEMENT}],
+            "review": {"status": "pending"},
+        }
+    ]
+
+
+def test_new_actor_is_a_pending_actor_record_with_its_role() -> None:
+    assert _proposals().actors == [
+        {
+            "id": "yvan-gil",
+            "name": "Yván Gil",
+            "aliases": ["Gil"],
+            "kind": "person",
+            "roles": ["Foreign Minister"],
+            "citations": [{**_at("Foreign Minister Yván Gil"), "attribution": "own"}],
+            "review": {"status": "pending"},
+        }
+    ]
+
+
+def test_a_request_already_recorded_is_a_citation_to_add_not_a_duplicate() -> None:
+    out = _proposals()
+    quote = "Venezuelan President Nicolás Maduro asked Donald Trump for a second call"
+    citation = {
+        **_at(quote),
+        "attribution": "upstream",
+        "attributed_to": "according to two sources familiar with the matter",
+    }
+    assert out.corroborations == [
+        {"table": "demands", "record": "maduro-second-call", "citation": citation}
+    ]
+    assert out.demands == []  # the REQUEST event is drafted: no existing event to corroborate
+
+
+def test_request_without_an_existing_record_is_a_demand_with_its_category() -> None:
+    out = p.propose(SID, ARTICLE, PUBLISHED, ACTORS, [])
+    assert [(d["id"], d["by"], d["addressed_to"], d["category"]) for d in out.demands] == [
+        ("draft-fixture-01a", ["nicolas-maduro"], ["donald-trump"], "dialogue")
+    ]
+    assert out.corroborations == []
+
+
+def test_no_actor_no_proposal_and_quantities_on_events() -> None:
+    text = "Cabello said 12 officers were killed by U.S. forces. More than 75 people were killed."
+    out = p.propose(SID, text, PUBLISHED, ACTORS, [])
+    assert [(e["type"], e["actors"], e["recipients"], e.get("quantities")) for e in out.events] == [
+        (
+            "ASSAULT",
+            ["diosdado-cabello"],
+            ["united-states"],
+            [{"value": 12, "unit": "officers", "qualifier": "exactly", "text": "12 officers"}],
+        )
+    ]
