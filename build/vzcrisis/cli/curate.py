@@ -87,20 +87,30 @@ def cite(
 
 
 def draft(
-    source_id: Annotated[str, typer.Argument(help="Source id to draft event records from.")],
+    source_id: Annotated[str, typer.Argument(help="Source id to draft records from.")],
     root: RootOption = Path("."),
     as_json: JsonOption = False,
 ) -> None:
-    """Propose pending event records (with citations) for a source, to edit then review."""
+    """Propose pending events, demands, sanctions, actors and citations for a source."""
     from ..curate import draft as draft_lib
 
     drafted = run(lambda: draft_lib.draft(root, source_id))
     if as_json:
         print_json(dataclasses.asdict(drafted))
         return
-    typer.echo(f"{len(drafted.records)} draft records in {drafted.file} (all pending)")
-    for record in drafted.records:
-        typer.echo(f"  {record['id']}: {record['type']} {', '.join(record['actors'])}")
+    for table, records in drafted.tables.items():
+        typer.echo(f"{len(records)} draft {table} in {drafted.files[table]} (all pending)")
+        for record in records:
+            typer.echo(f"  {draft_lib.describe(table, record)}")
+    if drafted.citations_file:
+        typer.echo(
+            f"{len(drafted.citations)} citations to add to existing records in "
+            f"{drafted.citations_file} (pending)"
+        )
+        for proposal in drafted.citations:
+            typer.echo(
+                f"  {proposal['table']} {proposal['record']}: {proposal['citation']['quote']}"
+            )
 
 
 def review(

@@ -1,162 +1,168 @@
-"""Propose pending `events` records for a source (`vzcrisis draft`).
+"""Propose pending records for a source (`vzcrisis draft`).
 
-A draft is a starting point, never data: every sentence that names a known actor (name or
-alias, accent-insensitive) *and* a cue word (demand, reject, sanction, strike, ultimatum, ...)
-becomes one pending event with its citation pre-filled, the type guessed from the cue and a
-``DRAFT:`` summary the curator must rewrite. Drafts go to ``seeds/records/drafts-<source>.yaml``;
-the release takes accepted records only, so nothing drafted is published until reviewed.
+A draft is a starting point, never data. The proposals come from `propose` (clause-level cue
+rules, roles, quotes, dates, amounts, attribution, new actors, corroboration; rules in its
+docstring) and are written per table, every record ``review: {status: pending}``:
+
+- events to ``seeds/records/drafts-<source>.yaml``;
+- demands, sanctions and new actors to ``seeds/records/drafts-<source>-<table>.yaml``;
+- citations to add to existing records (corroboration) to
+  ``seeds/drafts/citations-<source>.yaml``, which `vzcrisis review` offers one by one.
+
+The release takes accepted records only, so nothing drafted is published until reviewed.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from venezuela_crisis.errors import InputError
-from venezuela_crisis.models import TABLES, EventType
+from venezuela_crisis.models import TABLES
 
-from ..records import quotes
 from ..records.load import RECORDS_DIR, raw_records
 from ..records.write import atomic_write_text, dump, parse_document
+from . import propose as propose_lib
+from .names import ActorNames, actor_names, name_pattern
 from .sources import commented, find_source
 
-CUES: dict[EventType, tuple[str, ...]] = {
-    EventType.REJECT: ("reject", "refus", "declin", "turn down", "turned down", "dismiss"),
-    EventType.THREATEN: ("deadline", "ultimatum", "threat", "warn"),
-    EventType.REQUEST: ("demand", "ask", "request", "sought", "seek", "urge", "call on"),
-    EventType.SANCTION: ("sanction", "reward", "designat", "indict", "charge"),
-    EventType.ASSAULT: ("strike", "struck", "attack", "kill", "bomb"),
-    EventType.COERCE: ("airspace", "seiz", "blockad", "closed", "closure", "shut"),
-    EventType.CONCEDE: ("amnesty", "safe passage", "offer"),
-    EventType.ACCUSE: ("accus", "denounc", "blame"),
-    EventType.CONSULT: ("phone call", "talks", "met with", "meeting", "spoke"),
-}
-"""Cue stems per event type, by priority: the first type with a cue in a sentence is the guess."""
-
-_CUE_PATTERNS = [
-    (kind, re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + r")", re.IGNORECASE))
-    for kind, cues in CUES.items()
+__all__ = [
+    "ActorNames",
+    "Drafted",
+    "actor_names",
+    "describe",
+    "draft",
+    "drafts_path",
+    "name_pattern",
 ]
+
 TODO = (
-    "TODO: check type, actors, recipients and date against the quote; rewrite the summary\n"
+    "TODO: check the type, roles, date and amounts against the quote; rewrite the DRAFT text\n"
     "in plain words; give it a readable id; then `vzcrisis review`."
 )
+TABLE_ORDER = ("actors", "events", "demands", "sanctions")
+CITATIONS_DIR = Path("seeds") / "drafts"
 
 
 @dataclass(frozen=True)
 class Drafted:
-    """What draft wrote: the file and the proposed records (plain data)."""
+    """What draft wrote: per table its file and proposed records; citations to add."""
 
     source: str
     file: str
     records: list[dict[str, Any]]
+    files: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    citations: list[dict[str, Any]] = field(default_factory=list)
+    citations_file: str | None = None
 
 
-@dataclass(frozen=True)
-class ActorNames:
-    """An actor id with a pattern per name; `exact` ones run on the text as is, others folded."""
-
-    id: str
-    patterns: tuple[tuple[re.Pattern[str], bool], ...]
+def drafts_path(root: Path, sid: str, table: str = "events") -> Path:
+    """Where the drafts of a source for `table` are written."""
+    suffix = "" if table == "events" else f"-{table}"
+    return root / RECORDS_DIR / f"drafts-{sid}{suffix}.yaml"
 
 
-def actor_names(root: Path) -> list[ActorNames]:
-    """Every actor of the project with a pattern per name and alias (accent-insensitive)."""
-    out: list[ActorNames] = []
-    for record in raw_records(root):
-        if record.table != "actors":
-            continue
-        names = [record.data.get("name"), *(record.data.get("aliases") or [])]
-        patterns = tuple(_name_pattern(n) for n in names if isinstance(n, str) and n.strip())
-        if record.id and patterns:
-            out.append(ActorNames(record.id, patterns))
-    return out
+def citations_path(root: Path, sid: str) -> Path:
+    """Where the citations draft proposes to add to existing records are written."""
+    return root / CITATIONS_DIR / f"citations-{sid}.yaml"
 
 
-def _name_pattern(name: str) -> tuple[re.Pattern[str], bool]:
-    """Whole-word pattern; all-caps short forms (US, ICC) match case-exactly, others folded."""
-    exact = name.isupper() and len(name) <= 5
-    body = name if exact else quotes.strip_accents(name)
-    return re.compile(r"(?<!\w)" + re.escape(body) + r"(?!\w)"), exact
-
-
-def mentions(sentence: str, actors: list[ActorNames]) -> list[str]:
-    """Ids of the actors a sentence names, in order of first mention."""
-    folded = quotes.strip_accents(sentence)
-    found: list[tuple[int, str]] = []
-    for actor in actors:
-        positions = [
-            m.start()
-            for pattern, exact in actor.patterns
-            if (m := pattern.search(sentence if exact else folded))
-        ]
-        if positions:
-            found.append((min(positions), actor.id))
-    return [aid for _, aid in sorted(found)]
-
-
-def guess_type(sentence: str) -> EventType | None:
-    """The highest-priority event type with a cue in `sentence`, or None when it has no cue."""
-    return next((kind for kind, p in _CUE_PATTERNS if p.search(sentence)), None)
-
-
-def propose(sid: str, text: str, actors: list[ActorNames]) -> list[dict[str, Any]]:
-    """Draft event records (plain data) for the sentences of `text` with an actor and a cue."""
-    drafts: list[dict[str, Any]] = []
-    for span in quotes.sentences(text):
-        kind = guess_type(span.text)
-        found = mentions(span.text, actors)
-        if kind is None or not found:
-            continue
-        summary = "DRAFT: " + " ".join(span.text.split())
-        quote = span.text[:5000]
-        drafts.append(
-            {
-                "id": f"draft-{sid.removeprefix('src-')}-{len(drafts) + 1:02d}",
-                "type": kind.value,
-                "actors": found,
-                "summary": summary[:1000],
-                "citations": [
-                    quotes.citation(sid, quotes.Match(span.start, span.start + len(quote), quote))
-                ],
-                "review": {"status": "pending"},
-            }
-        )
-    return drafts
-
-
-def drafts_path(root: Path, sid: str) -> Path:
-    """Where the drafts of a source are written."""
-    return root / RECORDS_DIR / f"drafts-{sid}.yaml"
+def existing_records(root: Path) -> list[propose_lib.Existing]:
+    """The project's events, demands and sanctions (any review status), to corroborate."""
+    return [
+        propose_lib.Existing(r.table, r.id, r.data)
+        for r in raw_records(root)
+        if r.table in ("events", "demands", "sanctions") and r.id
+    ]
 
 
 def draft(root: Path, sid: str) -> Drafted:
-    """Write pending event drafts for source `sid`; refuses to overwrite an existing drafts file."""
-    _, text = find_source(root, sid)
-    path = drafts_path(root, sid)
-    rel = path.relative_to(root).as_posix()
-    if path.exists():
-        raise InputError(f"{rel}: already exists; review or delete it before drafting again")
+    """Write pending drafts for source `sid`; refuses to overwrite existing drafts files."""
+    source, text = find_source(root, sid)
+    paths = {t: drafts_path(root, sid, t) for t in TABLE_ORDER}
+    for path in [*paths.values(), citations_path(root, sid)]:
+        if path.exists():
+            rel = path.relative_to(root).as_posix()
+            raise InputError(f"{rel}: already exists; review or delete it before drafting again")
     actors = actor_names(root)
     if not actors:
         raise InputError(
             f"{sid}: no actors in the project (seeds/records/*.yaml, table actors); add actors "
             "first so drafts can name who acted"
         )
-    records = propose(sid, text, actors)
+    day = _published(source.data)
+    proposals = propose_lib.propose(sid, text, day, actors, existing_records(root))
+    files: dict[str, str] = {}
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table in TABLE_ORDER:
+        records = getattr(proposals, table)
+        if records or table == "events":
+            files[table] = _write_table(root, paths[table], sid, table, records)
+            tables[table] = records
+    citations_file = None
+    if proposals.corroborations:
+        citations_file = _write_citations(root, sid, proposals.corroborations)
+    return Drafted(
+        sid,
+        files["events"],
+        tables["events"],
+        files,
+        tables,
+        proposals.corroborations,
+        citations_file,
+    )
+
+
+def describe(table: str, record: dict[str, Any]) -> str:
+    """One line for a drafted record: id, kind and who."""
+    kind = record.get(
+        {"events": "type", "demands": "category", "actors": "name"}.get(table, "kind")
+    )
+    who = record.get(
+        {"events": "actors", "demands": "by", "sanctions": "imposed_by"}.get(table, "roles")
+    )
+    whom = record.get({"events": "recipients", "demands": "addressed_to"}.get(table, "targets"))
+    line = f"{record['id']}: {kind} {', '.join(who or [])}"
+    return line + (f" -> {', '.join(whom)}" if whom else "")
+
+
+def _published(data: dict[str, Any]) -> dt.date | None:
+    """The source's publication day, the anchor of relative dates (None unless day-precise)."""
+    value = data.get("published")
+    if data.get("published_precision", "day") != "day":
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _dated(record: dict[str, Any]) -> dict[str, Any]:
+    """The record with its ISO date as a date (written unquoted, like curated records)."""
+    if isinstance(record.get("date"), str):
+        return {**record, "date": dt.date.fromisoformat(record["date"])}
+    return record
+
+
+def _write_table(
+    root: Path, path: Path, sid: str, table: str, records: list[dict[str, Any]]
+) -> str:
     header = (
         f"# Drafts for {sid}, proposed by `vzcrisis draft`: every record is pending and is not\n"
         "# released until accepted with `vzcrisis review`. Edit, then review; delete what is "
         "wrong.\n"
-        f'schema_version: "{TABLES["events"].schema_version}"\ntable: events\nrecords:\n'
+        f'schema_version: "{TABLES[table].schema_version}"\ntable: {table}\nrecords:\n'
     )
     doc = parse_document(path, header)
     seq = CommentedSeq()
     for index, record in enumerate(records):
-        node: CommentedMap = commented(record)
+        node: CommentedMap = commented(_dated(record))
         seq.append(node)
         seq.yaml_set_comment_before_after_key(index, before=TODO, indent=2)
     doc.data["records"] = seq
@@ -164,4 +170,19 @@ def draft(root: Path, sid: str) -> Drafted:
         dump(doc.yaml, doc.data) if records else header.replace("records:\n", "records: []\n")
     )
     atomic_write_text(path, text_out)
-    return Drafted(sid, rel, records)
+    return path.relative_to(root).as_posix()
+
+
+def _write_citations(root: Path, sid: str, proposals: list[dict[str, Any]]) -> str:
+    path = citations_path(root, sid)
+    header = (
+        f"# Citations of {sid} that `vzcrisis draft` proposes to add to existing records (the\n"
+        "# passage says what the record says). `vzcrisis review` offers each: accepting appends\n"
+        "# the citation to the record; rejecting drops the proposal.\n"
+        "proposals:\n"
+    )
+    doc = parse_document(path, header)
+    doc.data["proposals"] = commented([{**p, "review": {"status": "pending"}} for p in proposals])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, dump(doc.yaml, doc.data))
+    return path.relative_to(root).as_posix()

@@ -34,15 +34,16 @@ New actors (`new_actors`): a title from `TITLES` followed by two or three capita
 ("Foreign Minister Yván Gil") that no known actor's name or alias matches.
 
 Attribution (`attribution`): the comma-delimited part of the sentence, outside the quote, that
-credits the passage:
+credits the passage, else a hedge inside the quote (the first row that matches):
 
-==================================================  ==========
-cue                                                 proposal
-==================================================  ==========
-according to, sources, reportedly, is said to       upstream
-told reporters, said in a statement, said, told     on_record
-(none)                                              own
-==================================================  ==========
+============================================================  ==========
+cue                                                           proposal
+============================================================  ==========
+according to, sources, (X) reported                           upstream
+told reporters, said in a statement, said, told               on_record
+inside the quote: is said to, reportedly, allegedly           upstream
+(none)                                                        own
+============================================================  ==========
 """
 
 from __future__ import annotations
@@ -229,15 +230,17 @@ def new_actors(text: str, known: set[str]) -> list[dict[str, Any]]:
     return out
 
 
-_UPSTREAM = re.compile(r"\baccording to\b|\bsources?\b|\breportedly\b|\bis said to\b", re.I)
+_UPSTREAM = re.compile(r"\baccording to\b|\bsources?\b|\breported\b", re.I)
 _ON_RECORD = re.compile(r"\btold reporters\b|\bsaid in a statement\b|\bsaid\b|\btold\b", re.I)
+_HEDGE = re.compile(r"\bis said to\b|\breportedly\b|\ballegedly\b", re.I)
 
 
 def attribution(sentence: str, quote_start: int, quote_end: int) -> dict[str, str]:
     """Who the sentence credits for the quote at [quote_start, quote_end) (sentence offsets).
 
-    Looks at the comma-delimited parts of the sentence outside the quote; returns
-    ``{"attribution": ..., "attributed_to": ...}`` (no attributed_to for ``own``).
+    Looks first at the comma-delimited parts of the sentence outside the quote, then for a
+    hedge inside the quote ("is said to", "reportedly": upstream, the hedge as the phrase);
+    returns ``{"attribution": ..., "attributed_to": ...}`` (no attributed_to for ``own``).
     """
     parts = []
     for m in re.finditer(r"[^,;]+", sentence):
@@ -247,4 +250,6 @@ def attribution(sentence: str, quote_start: int, quote_end: int) -> dict[str, st
         for part in parts:
             if pattern.search(part):
                 return {"attribution": kind, "attributed_to": part}
+    if hedge := _HEDGE.search(sentence, quote_start, quote_end):
+        return {"attribution": "upstream", "attributed_to": hedge.group()}
     return {"attribution": "own"}

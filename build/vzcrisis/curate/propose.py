@@ -24,7 +24,7 @@ accus, denounc, blame                  event                                    
 phone call, talks, met with, spoke     event                                       CONSULT
 =====================================  ==========================================  ==========
 
-Demand categories, from the words after the cue (first rule that matches): call, talks,
+Demand categories, from the words after the cue (the rule matching earliest): call, talks,
 dialogue -> dialogue; amnesty, immunity, pardon -> amnesty; lift/relief + sanction ->
 sanctions_relief; charges, case, ICC -> legal_case_closure; safe passage -> safe_passage;
 leave, step down, exile -> departure; resign -> resignation; election, transition ->
@@ -45,7 +45,7 @@ from typing import Any
 
 from ..records import quotes
 from . import extract
-from .draft import ActorNames, _name_pattern
+from .names import ActorNames, name_pattern
 
 RULES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("REJECT", None, ("reject", "refus", "declin", "turn down", "turned down")),
@@ -97,6 +97,8 @@ class Proposals:
     sanctions: list[dict[str, Any]] = field(default_factory=list)
     actors: list[dict[str, Any]] = field(default_factory=list)
     corroborations: list[dict[str, Any]] = field(default_factory=list)
+    passages: int = 0
+    """How many passages have proposals so far (numbers the draft ids)."""
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,8 @@ def _words(text: str, names: set[str]) -> set[str]:
 
 def category(text: str) -> str:
     """The demand category of the words after a request cue (rules in the module docstring)."""
-    return next((c for c, p in CATEGORIES if re.search(p, text, re.I)), "other")
+    found = [(m.start(), c) for c, p in CATEGORIES if (m := re.search(p, text, re.I))]
+    return min(found)[1] if found else "other"
 
 
 def _actor_fields(table: str) -> tuple[str, str]:
@@ -226,7 +229,7 @@ def propose(
             }
         )
     everyone = actors + [
-        ActorNames(a["id"], (_name_pattern(a["name"]), _name_pattern(a["aliases"][0])))
+        ActorNames(a["id"], (name_pattern(a["name"]), name_pattern(a["aliases"][0])))
         for a in out.actors
     ]
     for span in quotes.sentences(text):
@@ -235,7 +238,7 @@ def propose(
 
 
 def _plain(pattern: re.Pattern[str]) -> str:
-    """The folded name a `draft._name_pattern` pattern matches."""
+    """The folded name a `names.name_pattern` pattern matches."""
     body = pattern.pattern.removeprefix(r"(?<!\w)").removesuffix(r"(?!\w)")
     return quotes.strip_accents(re.sub(r"\\(.)", r"\1", body))
 
@@ -269,10 +272,7 @@ def _sentence(
         who, whom = after[:1], []
     else:
         return
-    quote = sentence[start:end]
-    citation = _cite(
-        sid, text, span.start + start, span.start + end, extract.attribution(sentence, start, end)
-    )
+    credit = extract.attribution(sentence, start, end)
     date = extract.find_date(sentence, published)
     dated: dict[str, Any] = {}
     if date is not None:
@@ -282,8 +282,72 @@ def _sentence(
             "date_text": date.text,
             "date_resolution": date.reasoning,
         }
+    pattern = next(p for k, e, p in _RULES if (k, e) == (kind, extra))
+    for seg_start, seg_end, seg_cue in segments(sentence, start, end, cue, pattern):
+        if seg_cue is not cue:
+            later = [m[2] for m in mentions if seg_cue.end() <= m[0] and m[1] <= seg_end]
+            whom = [a for a in later[:1] if a not in who]
+        elif seg_end < end:
+            whom = [m[2] for m in mentions if cue.end() <= m[0] and m[1] <= seg_end][:1]
+            whom = [a for a in whom if a not in who]
+        passage = Passage(sid, text, span.start, sentence, seg_start, seg_end, seg_cue.end())
+        _emit(out, passage, kind, extra, who, whom, credit, dated, existing, names)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The part of a sentence a proposal quotes (offsets in the sentence) and its article."""
+
+    sid: str
+    text: str
+    offset: int
+    sentence: str
+    start: int
+    end: int
+    cue_end: int
+
+
+def segments(
+    sentence: str, start: int, end: int, cue: re.Match[str], pattern: re.Pattern[str]
+) -> list[tuple[int, int, re.Match[str]]]:
+    """The clause [start, end) split before each " and " + another cue of the same rule.
+
+    "X demanded amnesty ... and asked for talks" gives two passages (two demands); the first
+    keeps the clause's start, so it quotes the subject.
+    """
+    out: list[tuple[int, int, re.Match[str]]] = []
+    seg_start, seg_cue = start, cue
+    for m in pattern.finditer(sentence, cue.end(), end):
+        head = sentence[: m.start()]
+        if head.endswith(" and "):
+            out.append((seg_start, len(head) - len(" and "), seg_cue))
+            seg_start, seg_cue = m.start(), m
+    out.append((seg_start, end, seg_cue))
+    return out
+
+
+def _emit(
+    out: Proposals,
+    passage: Passage,
+    kind: str,
+    extra: str | None,
+    who: list[str],
+    whom: list[str],
+    credit: dict[str, str],
+    dated: dict[str, Any],
+    existing: list[Existing],
+    names: set[str],
+) -> None:
+    sentence, start, end = passage.sentence, passage.start, passage.end
+    quote = sentence[start:end]
+    plain = " ".join(quote.split())
+    citation = _cite(
+        passage.sid, passage.text, passage.offset + start, passage.offset + end, credit
+    )
+    sid = passage.sid
     amounts = extract.quantities(quote)
-    number = len(out.events) + len(out.demands) + len(out.sanctions) + 1
+    out.passages += 1
+    number = out.passages
     base = f"draft-{sid.removeprefix('src-')}-{number:02d}"
     records: list[tuple[str, dict[str, Any]]] = []
     if extra == "demand":
@@ -293,8 +357,8 @@ def _sentence(
                 {
                     "by": who,
                     "addressed_to": whom,
-                    "category": category(sentence[cue.end() : end]),
-                    "text": "DRAFT: " + quote,
+                    "category": category(sentence[passage.cue_end : end]),
+                    "text": "DRAFT: " + plain,
                     "status": "pending",
                 },
             )
@@ -306,7 +370,7 @@ def _sentence(
             "imposed_by": who,
             "targets": whom,
             "status": "active",
-            "description": "DRAFT: " + quote,
+            "description": "DRAFT: " + plain,
             **dated,
         }
         if usd is not None:
@@ -316,7 +380,7 @@ def _sentence(
         "type": kind,
         "actors": who,
         "recipients": whom,
-        "summary": "DRAFT: " + quote,
+        "summary": "DRAFT: " + plain,
         **dated,
     }
     if counts := [q for q in amounts if q["unit"] != "USD"]:

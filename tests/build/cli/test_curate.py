@@ -92,28 +92,42 @@ def test_cite_prints_ready_yaml_and_json(project: Path) -> None:
     }
 
 
-def test_draft_proposes_pending_events_with_citations(project: Path) -> None:
+def test_draft_proposes_pending_events_and_demands_with_citations(project: Path) -> None:
     r = w.cli(project, "draft", w.ARTICLE_ID, "--json")
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert out["file"] == f"seeds/records/drafts-{w.ARTICLE_ID}.yaml"
-    got = [(d["id"], d["type"], d["actors"]) for d in out["records"]]
+    assert out["files"] == {
+        "events": f"seeds/records/drafts-{w.ARTICLE_ID}.yaml",
+        "demands": f"seeds/records/drafts-{w.ARTICLE_ID}-demands.yaml",
+    }
+    got = [(d["id"], d["type"], d["actors"], d["recipients"]) for d in out["records"]]
     assert got == [
-        ("draft-3e507cd0-01", "REJECT", ["tomas-ruiz", "harbor-council"]),
-        ("draft-3e507cd0-02", "THREATEN", ["harbor-council", "ana-belen-ortiz"]),
-        ("draft-3e507cd0-03", "THREATEN", ["tomas-ruiz"]),
-        ("draft-3e507cd0-04", "REQUEST", ["tomas-ruiz"]),
+        ("draft-3e507cd0-01", "REJECT", ["tomas-ruiz"], ["harbor-council"]),
+        ("draft-3e507cd0-02", "THREATEN", ["harbor-council"], []),
+        ("draft-3e507cd0-03", "THREATEN", ["tomas-ruiz"], []),
+        ("draft-3e507cd0-04b", "REQUEST", ["tomas-ruiz"], []),
+        ("draft-3e507cd0-05b", "REQUEST", ["tomas-ruiz"], []),
+    ]
+    assert [(d["id"], d["category"], d["text"]) for d in out["tables"]["demands"]] == [
+        (
+            "draft-3e507cd0-04a",
+            "amnesty",
+            "DRAFT: Tomas Ruiz demanded amnesty for striking dock workers",
+        ),
+        ("draft-3e507cd0-05a", "dialogue", "DRAFT: asked for talks in Santa Rosa"),
     ]
     text = w.ARTICLE.read_text("utf-8")
-    for d in out["records"]:
+    for d in out["records"] + out["tables"]["demands"]:
         (c,) = d["citations"]
         assert text[c["char_start"] : c["char_end"]] == c["quote"]
-        assert d["summary"] == "DRAFT: " + " ".join(c["quote"].split())
+        assert d.get("summary", d.get("text")) == "DRAFT: " + " ".join(c["quote"].split())
         assert d["review"] == {"status": "pending"}
     written = (project / out["file"]).read_text("utf-8")
-    assert written.count("# TODO: check type, actors") == 4, written
+    assert written.count("# TODO: check the type, roles") == 5, written
     status = project_status(project)
-    assert status["tables"]["events"] == {"accepted": 0, "pending": 4, "rejected": 0, "invalid": 0}
+    assert status["tables"]["events"] == {"accepted": 0, "pending": 5, "rejected": 0, "invalid": 0}
+    assert status["tables"]["demands"] == {"accepted": 0, "pending": 2, "rejected": 0, "invalid": 0}
     r = w.cli(project, "validate")
     assert r.exit_code == 0, r.output
 

@@ -27,46 +27,55 @@ def test_new_article_end_to_end(tmp_path: Path) -> None:
     assert r.stdout.startswith(f"added {w.ARTICLE_ID}: seeds/articles/000_3e507cd0943ca4c5.txt")
     r = w.cli(root, "draft", w.ARTICLE_ID)
     assert r.exit_code == 0, r.output
-    assert r.stdout.splitlines()[0] == (
-        f"4 draft records in seeds/records/drafts-{w.ARTICLE_ID}.yaml (all pending)"
-    )
+    assert r.stdout.splitlines() == [
+        f"5 draft events in seeds/records/drafts-{w.ARTICLE_ID}.yaml (all pending)",
+        "  draft-3e507cd0-01: REJECT tomas-ruiz -> harbor-council",
+        "  draft-3e507cd0-02: THREATEN harbor-council",
+        "  draft-3e507cd0-03: THREATEN tomas-ruiz",
+        "  draft-3e507cd0-04b: REQUEST tomas-ruiz",
+        "  draft-3e507cd0-05b: REQUEST tomas-ruiz",
+        f"2 draft demands in seeds/records/drafts-{w.ARTICLE_ID}-demands.yaml (all pending)",
+        "  draft-3e507cd0-04a: amnesty tomas-ruiz",
+        "  draft-3e507cd0-05a: dialogue tomas-ruiz",
+    ]
     r = w.cli(root, "cite", w.ARTICLE_ID, 'Ruiz called the threat "a bluff"')
     assert r.exit_code == 0, r.output
-    citation = textwrap.indent(r.stdout, "      ")
     drafts = w.records_file(root, f"drafts-{w.ARTICLE_ID}.yaml")
+    # the draft already quotes the narrowest clause, exactly as `cite` finds it
+    assert textwrap.indent(r.stdout, "      ") in drafts.read_text("utf-8")
+    # ... and proposes the attribution the curator used to type
+    assert (
+        "        attribution: upstream\n        attributed_to: the Coastal Wire reported\n"
+        in drafts.read_text("utf-8")
+    )
     _curate(
         drafts,
-        '    summary: "DRAFT: PUERTO CLARO',
+        '    summary: "DRAFT: Governor Tomás Ruiz',
         "Governor Tomás Ruiz rejected the Harbor Council's deadline to reopen the port.",
-        "    recipients: [harbor-council]\n",
     )
     _curate(drafts, '    summary: "DRAFT: Ruiz called', "Ruiz called the council's threat a bluff.")
-    # the curator swaps the draft's whole-sentence citation for the narrower quote from `cite`
-    # (same passage start: a record cites each passage once, its citation id is record@src:start)
-    lines = drafts.read_text("utf-8").splitlines(keepends=True)
-    at = lines.index("        char_start: 392\n")
-    assert lines[at + 1] == "        char_end: 425\n", lines[at - 2 : at + 2]
-    lines[at - 2 : at + 2] = [citation]
-    drafts.write_text("".join(lines), encoding="utf-8")
-    # schema 1.1.0: the curator says how the article credits each passage to be accepted
+    demands = w.records_file(root, f"drafts-{w.ARTICLE_ID}-demands.yaml")
+    text = demands.read_text("utf-8")
+    old = "    text: 'DRAFT: Tomas Ruiz demanded amnesty for striking dock workers'\n"
+    assert old in text
+    demands.write_text(text.replace(old, "    text: Amnesty for striking dock workers.\n"), "utf-8")
     sources = w.records_file(root, "sources.yaml")
     w.attribute(sources, 103, "upstream", "the Coastal Wire reported")
-    w.attribute(drafts, 103, "upstream", "the Coastal Wire reported")
-    w.attribute(drafts, 392, "on_record")
     r = w.cli(root, "validate")
     assert r.exit_code == 0, r.output
     before = drafts.read_text("utf-8").splitlines()
 
-    # sources, 3 actors, then events 01 (accept), 02 (reject), 03 (accept), 04 (skip)
-    keys = "a\na\na\na\na\nr\nthe quote is a conditional threat, not an event\na\ns\n"
+    # sources, 3 actors; events 01 (accept), 02 (reject), 03 (accept), 04b, 05b (skip);
+    # demands 04a (accept), 05a (skip)
+    keys = "a\na\na\na\na\nr\nthe quote is a conditional threat, not an event\na\ns\ns\na\ns\n"
     r = w.cli(root, "review", *w.REVIEW, input=keys)
     assert r.exit_code == 0, r.output
-    assert "accepted 6, rejected 1, skipped 1, not written 0, left 0" in r.stdout, r.stdout
+    assert "accepted 7, rejected 1, skipped 3, not written 0, left 0" in r.stdout, r.stdout
     r = w.cli(root, "validate")
     assert r.exit_code == 0, r.output
     assert r.stdout.strip() == (
-        "ok: 8 records (sources 1, actors 3, events 4, demands 0, sanctions 0, disputes 0); "
-        "pending 1, accepted 6, rejected 1"
+        "ok: 11 records (sources 1, actors 3, events 5, demands 2, sanctions 0, disputes 0); "
+        "pending 3, accepted 7, rejected 1"
     )
     after = drafts.read_text("utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
@@ -78,11 +87,13 @@ def test_new_article_end_to_end(tmp_path: Path) -> None:
         ("draft-3e507cd0-01", "accepted"),
         ("draft-3e507cd0-02", "rejected"),
         ("draft-3e507cd0-03", "accepted"),
-        ("draft-3e507cd0-04", "pending"),
+        ("draft-3e507cd0-04b", "pending"),
+        ("draft-3e507cd0-05b", "pending"),
     ]
     assert events[2]["citations"][0]["quote"] == "Ruiz called the threat \u201ca bluff\u201d"
     status = project_status(root)
-    assert status["tables"]["events"] == {"accepted": 2, "pending": 1, "rejected": 1, "invalid": 0}
+    assert status["tables"]["events"] == {"accepted": 2, "pending": 2, "rejected": 1, "invalid": 0}
+    assert status["tables"]["demands"] == {"accepted": 1, "pending": 1, "rejected": 0, "invalid": 0}
     assert status["problems"] == 0
 
 
@@ -110,14 +121,16 @@ def test_seed_article_re_added_end_to_end(tmp_path: Path) -> None:
     drafts = w.records_file(root, f"drafts-{w.SEED_ID}.yaml")
     _curate(
         drafts,
-        '    summary: "DRAFT: In a recent phone call',
-        "Trump reportedly gave Maduro an ultimatum to relinquish power immediately.",
-        "    recipients: [nicolas-maduro]\n",
+        '    summary: "DRAFT: Maduro is said to have requested',
+        "Maduro reportedly requested a second call with Trump.",
     )
     sources_file = w.records_file(root, "sources.yaml")
     w.attribute(sources_file, 529, "upstream", "Sources close to the situation revealed to")
-    w.attribute(drafts, 0, "upstream", "reportedly")
-    keys = "a\na\na\na\nq\n"  # the source, two actors, the curated draft; then quit
+    # the draft proposes the hedge inside its quote as the attribution
+    assert "        attribution: upstream\n        attributed_to: is said to\n" in (
+        drafts.read_text("utf-8")
+    )
+    keys = "a\na\na\ns\na\nq\n"  # the source, two actors, skip 01, the curated 02b; quit
     r = w.cli(root, "review", *w.REVIEW, input=keys)
     assert r.exit_code == 0, r.output
     assert "accepted 4, rejected 0" in r.stdout, r.stdout
@@ -126,4 +139,5 @@ def test_seed_article_re_added_end_to_end(tmp_path: Path) -> None:
     status = project_status(root)
     assert status["tables"]["events"]["accepted"] == 1
     assert status["tables"]["sources"]["accepted"] == 1
-    assert status["single_origin"][:2] == ["donald-trump", "draft-053c2b2b-01"]
+    assert status["single_origin"][0] == "donald-trump"
+    assert "draft-053c2b2b-02b" in status["single_origin"]

@@ -6,12 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 from vzcrisis.curate import propose as p
-from vzcrisis.curate.draft import ActorNames, _name_pattern
+from vzcrisis.curate.names import ActorNames, name_pattern
 
 ARTICLE = (Path(__file__).parents[2] / "fixtures" / "drafts" / "article.txt").read_text("utf-8")
 PUBLISHED = dt.date(2025, 12, 3)
 ACTORS = [
-    ActorNames(aid, tuple(_name_pattern(n) for n in names))
+    ActorNames(aid, tuple(name_pattern(n) for n in names))
     for aid, names in [
         ("nicolas-maduro", ["Nicolás Maduro", "Nicolas Maduro", "Maduro"]),
         ("donald-trump", ["Donald Trump", "Trump"]),

@@ -1,0 +1,145 @@
+"""`vzcrisis draft` on the new-article fixture writes every kind of proposal, all pending, and
+nothing drafted is released until accepted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+from vzcrisis.release.build import build_release
+
+from tests.build import _workflow as w
+
+FIXTURE = w.REPO / "tests" / "fixtures" / "drafts" / "article.txt"
+ACTORS = """schema_version: "1.1.0"
+table: actors
+records:
+  - id: nicolas-maduro
+    name: Nicolás Maduro
+    aliases: [Nicolas Maduro, Maduro]
+    kind: person
+    citations:
+      - {{source: src-053c2b2b, quote: Maduro, char_start: {maduro},
+          char_end: {maduro_end}, attribution: own}}
+    review: {{status: pending}}
+  - id: donald-trump
+    name: Donald Trump
+    aliases: [Trump]
+    kind: person
+    citations:
+      - {{source: src-053c2b2b, quote: Trump, char_start: {trump},
+          char_end: {trump_end}, attribution: own}}
+    review: {{status: pending}}
+  - id: united-states
+    name: United States
+    aliases: [U.S.]
+    kind: state
+    citations:
+      - {{source: src-053c2b2b, quote: Trump, char_start: {trump},
+          char_end: {trump_end}, attribution: own}}
+    review: {{status: pending}}
+"""
+SEED_TEXT = w.SEED_ARTICLE.read_text("utf-8")
+_AT = {"maduro": SEED_TEXT.index("Maduro"), "trump": SEED_TEXT.index("Trump")}
+ACTORS = ACTORS.format(**_AT, maduro_end=_AT["maduro"] + 6, trump_end=_AT["trump"] + 5)
+DEMANDS = """schema_version: "1.1.0"
+table: demands
+records:
+  - id: maduro-second-call
+    # a comment the review must keep
+    by: [nicolas-maduro]
+    addressed_to: [donald-trump]
+    category: dialogue
+    text: Another (a second) phone call with Trump.
+    status: pending
+    citations:
+      - source: src-053c2b2b
+        quote: "requested a second call"
+        char_start: 1472
+        char_end: 1495
+    review: {status: pending}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> tuple[Path, str]:
+    root = w.new_project(tmp_path / "p")
+    r = w.cli(root, "add-source", str(w.SEED_ARTICLE), "--origin", "Miami Herald")
+    assert r.exit_code == 0, r.output
+    w.records_file(root, "actors.yaml").write_text(ACTORS, "utf-8")
+    w.records_file(root, "demands.yaml").write_text(DEMANDS, "utf-8")
+    r = w.cli(
+        root, "add-source", str(FIXTURE), "--origin", "Coastal Wire", "--published", "2025-12-03"
+    )
+    assert r.exit_code == 0, r.output
+    sid = r.stdout.split()[1].rstrip(":")
+    return root, sid
+
+
+def test_draft_writes_each_table_and_the_citations_to_add(project: tuple[Path, str]) -> None:
+    root, sid = project
+    r = w.cli(root, "draft", sid, "--json")
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    short = sid.removeprefix("src-")
+    assert out["files"] == {
+        "actors": f"seeds/records/drafts-{sid}-actors.yaml",
+        "events": f"seeds/records/drafts-{sid}.yaml",
+        "sanctions": f"seeds/records/drafts-{sid}-sanctions.yaml",
+    }
+    assert out["citations_file"] == f"seeds/drafts/citations-{sid}.yaml"
+    assert [(a["id"], a["roles"]) for a in out["tables"]["actors"]] == [
+        ("yvan-gil", ["Foreign Minister"]),
+        ("diosdado-cabello", ["Interior Minister"]),  # not an actor of this project
+    ]
+    assert [(e["id"], e["type"]) for e in out["tables"]["events"]] == [
+        (f"draft-{short}-01b", "REQUEST"),
+        (f"draft-{short}-02", "REJECT"),
+        (f"draft-{short}-03b", "SANCTION"),
+    ]
+    assert [(s["kind"], s["amount_usd"]) for s in out["tables"]["sanctions"]] == [
+        ("reward", 15_000_000)
+    ]
+    assert [(c["table"], c["record"]) for c in out["citations"]] == [
+        ("demands", "maduro-second-call")
+    ]
+    safe = YAML(typ="safe")
+    (event,) = [
+        e
+        for e in safe.load(w.records_file(root, f"drafts-{sid}.yaml").read_text("utf-8"))["records"]
+        if e["type"] == "REJECT"
+    ]
+    assert (event["date"], event["date_precision"], event["date_text"]) == (
+        dt.date(2025, 12, 1),
+        "day",
+        "On Monday",
+    )
+    proposals = safe.load((root / out["citations_file"]).read_text("utf-8"))["proposals"]
+    assert proposals[0]["review"] == {"status": "pending"}
+    r = w.cli(root, "validate")
+    assert r.exit_code == 0, r.output
+
+
+def test_nothing_drafted_is_released_until_accepted(
+    project: tuple[Path, str], tmp_path: Path
+) -> None:
+    root, sid = project
+    assert w.cli(root, "draft", sid).exit_code == 0
+    # accept the sources and the curated actors only; every draft stays pending
+    w.attribute(w.records_file(root, "sources.yaml"), 529, "upstream", "Sources close to")
+    sources = YAML(typ="safe").load(w.records_file(root, "sources.yaml").read_text("utf-8"))
+    fixture_start = sources["records"][1]["citations"][0]["char_start"]
+    w.attribute(w.records_file(root, "sources.yaml"), fixture_start, "own")
+    for table in ("sources", "actors"):
+        r = w.cli(root, "review", "--table", table, *w.REVIEW, input="a\na\na\n")
+        assert r.exit_code == 0, r.output
+    result = build_release(
+        root, "0.1.0", releases_dir=tmp_path / "releases", release_date=dt.date(2025, 12, 5)
+    )
+    assert result.tables["events"] == 0
+    assert result.tables["sanctions"] == 0
+    assert result.tables["demands"] == 0
+    assert result.tables["actors"] == 3
