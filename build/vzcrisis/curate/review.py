@@ -29,6 +29,7 @@ from ..records.load import RawRecord, content_hash, raw_records, to_plain
 from ..records.write import dump, load_document, round_trip_yaml, save, update_mapping
 from ..validate.cross_checks import unattributed
 from ..validate.project import load_project
+from . import review_citations
 from .sources import commented
 
 DRAFT_PREFIX = "DRAFT:"
@@ -316,7 +317,7 @@ def run_review(
     today = day or dt.date.today()
     items, evidence = collect(root, table, source)
     outcome = Outcome()
-    if not items:
+    if not items and not review_citations.pending(root, source, table):
         show("nothing to review: no pending records match")
         return outcome
     for number, item in enumerate(items, 1):
@@ -344,6 +345,21 @@ def run_review(
         evidence.statuses[item.raw.id] = status.value
         (outcome.accepted if key == "a" else outcome.rejected).append(item.raw.id)
         show(f"{status.value}: {escape(item.raw.id)}")
+    if not outcome.quit:  # then the citations draft proposes to add to existing records
+        accepted, rejected, skipped, quit_ = review_citations.run(
+            root,
+            evidence.texts,
+            ask=ask,
+            show=show,
+            reviewer=who,
+            day=today,
+            source=source,
+            table=table,
+        )
+        outcome.accepted += accepted
+        outcome.rejected += rejected
+        outcome.skipped += skipped
+        outcome.quit = quit_
     return outcome
 
 

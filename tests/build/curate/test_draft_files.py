@@ -143,3 +143,55 @@ def test_nothing_drafted_is_released_until_accepted(
     assert result.tables["sanctions"] == 0
     assert result.tables["demands"] == 0
     assert result.tables["actors"] == 3
+
+
+def test_review_shows_a_corroboration_and_accepting_appends_the_citation(
+    project: tuple[Path, str],
+) -> None:
+    root, sid = project
+    assert w.cli(root, "draft", sid).exit_code == 0
+    demands = w.records_file(root, "demands.yaml")
+    before = demands.read_text("utf-8")
+    # the demand itself (pending) is skipped; then the citation proposal is accepted
+    r = w.cli(root, "review", "--table", "demands", *w.REVIEW, input="s\na\n")
+    assert r.exit_code == 0, r.output
+    quote = "Venezuelan President Nicolás Maduro asked Donald Trump for a second call"
+    start = FIXTURE.read_text("utf-8").index(quote)
+    assert "citation for demands: maduro-second-call" in r.stdout
+    assert "record (seeds/records/demands.yaml:4): Another (a second) phone call with Trump." in (
+        r.stdout
+    )
+    assert (
+        f"proposed citation: {sid} {start}-{start + len(quote)}, attribution upstream "
+        '("according to two sources familiar with the matter")'
+    ) in r.stdout
+    assert f">>>{quote}<<<" in r.stdout  # the quote in its paragraph
+    assert (
+        "accepting: appends citation 2 to seeds/records/demands.yaml (maduro-second-call); "
+        "the record is still pending"
+    ) in r.stdout
+    assert "accepted 1, rejected 0, skipped 1" in r.stdout, r.stdout
+    after = demands.read_text("utf-8")
+    assert after.startswith(before.rstrip("\n").removesuffix("    review: {status: pending}"))
+    assert "    # a comment the review must keep\n" in after
+    (record,) = YAML(typ="safe").load(after)["records"]
+    assert record["citations"][1] == {
+        "source": sid,
+        "quote": quote,
+        "char_start": start,
+        "char_end": start + len(quote),
+        "attribution": "upstream",
+        "attributed_to": "according to two sources familiar with the matter",
+    }
+    proposals = YAML(typ="safe").load(
+        (root / "seeds" / "drafts" / f"citations-{sid}.yaml").read_text("utf-8")
+    )["proposals"]
+    assert proposals[0]["review"] == {
+        "status": "accepted",
+        "reviewer": "tester",
+        "date": dt.date(2025, 12, 5),
+    }
+    assert w.cli(root, "validate").exit_code == 0
+    # decided: review has nothing more to offer for it
+    r = w.cli(root, "review", "--table", "demands", *w.REVIEW, input="q\n")
+    assert "citation for demands" not in r.stdout
