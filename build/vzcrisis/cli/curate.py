@@ -87,13 +87,32 @@ def cite(
 
 
 def draft(
-    source_id: Annotated[str, typer.Argument(help="Source id to draft records from.")],
+    source_id: Annotated[
+        str | None, typer.Argument(help="Source id to draft records from.")
+    ] = None,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate",
+            help="Instead: re-draft every source with its own evidence held out and print "
+            "precision and recall against the curated records.",
+        ),
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="With --evaluate: also write the report (Markdown) here.")
+    ] = None,
     root: RootOption = Path("."),
     as_json: JsonOption = False,
 ) -> None:
     """Propose pending events, demands, sanctions, actors and citations for a source."""
     from ..curate import draft as draft_lib
 
+    if evaluate:
+        _evaluate(root, report, as_json)
+        return
+    if source_id is None:
+        run(_no_source)
+        return
     drafted = run(lambda: draft_lib.draft(root, source_id))
     if as_json:
         print_json(dataclasses.asdict(drafted))
@@ -111,6 +130,23 @@ def draft(
             typer.echo(
                 f"  {proposal['table']} {proposal['record']}: {proposal['citation']['quote']}"
             )
+
+
+def _no_source() -> None:
+    raise InputError("draft: give a SOURCE_ID (see `vzcrisis sources`), or --evaluate")
+
+
+def _evaluate(root: Path, report: Path | None, as_json: bool) -> None:
+    from ..curate import evaluate as evaluate_lib
+
+    result = run(lambda: evaluate_lib.evaluate(root))
+    text = evaluate_lib.markdown(result)
+    if report is not None:
+        report.write_text(text, encoding="utf-8")
+    if as_json:
+        print_json(dataclasses.asdict(result))
+        return
+    typer.echo(text, nl=False)
 
 
 def review(
