@@ -1,11 +1,16 @@
 """Clause-level proposals for `vzcrisis draft`: events, demands, sanctions, new actors, citations.
 
-A sentence with a cue (rules below, by priority: the first rule with a cue in the sentence
-wins) and an actor yields proposals built from its *clause*: the comma-, semicolon- or
-dash-delimited part of the sentence that holds the cue. The clause is the quote (exact
-offsets); the actor is the last actor named before the cue in the clause, the recipients the
-first one named after it ("X asked Y", "X rejected Y's demand"); a passive clause with no actor
-before the cue takes the one after "by".
+Each *clause* of a sentence (the comma-, semicolon-, colon- or dash-delimited parts) with a cue
+(rules below: the cue that comes first in the clause; on a tie, the rule higher in the table)
+yields proposals. The clause is the quote (exact offsets). The actor is the first actor named
+before the cue in the clause, not in the possessive; a passive clause takes the one after "by";
+a clause without one takes the actor of the sentence's previous clause, and one that starts
+with He / She / They the last actor of the article. The recipient is the first actor named
+after the cue ("X asked Y", "X rejected Y's demand"). A COERCE or ASSAULT cue in a conditional
+("would close the airspace if ...") is a THREATEN. Two cues of one rule joined by "and" are two
+passages. After a request, the following clauses of the sentence that name a demand category
+are the items of a list of demands ("sought safe passage, amnesty, the lifting of sanctions"):
+each is a demand by the requester (and a sanction when it names one with its imposer).
 
 =====================================  ==========================================  ==========
 cue stems                              proposes                                    PLOVER
@@ -78,6 +83,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("political_transition", r"election|transition"),
     ("military_control", r"armed forces|military"),
 )
+_CONDITIONAL = re.compile(r"\b(?:would|will)\b.*\bif\b")
 _CLAUSE_BREAK = re.compile(r"[,;:]| [-–—] |\.\s*$")
 _STOP = frozenset(
     re.findall(
@@ -99,6 +105,8 @@ class Proposals:
     corroborations: list[dict[str, Any]] = field(default_factory=list)
     passages: int = 0
     """How many passages have proposals so far (numbers the draft ids)."""
+    subject: list[str] = field(default_factory=list)
+    """The last actor that acted, for a sentence that starts with He, She or They."""
 
 
 @dataclass(frozen=True)
@@ -247,6 +255,29 @@ def _cite(sid: str, text: str, start: int, end: int, credit: dict[str, str]) -> 
     return {**quotes.citation(sid, quotes.Match(start, end, text[start:end])), **credit}
 
 
+def clauses(sentence: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence (split at , ; : dashes and the final stop), trimmed."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in [*_CLAUSE_BREAK.finditer(sentence), None]:
+        end = m.start() if m else len(sentence)
+        s, e = start, end
+        while s < e and sentence[s].isspace():
+            s += 1
+        if m_and := re.match(r"(?:and|or|but) ", sentence[s:e]):
+            s += m_and.end()
+        while e > s and sentence[e - 1] in " .":
+            e -= 1
+        if e > s:
+            out.append((s, e))
+        start = m.end() if m else len(sentence)
+    return out
+
+
+def _possessive(sentence: str, mention: tuple[int, int, str]) -> bool:
+    return sentence[mention[1] : mention[1] + 2] in ("'s", "’s")
+
+
 def _sentence(
     out: Proposals,
     sid: str,
@@ -257,22 +288,9 @@ def _sentence(
     existing: list[Existing],
     names: set[str],
 ) -> None:
+    """Proposals for each clause of a sentence with a cue (roles carried across clauses)."""
     sentence = span.text
-    rule = next(((k, e, m) for k, e, p in _RULES if (m := p.search(sentence))), None)
-    if rule is None:
-        return
-    kind, extra, cue = rule
-    start, end = clause(sentence, cue.start())
-    mentions = [m for m in positions(sentence, actors) if m[0] >= start and m[1] <= end]
-    before = [m[2] for m in mentions if m[1] <= cue.start()]
-    after = [m[2] for m in mentions if m[0] >= cue.end()]
-    if before:
-        who, whom = [before[-1]], [a for a in after[:1] if a != before[-1]]
-    elif after and re.search(r"\bby\b", sentence[cue.end() : end]):
-        who, whom = after[:1], []
-    else:
-        return
-    credit = extract.attribution(sentence, start, end)
+    mentions = positions(sentence, actors)
     date = extract.find_date(sentence, published)
     dated: dict[str, Any] = {}
     if date is not None:
@@ -282,16 +300,68 @@ def _sentence(
             "date_text": date.text,
             "date_resolution": date.reasoning,
         }
-    pattern = next(p for k, e, p in _RULES if (k, e) == (kind, extra))
-    for seg_start, seg_end, seg_cue in segments(sentence, start, end, cue, pattern):
-        if seg_cue is not cue:
-            later = [m[2] for m in mentions if seg_cue.end() <= m[0] and m[1] <= seg_end]
-            whom = [a for a in later[:1] if a not in who]
-        elif seg_end < end:
-            whom = [m[2] for m in mentions if cue.end() <= m[0] and m[1] <= seg_end][:1]
-            whom = [a for a in whom if a not in who]
-        passage = Passage(sid, text, span.start, sentence, seg_start, seg_end, seg_cue.end())
-        _emit(out, passage, kind, extra, who, whom, credit, dated, existing, names)
+    subject: list[str] = []
+    asking: list[str] = []  # who a request running through the sentence is by
+    for start, end in clauses(sentence):
+        found = [
+            (m.start(), i)
+            for i, (_, _, p) in enumerate(_RULES)
+            if (m := p.search(sentence, start, end))
+        ]
+        rule = None
+        if found:
+            kind_, extra_, pattern_ = _RULES[min(found)[1]]
+            rule = (kind_, extra_, pattern_, pattern_.search(sentence, start, end))
+        inside = [m for m in mentions if start <= m[0] and m[1] <= end]
+        credit = extract.attribution(sentence, start, end)
+        listed = asking and category(sentence[start:end]) != "other"
+        if rule is None or (listed and rule[0] not in ("REQUEST", "REJECT")):
+            # an item of a list of requests: "..., the lifting of all U.S. sanctions"
+            if asking and category(sentence[start:end]) != "other":
+                by = [m[2] for m in inside if not _possessive(sentence, m)][:1]
+                passage = Passage(sid, text, span.start, sentence, start, end, start)
+                make = ("demands", "sanctions") if rule and rule[1] and by else ("demands",)
+                kind, extra = (rule[0], rule[1]) if rule else ("REQUEST", "demand")
+                sanction = (by, []) if rule else None
+                _emit(
+                    out,
+                    passage,
+                    kind,
+                    extra,
+                    asking,
+                    [],
+                    credit,
+                    dated,
+                    existing,
+                    names,
+                    make=make,
+                    sanction_roles=sanction,
+                )
+            continue
+        kind, extra, pattern, cue = rule
+        if kind in ("COERCE", "ASSAULT") and _CONDITIONAL.search(sentence, start, end):
+            kind = "THREATEN"  # "would close the airspace if the deadline passed"
+        before = [m for m in inside if m[1] <= cue.start() and not _possessive(sentence, m)]
+        after = [m[2] for m in inside if m[0] >= cue.end()]
+        if before:
+            who = [before[0][2]]
+        elif after and re.search(r"\bby\b", sentence[cue.end() : end]):
+            who, after = after[:1], after[1:]
+        elif subject:
+            who = subject
+        elif re.match(r"(?:He|She|They)\b", sentence[start:end]) and out.subject:
+            who = out.subject
+        else:
+            continue
+        subject = out.subject = who
+        whom = [a for a in after[:1] if a not in who]
+        for seg_start, seg_end, seg_cue in segments(sentence, start, end, cue, pattern):
+            if seg_cue is not cue or seg_end < end:
+                later = [m[2] for m in inside if seg_cue.end() <= m[0] and m[1] <= seg_end]
+                whom = [a for a in later[:1] if a not in who]
+            passage = Passage(sid, text, span.start, sentence, seg_start, seg_end, seg_cue.end())
+            _emit(out, passage, kind, extra, who, whom, credit, dated, existing, names)
+        asking = who if extra == "demand" else asking
 
 
 @dataclass(frozen=True)
@@ -337,7 +407,13 @@ def _emit(
     dated: dict[str, Any],
     existing: list[Existing],
     names: set[str],
+    *,
+    make: tuple[str, ...] | None = None,
+    sanction_roles: tuple[list[str], list[str]] | None = None,
 ) -> None:
+    """Append the proposals of one passage: the tables `make` (default: from the rule)."""
+    if make is None:
+        make = ("demands" if extra == "demand" else "sanctions", "events") if extra else ("events",)
     sentence, start, end = passage.sentence, passage.start, passage.end
     quote = sentence[start:end]
     plain = " ".join(quote.split())
@@ -350,7 +426,7 @@ def _emit(
     number = out.passages
     base = f"draft-{sid.removeprefix('src-')}-{number:02d}"
     records: list[tuple[str, dict[str, Any]]] = []
-    if extra == "demand":
+    if "demands" in make:
         records.append(
             (
                 "demands",
@@ -363,12 +439,13 @@ def _emit(
                 },
             )
         )
-    elif extra is not None:
+    if "sanctions" in make and extra not in (None, "demand"):
+        imposed_by, targets = sanction_roles or (who, whom)
         usd = next((q["value"] for q in amounts if q["unit"] == "USD"), None)
         sanction: dict[str, Any] = {
             "kind": extra,
-            "imposed_by": who,
-            "targets": whom,
+            "imposed_by": imposed_by,
+            "targets": targets,
             "status": "active",
             "description": "DRAFT: " + plain,
             **dated,
@@ -385,7 +462,8 @@ def _emit(
     }
     if counts := [q for q in amounts if q["unit"] != "USD"]:
         event["quantities"] = counts
-    records.append(("events", event))
+    if "events" in make:
+        records.append(("events", event))
     for suffix, (table, record) in zip("abc", records, strict=False):
         target = corroborates(table, record, quote, existing, names)
         if target is not None:

@@ -177,3 +177,28 @@ def test_no_actor_no_proposal_and_quantities_on_events() -> None:
             [{"value": 12, "unit": "officers", "qualifier": "exactly", "text": "12 officers"}],
         )
     ]
+
+
+def test_a_list_of_requests_is_one_demand_per_item() -> None:
+    text = (
+        "Maduro sought safe passage for himself, full legal amnesty for his family, the lifting "
+        "of all U.S. sanctions, and the closure of a court case. He also asked Trump for talks."
+    )
+    out = p.propose(SID, text, PUBLISHED, ACTORS, [])
+    assert [(d["category"], d["by"], d["citations"][0]["quote"]) for d in out.demands] == [
+        ("safe_passage", ["nicolas-maduro"], "Maduro sought safe passage for himself"),
+        ("amnesty", ["nicolas-maduro"], "full legal amnesty for his family"),
+        ("sanctions_relief", ["nicolas-maduro"], "the lifting of all U.S. sanctions"),
+        ("legal_case_closure", ["nicolas-maduro"], "the closure of a court case"),
+        ("dialogue", ["nicolas-maduro"], "He also asked Trump for talks"),  # He: Maduro
+    ]
+    assert [(s["kind"], s["imposed_by"]) for s in out.sanctions] == [
+        ("sanctions_program", ["united-states"])
+    ]
+    assert out.demands[-1]["addressed_to"] == ["donald-trump"]
+
+
+def test_a_conditional_coercion_is_a_threat() -> None:
+    text = "Trump said the U.S. would close the airspace if Maduro stayed."
+    (event,) = p.propose(SID, text, PUBLISHED, ACTORS, []).events
+    assert (event["type"], event["actors"]) == ("THREATEN", ["donald-trump"])
