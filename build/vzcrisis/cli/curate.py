@@ -130,6 +130,12 @@ def draft(
             typer.echo(
                 f"  {proposal['table']} {proposal['record']}: {proposal['citation']['quote']}"
             )
+    if drafted.origin:
+        o = drafted.origin
+        typer.echo(
+            f"origin: probably {o['origin']} ({o['overlap']:.0%} of its 5-word phrases are in "
+            f"{o['source']}); confirm it in the source record"
+        )
 
 
 def _no_source() -> None:

@@ -7,13 +7,16 @@ docstring) and are written per table, every record ``review: {status: pending}``
 - events to ``seeds/records/drafts-<source>.yaml``;
 - demands, sanctions and new actors to ``seeds/records/drafts-<source>-<table>.yaml``;
 - citations to add to existing records (corroboration) to
-  ``seeds/drafts/citations-<source>.yaml``, which `vzcrisis review` offers one by one.
+  ``seeds/drafts/citations-<source>.yaml``, which `vzcrisis review` offers one by one;
+- the article's likely upstream origin, from text reuse with the other sources (`origin`),
+  is only printed, for the curator to confirm in the source record.
 
 The release takes accepted records only, so nothing drafted is published until reviewed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,9 +28,10 @@ from venezuela_crisis.models import TABLES
 
 from ..records.load import RECORDS_DIR, raw_records
 from ..records.write import atomic_write_text, dump, parse_document
+from . import origin as origin_lib
 from . import propose as propose_lib
 from .names import ActorNames, actor_names, name_pattern
-from .sources import commented, find_source
+from .sources import commented, find_source, read_article
 
 __all__ = [
     "ActorNames",
@@ -58,6 +62,7 @@ class Drafted:
     tables: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     citations: list[dict[str, Any]] = field(default_factory=list)
     citations_file: str | None = None
+    origin: dict[str, Any] | None = None
 
 
 def drafts_path(root: Path, sid: str, table: str = "events") -> Path:
@@ -103,6 +108,12 @@ def draft(root: Path, sid: str) -> Drafted:
         if records or table == "events":
             files[table] = _write_table(root, paths[table], sid, table, records)
             tables[table] = records
+    others = [
+        (r.id, str(r.data.get("origin") or ""), read_article(root, r))
+        for r in raw_records(root)
+        if r.table == "sources" and r.id and r.id != sid
+    ]
+    suggestion = origin_lib.suggest(text, others)
     citations_file = None
     if proposals.corroborations:
         citations_file = _write_citations(root, sid, proposals.corroborations)
@@ -114,6 +125,7 @@ def draft(root: Path, sid: str) -> Drafted:
         tables,
         proposals.corroborations,
         citations_file,
+        dataclasses.asdict(suggestion) if suggestion else None,
     )
 
 
