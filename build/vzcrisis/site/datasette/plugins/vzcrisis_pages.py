@@ -1,7 +1,7 @@
 """Datasette plugin (loaded with ``--plugins-dir``): evidence, timeline, facets of id lists.
 
-* Templates get ``evidence(table, id)``, ``people(table, id)``, ``versions(dispute_id)`` and
-  ``timeline()`` -- fixed, parameterised queries (no SQL in templates).
+* Templates get ``db_name``; the pages' own queries live with their plugins (``vz_articles``
+  for records and articles, ``vz_home`` for the landing page, search and timeline).
 * How cells read (ids as linked names, yes/no, dollars, dates at their precision) is the
   ``vz_tables`` plugin's; labels are looked up for the ids shown, never a whole table
   (``cells.Labels``).
@@ -44,10 +44,8 @@ from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import Base400
 from vzcrisis.site.browsing import LINK_ROLE, MORE_FACETS, facet_spec
-from vzcrisis.site.canned_queries import canned_queries, timeline_sql
 from vzcrisis.site.cells import BOOLEANS, yes_no
 from vzcrisis.site.cells import labels_for as _labels
-from vzcrisis.site.metadata import LABEL_COLUMNS
 from vzcrisis.site.sqlite import DB_NAME, LinkTable, link_tables
 
 _datasette_errors.rich = None  # see the module docstring (Datasette 0.65.5 + rich: 500 not 404)
@@ -56,83 +54,6 @@ LINKS: dict[tuple[str, str], LinkTable] = {
     (link.table, role): link for link in link_tables() for role in link.roles
 }
 """(table, column) → the link table listing its ids, for every list-valued reference column."""
-
-
-async def _rows(
-    datasette: Datasette, sql: str, params: dict[str, Any] | None = None
-) -> list[dict[str, Any]]:
-    db = datasette.get_database(DB_NAME)
-    result = await db.execute(sql, params or {})
-    return [dict(r) for r in result.rows]
-
-
-def _evidence_sql() -> str:
-    sql = canned_queries(LABEL_COLUMNS)["evidence"]["sql"]
-    return str(sql).replace(
-        "where c.record_id = :record_id",
-        "where c.record_id = :record_id and c.record_table = :record_table",
-    )
-
-
-def _make_functions(datasette: Datasette) -> dict[str, Any]:
-    async def evidence(table: str, record_id: str) -> list[dict[str, Any]]:
-        """Every quote supporting a record, with its article, publisher and origin."""
-        params = {"record_id": record_id, "record_table": table}
-        return await _rows(datasette, _evidence_sql(), params)
-
-    async def people(table: str, record_id: str) -> list[dict[str, Any]]:
-        """The records a row lists by id (actors, sanctions, disputes), named, with the field."""
-        out: list[dict[str, Any]] = []
-        links = [link for link in link_tables() if link.table == table]
-        for link in sorted(links, key=lambda link: link.target == "disputes"):
-            rows = await _rows(
-                datasette,
-                f"select [{link.right}] as id, role from [{link.name}] "
-                f"where [{link.left}] = :id order by rowid",
-                {"id": record_id},
-            )
-            rows.sort(key=lambda r: link.roles.index(r["role"]))
-            labels = _labels(datasette).get(link.target, [r["id"] for r in rows])
-            out += [
-                {
-                    "table": link.target,
-                    "id": r["id"],
-                    "role": r["role"],
-                    "label": labels.get(r["id"], r["id"]),
-                }
-                for r in rows
-            ]
-        return out
-
-    async def versions(dispute_id: str) -> list[dict[str, Any]]:
-        """The versions of a dispute: one record per version, each with its evidence."""
-        out: list[dict[str, Any]] = []
-        for link in link_tables():
-            if link.target != "disputes":
-                continue
-            rows = await _rows(
-                datasette,
-                f"select x.id, x.[{LABEL_COLUMNS[link.table]}] as label from [{link.table}] x "
-                f"join [{link.name}] l on l.[{link.left}] = x.id "
-                f"where l.[{link.right}] = :id order by x.id",
-                {"id": dispute_id},
-            )
-            for r in rows:
-                quotes = await evidence(link.table, r["id"])
-                out.append({"table": link.table, **r, "evidence": quotes})
-        return out
-
-    async def timeline() -> list[dict[str, Any]]:
-        """Events, demands and sanctions in date order, each date with its precision."""
-        return await _rows(datasette, timeline_sql())
-
-    return {
-        "evidence": evidence,
-        "people": people,
-        "versions": versions,
-        "timeline": timeline,
-        "db_name": DB_NAME,
-    }
 
 
 @hookimpl
@@ -378,7 +299,7 @@ def _suggested_facets(datasette: Datasette, request: Any, table: str) -> list[di
 def extra_template_vars(
     view_name: str, database: str | None, table: str | None, request: Any, datasette: Datasette
 ) -> dict[str, Any]:
-    out = _make_functions(datasette)
+    out: dict[str, Any] = {"db_name": DB_NAME}
     ours = not datasette.setting("suggest_facets") and datasette.setting("allow_facet")
     if view_name == "table" and database == DB_NAME and table and request and ours:
         out["suggested_facets"] = _suggested_facets(datasette, request, table)
