@@ -214,6 +214,12 @@ def render(item: Item, evidence: Evidence, position: str) -> list[str]:
         if same:
             lines.append("  same passage also cited by: " + escape(", ".join(same)))
     lines.extend(_versions(raw, evidence))
+    change = (
+        "the changed record replaces the accepted version"
+        if item.stale
+        else f"{raw.table}/{escape(raw.id)} is added"
+    )
+    lines.append(f"accepting: {change} in the next release (rejecting keeps it out)")
     for problem in blockers(item, evidence):
         lines.append(f"[yellow]cannot accept yet:[/] {escape(problem)}")
     return lines

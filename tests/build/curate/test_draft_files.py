@@ -157,6 +157,7 @@ def test_review_shows_a_corroboration_and_accepting_appends_the_citation(
     assert r.exit_code == 0, r.output
     quote = "Venezuelan President Nicolás Maduro asked Donald Trump for a second call"
     start = FIXTURE.read_text("utf-8").index(quote)
+    assert "accepting: demands/maduro-second-call is added in the next release" in r.stdout
     assert "citation for demands: maduro-second-call" in r.stdout
     assert "record (seeds/records/demands.yaml:4): Another (a second) phone call with Trump." in (
         r.stdout
