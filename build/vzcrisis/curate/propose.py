@@ -50,7 +50,8 @@ from typing import Any
 
 from ..records import quotes
 from . import extract
-from .names import ActorNames, name_pattern
+from .corroborate import Existing, corroborates
+from .names import ActorNames, name_pattern, positions
 
 RULES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("REJECT", None, ("reject", "refus", "declin", "turn down", "turned down")),
@@ -85,13 +86,6 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
 )
 _CONDITIONAL = re.compile(r"\b(?:would|will)\b.*\bif\b")
 _CLAUSE_BREAK = re.compile(r"[,;:]| [-–—] |\.\s*$")
-_STOP = frozenset(
-    re.findall(
-        r"\w+",
-        "a an the of to for in on at by and or that this with from his her its their he she it "
-        "they was were is are be been has have had said says would will not no as after before",
-    )
-)
 
 
 @dataclass
@@ -109,108 +103,10 @@ class Proposals:
     """The last actor that acted, for a sentence that starts with He, She or They."""
 
 
-@dataclass(frozen=True)
-class Existing:
-    """An existing record to corroborate: its table, id and fields (plain data)."""
-
-    table: str
-    id: str
-    data: dict[str, Any]
-
-
-def _folded(text: str) -> tuple[str, list[int]]:
-    """`text` lowercased without accents, with the original index of each folded character."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        for c in quotes.strip_accents(ch):
-            out.append(c)
-            index.append(i)
-    return "".join(out), index
-
-
-def positions(text: str, actors: list[ActorNames]) -> list[tuple[int, int, str]]:
-    """Every mention (start, end, actor id) in `text`; overlapping mentions keep the longest."""
-    folded, index = _folded(text)
-    found: list[tuple[int, int, str]] = []
-    for actor in actors:
-        for pattern, exact in actor.patterns:
-            for m in pattern.finditer(text if exact else folded):
-                if exact:
-                    found.append((m.start(), m.end(), actor.id))
-                elif m.end() > m.start():
-                    found.append((index[m.start()], index[m.end() - 1] + 1, actor.id))
-    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
-    kept: list[tuple[int, int, str]] = []
-    for mention in found:
-        if kept and mention[0] < kept[-1][1]:
-            continue
-        kept.append(mention)
-    return kept
-
-
-def clause(sentence: str, at: int) -> tuple[int, int]:
-    """The (start, end) of the clause of `sentence` around offset `at`, trimmed."""
-    start, end = 0, len(sentence)
-    for m in _CLAUSE_BREAK.finditer(sentence):
-        if m.end() <= at:
-            start = m.end()
-        elif m.start() >= at:
-            end = m.start()
-            break
-    while start < end and sentence[start].isspace():
-        start += 1
-    while end > start and sentence[end - 1] in " .":
-        end -= 1
-    return start, end
-
-
-def _words(text: str, names: set[str]) -> set[str]:
-    words = set(re.findall(r"[a-z0-9$]+", quotes.strip_accents(text)))
-    return {w for w in words if w not in _STOP and w not in names and len(w) > 2}
-
-
 def category(text: str) -> str:
     """The demand category of the words after a request cue (rules in the module docstring)."""
     found = [(m.start(), c) for c, p in CATEGORIES if (m := re.search(p, text, re.I))]
     return min(found)[1] if found else "other"
-
-
-def _actor_fields(table: str) -> tuple[str, str]:
-    return {"events": ("actors", "recipients"), "demands": ("by", "addressed_to")}.get(
-        table, ("imposed_by", "targets")
-    )
-
-
-def _kind_field(table: str) -> str:
-    return {"events": "type", "demands": "category"}.get(table, "kind")
-
-
-def corroborates(
-    table: str, record: dict[str, Any], text: str, existing: list[Existing], names: set[str]
-) -> str | None:
-    """The id of the existing record this proposal says again, or None (module docstring)."""
-    who, _ = _actor_fields(table)
-    kind = _kind_field(table)
-    mine = _words(text, names)
-    best: tuple[int, str] | None = None
-    for other in existing:
-        data = other.data
-        if other.table != table or data.get(kind) != record.get(kind):
-            continue
-        if not set(data.get(who) or []) & set(record.get(who) or []):
-            continue
-        amounts = {data.get("amount_usd"), record.get("amount_usd")} - {None}
-        if table == "sanctions" and len(amounts) == 2:
-            continue
-        theirs = " ".join(
-            [str(data.get(k) or "") for k in ("text", "summary", "description")]
-            + [str(c.get("quote", "")) for c in data.get("citations") or []]
-        )
-        shared = len(mine & _words(theirs, names))
-        if shared >= 2 and (best is None or shared > best[0]):
-            best = (shared, other.id)
-    return best[1] if best else None
 
 
 def propose(
