@@ -12,22 +12,26 @@ passages. After a request, the following clauses of the sentence that name a dem
 are the items of a list of demands ("sought safe passage, amnesty, the lifting of sanctions"):
 each is a demand by the requester (and a sanction when it names one with its imposer).
 
-=====================================  ==========================================  ==========
-cue stems                              proposes                                    PLOVER
-=====================================  ==========================================  ==========
-reject, refus, declin, turn(ed) down   event                                       REJECT
-deadline, ultimatum, threat, warn      event                                       THREATEN
-reward, bounty                         sanction kind ``reward`` + event            SANCTION
-sanction                               sanction kind ``sanctions_program`` + event  SANCTION
-designat                               sanction ``terrorist_designation`` + event  SANCTION
-indict                                 sanction kind ``indictment`` + event        SANCTION
-ask, request, demand, urge, sought     demand (category below) + event             REQUEST
-strike, struck, attack, kill, bomb     event                                       ASSAULT
-airspace, seiz, blockad, closure       event                                       COERCE
-amnesty, safe passage, offer           event                                       CONCEDE
-accus, denounc, blame                  event                                       ACCUSE
-phone call, talks, met with, spoke     event                                       CONSULT
-=====================================  ==========================================  ==========
+==========================================  ===========================================  =========
+cue stems                                   proposes                                     PLOVER
+==========================================  ===========================================  =========
+reject, refus, declin, turn(ed) down        event                                        REJECT
+deadline, ultimatum, threat, warn           event                                        THREATEN
+reward, bounty                              sanction kind ``reward`` + event             SANCTION
+sanction                                    sanction ``sanctions_program`` + event       SANCTION
+designat                                    sanction ``terrorist_designation`` + event   SANCTION
+indict                                      sanction kind ``indictment`` + event         SANCTION
+court case, case against                    sanction kind ``legal_case`` + event         SANCTION
+ask, request, demand, urge, sought, seek,   demand (category below) + event              REQUEST
+propos, terms, called for
+strike, struck, attack, kill, bomb          event                                        ASSAULT
+airspace, seiz, blockad, closure            event                                        COERCE
+conced, concession                          event                                        CONCEDE
+accus, denounc, blame                       event                                        ACCUSE
+phone call, talks, met with, spoke          event                                        CONSULT
+confirm, assert, defend, frames, insist,    event, only when no other rule has a cue     DECLARE
+declared
+==========================================  ===========================================  =========
 
 Demand categories, from the words after the cue (the rule matching earliest): call, talks,
 dialogue -> dialogue; amnesty, immunity, pardon -> amnesty; lift/relief + sanction ->
@@ -60,13 +64,21 @@ RULES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
     ("SANCTION", "sanctions_program", ("sanction",)),
     ("SANCTION", "terrorist_designation", ("designat",)),
     ("SANCTION", "indictment", ("indict",)),
-    ("REQUEST", "demand", ("ask", "request", "demand", "urge", "sought", "seek")),
+    ("SANCTION", "legal_case", ("court case", "case against")),
+    (
+        "REQUEST",
+        "demand",
+        ("ask", "request", "demand", "urge", "sought", "seek", "propos", "terms", "called for"),
+    ),
     ("ASSAULT", None, ("strike", "struck", "attack", "kill", "bomb")),
     ("COERCE", None, ("airspace", "seiz", "blockad", "closure")),
-    ("CONCEDE", None, ("amnesty", "safe passage", "offer")),
+    ("CONCEDE", None, ("conced", "concession")),
     ("ACCUSE", None, ("accus", "denounc", "blame")),
     ("CONSULT", None, ("phone call", "talks", "met with", "spoke")),
+    ("DECLARE", None, ("confirm", "assert", "defend", "frames", "insist", "declared")),
 )
+FALLBACK = "DECLARE"
+"""The rule used only when no other rule has a cue in the clause."""
 """(PLOVER type, sanction kind or "demand" or None, cue stems), by priority."""
 
 _RULES = [
@@ -200,13 +212,13 @@ def _sentence(
     asking: list[str] = []  # who a request running through the sentence is by
     for start, end in clauses(sentence):
         found = [
-            (m.start(), i)
-            for i, (_, _, p) in enumerate(_RULES)
-            if (m := p.search(sentence, start, end))
+            (r[0] == FALLBACK, m.start(), i)
+            for i, r in enumerate(_RULES)
+            if (m := r[2].search(sentence, start, end))
         ]
         rule = None
         if found:
-            kind_, extra_, pattern_ = _RULES[min(found)[1]]
+            kind_, extra_, pattern_ = _RULES[min(found)[2]]
             rule = (kind_, extra_, pattern_, pattern_.search(sentence, start, end))
         inside = [m for m in mentions if start <= m[0] and m[1] <= end]
         credit = extract.attribution(sentence, start, end)
