@@ -41,7 +41,8 @@ cue                                                           proposal
 ============================================================  ==========
 according to, sources, (X) reported                           upstream
 told reporters, said in a statement, said, told               on_record
-inside the quote: is said to, reportedly, allegedly           upstream
+inside the quote: (N) sources told / said (X), is said to,     upstream
+reportedly, allegedly
 (none)                                                        own
 ============================================================  ==========
 """
@@ -232,7 +233,11 @@ def new_actors(text: str, known: set[str]) -> list[dict[str, Any]]:
 
 _UPSTREAM = re.compile(r"\baccording to\b|\bsources?\b|\breported\b", re.I)
 _ON_RECORD = re.compile(r"\btold reporters\b|\bsaid in a statement\b|\bsaid\b|\btold\b", re.I)
-_HEDGE = re.compile(r"\bis said to\b|\breportedly\b|\ballegedly\b", re.I)
+_HEDGE = re.compile(
+    r"(?:\b\w+ )?\bsources?\b[^,;]*?\b(?:told|said)(?: (?-i:[A-Z])\w+)?"
+    r"|\bis said to\b|\breportedly\b|\ballegedly\b",
+    re.I,
+)
 
 
 def attribution(sentence: str, quote_start: int, quote_end: int) -> dict[str, str]:

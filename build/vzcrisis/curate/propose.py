@@ -48,6 +48,7 @@ give one) becomes a proposal to cite that record instead of a new record.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,6 +97,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("political_transition", r"election|transition"),
     ("military_control", r"armed forces|military"),
 )
+_CREDITED = re.compile(r"\b(?:told|to|according to)(?: the)? $")
 _CONDITIONAL = re.compile(r"\b(?:would|will)\b.*\bif\b")
 _CLAUSE_BREAK = re.compile(r"[,;:]| [-–—] |\.\s*$")
 
@@ -182,8 +184,61 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     return out
 
 
-def _possessive(sentence: str, mention: tuple[int, int, str]) -> bool:
-    return sentence[mention[1] : mention[1] + 2] in ("'s", "’s")
+def _can_act(sentence: str, mention: tuple[int, int, str]) -> bool:
+    """Not in the possessive ("Trump's demand"), not credited ("told Reuters", "to the Herald")."""
+    if sentence[mention[1] : mention[1] + 2] in ("'s", "\u2019s"):
+        return False
+    return not _CREDITED.search(sentence, 0, mention[0])
+
+
+def _items(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A list item split at " and " when every part names a demand category."""
+    cuts = [m.start() for m in re.finditer(" and ", sentence[start:end])]
+    bounds = [start, *(start + c for c in cuts), end]
+    parts = [(a + (5 if i else 0), b) for i, (a, b) in enumerate(itertools.pairwise(bounds))]
+    if len(parts) > 1 and all(category(sentence[a:b]) != "other" for a, b in parts):
+        return parts
+    return [(start, end)]
+
+
+def _list_item(
+    out: Proposals,
+    sid: str,
+    text: str,
+    span: quotes.Span,
+    start: int,
+    end: int,
+    asking: list[str],
+    mentions: list[tuple[int, int, str]],
+    credit: dict[str, str],
+    dated: dict[str, Any],
+    existing: list[Existing],
+    names: set[str],
+) -> None:
+    """A demand by `asking` for one item of a list of requests (+ the sanction it names)."""
+    sentence = span.text
+    found = [
+        (m.start(), i) for i, r in enumerate(_RULES) if (m := r[2].search(sentence, start, end))
+    ]
+    rule = _RULES[min(found)[1]] if found else None
+    inside = [m for m in mentions if start <= m[0] and m[1] <= end]
+    by = [m[2] for m in inside if _can_act(sentence, m)][:1]
+    sanction = rule is not None and rule[0] == "SANCTION" and bool(by)
+    passage = Passage(sid, text, span.start, sentence, start, end, start)
+    _emit(
+        out,
+        passage,
+        "SANCTION" if sanction else "REQUEST",
+        rule[1] if sanction and rule else "demand",
+        asking,
+        [],
+        credit,
+        dated,
+        existing,
+        names,
+        make=("demands", "sanctions") if sanction else ("demands",),
+        sanction_roles=(by, []),
+    )
 
 
 def _sentence(
@@ -225,31 +280,27 @@ def _sentence(
         listed = asking and category(sentence[start:end]) != "other"
         if rule is None or (listed and rule[0] not in ("REQUEST", "REJECT")):
             # an item of a list of requests: "..., the lifting of all U.S. sanctions"
-            if asking and category(sentence[start:end]) != "other":
-                by = [m[2] for m in inside if not _possessive(sentence, m)][:1]
-                passage = Passage(sid, text, span.start, sentence, start, end, start)
-                make = ("demands", "sanctions") if rule and rule[1] and by else ("demands",)
-                kind, extra = (rule[0], rule[1]) if rule else ("REQUEST", "demand")
-                sanction = (by, []) if rule else None
-                _emit(
-                    out,
-                    passage,
-                    kind,
-                    extra,
-                    asking,
-                    [],
-                    credit,
-                    dated,
-                    existing,
-                    names,
-                    make=make,
-                    sanction_roles=sanction,
-                )
+            if listed:
+                for item_start, item_end in _items(sentence, start, end):
+                    _list_item(
+                        out,
+                        sid,
+                        text,
+                        span,
+                        item_start,
+                        item_end,
+                        asking,
+                        mentions,
+                        credit,
+                        dated,
+                        existing,
+                        names,
+                    )
             continue
         kind, extra, pattern, cue = rule
         if kind in ("COERCE", "ASSAULT") and _CONDITIONAL.search(sentence, start, end):
             kind = "THREATEN"  # "would close the airspace if the deadline passed"
-        before = [m for m in inside if m[1] <= cue.start() and not _possessive(sentence, m)]
+        before = [m for m in inside if m[1] <= cue.start() and _can_act(sentence, m)]
         after = [m[2] for m in inside if m[0] >= cue.end()]
         if before:
             who = [before[0][2]]
@@ -261,7 +312,9 @@ def _sentence(
             who = out.subject
         else:
             continue
-        subject = out.subject = who
+        if before and not subject:
+            out.subject = who  # the sentence's subject: He / She / They in the next ones
+        subject = who
         whom = [a for a in after[:1] if a not in who]
         for seg_start, seg_end, seg_cue in segments(sentence, start, end, cue, pattern):
             if seg_cue is not cue or seg_end < end:

@@ -202,3 +202,19 @@ def test_a_conditional_coercion_is_a_threat() -> None:
     text = "Trump said the U.S. would close the airspace if Maduro stayed."
     (event,) = p.propose(SID, text, PUBLISHED, ACTORS, []).events
     assert (event["type"], event["actors"]) == ("THREATEN", ["donald-trump"])
+
+
+def test_list_items_joined_by_and_and_credited_names_are_not_actors() -> None:
+    actors = [*ACTORS, ActorNames("reuters", (name_pattern("Reuters"),))]
+    text = (
+        "Two sources told Reuters that Maduro sought amnesty, the lifting of U.S. sanctions "
+        "and the closure of a court case."
+    )
+    out = p.propose(SID, text, PUBLISHED, actors, [])
+    assert [(d["category"], d["by"], d["citations"][0]["quote"]) for d in out.demands] == [
+        ("amnesty", ["nicolas-maduro"], "Two sources told Reuters that Maduro sought amnesty"),
+        ("sanctions_relief", ["nicolas-maduro"], "the lifting of U.S. sanctions"),
+        ("legal_case_closure", ["nicolas-maduro"], "the closure of a court case"),
+    ]
+    assert out.demands[0]["citations"][0]["attribution"] == "upstream"
+    assert out.demands[0]["citations"][0]["attributed_to"] == "Two sources told Reuters"
