@@ -25,9 +25,9 @@ from vzcrisis.site.articles import (
     money,
     render_article,
 )
-from vzcrisis.site.metadata import build_metadata
-from vzcrisis.site.serve import PLUGINS, TEMPLATES
 from vzcrisis.site.sqlite import DB_FILE, build_sqlite
+
+from tests.build._site import site
 
 DB = "venezuela-crisis"
 ROOT = Path(__file__).resolve().parents[3]
@@ -37,12 +37,7 @@ VOID = {"br", "hr", "img", "input", "link", "meta", "wbr", "col", "area", "base"
 
 
 def _datasette(db: Path) -> Datasette:
-    return Datasette(
-        immutables=[str(db)],
-        metadata=build_metadata(),
-        template_dir=str(TEMPLATES),
-        plugins_dir=str(PLUGINS),
-    )
+    return site(db)
 
 
 @pytest.fixture(scope="module")

@@ -22,8 +22,9 @@ from venezuela_crisis.catalog import TIMELINE_TABLES
 from vzcrisis.site.canned_queries import timeline_sql
 from vzcrisis.site.home import SEARCH_TABLES, fts_query, read_release
 from vzcrisis.site.metadata import build_metadata
-from vzcrisis.site.serve import PLUGINS, TEMPLATES
 from vzcrisis.site.sqlite import DB_FILE, build_sqlite, link_tables
+
+from tests.build._site import site
 
 DB = "venezuela-crisis"
 ROOT = Path(__file__).resolve().parents[3]
@@ -61,12 +62,7 @@ the call sorts before the call itself by id."""
 
 
 def _datasette(db: Path) -> Datasette:
-    return Datasette(
-        immutables=[str(db)],
-        metadata=build_metadata(),
-        template_dir=str(TEMPLATES),
-        plugins_dir=str(PLUGINS),
-    )
+    return site(db)
 
 
 @pytest.fixture(scope="module")

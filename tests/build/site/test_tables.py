@@ -19,9 +19,11 @@ from datasette.app import Datasette
 from vzcrisis.site import cells
 from vzcrisis.site.canned_queries import canned_queries
 from vzcrisis.site.metadata import LABEL_COLUMNS, build_metadata
-from vzcrisis.site.serve import PLUGINS, TEMPLATES
+from vzcrisis.site.serve import TEMPLATES
 from vzcrisis.site.sheet import BOM
 from vzcrisis.site.sqlite import DB_FILE, DB_NAME
+
+from tests.build._site import site
 
 ROOT = Path(__file__).resolve().parents[3]
 DB = ROOT / "releases" / "1.1.0" / DB_FILE
@@ -41,13 +43,7 @@ MADURO_DEMANDS = [
 
 
 def _datasette(**settings: Any) -> Datasette:
-    return Datasette(
-        immutables=[str(DB)],
-        metadata=build_metadata(),
-        template_dir=str(TEMPLATES),
-        plugins_dir=str(PLUGINS),
-        settings=settings or None,
-    )
+    return site(DB, **settings)
 
 
 @pytest.fixture(scope="module")
