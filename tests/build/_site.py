@@ -20,3 +20,14 @@ def site(db: Path, **settings: Any) -> Datasette:
         plugins_dir=str(PLUGINS),
         settings=settings or None,
     )
+
+
+def sample_site(folder: Path) -> Datasette:
+    """The site over the small sample release (``_datasette_sample``), written into `folder`."""
+    from vzcrisis.site.sqlite import DB_FILE, build_sqlite
+
+    from tests.build import _datasette_sample
+
+    _datasette_sample.write_sample_release(folder)
+    build_sqlite(folder, folder / DB_FILE)
+    return site(folder / DB_FILE)

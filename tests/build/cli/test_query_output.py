@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -22,15 +21,6 @@ pytestmark = pytest.mark.skipif(
     reason="releases/1.1.0 is not committed",
 )
 RUNNER = CliRunner()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Keep the SDK's cache of verified hashes out of the user's home."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
-        mp.delenv("VENEZUELA_CRISIS_RELEASES", raising=False)
-        yield
 
 
 def cli(*args: str, columns: int = 80) -> Result:

@@ -19,15 +19,6 @@ pytestmark = pytest.mark.skipif(
 RUNNER = CliRunner()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Keep the SDK's cache of verified hashes out of the user's home."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
-        mp.delenv("VENEZUELA_CRISIS_RELEASES", raising=False)
-        yield
-
-
 @pytest.fixture
 def datasette(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Every datasette command line serve would run, in order."""

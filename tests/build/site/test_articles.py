@@ -8,7 +8,6 @@ the committed 1.0.0 database (citations without the 1.1.0 columns).
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 import sqlite3
 from html.parser import HTMLParser
@@ -25,9 +24,9 @@ from vzcrisis.site.articles import (
     money,
     render_article,
 )
-from vzcrisis.site.sqlite import DB_FILE, build_sqlite
+from vzcrisis.site.sqlite import DB_FILE
 
-from tests.build._site import site
+from tests.build._site import sample_site, site
 
 DB = "venezuela-crisis"
 ROOT = Path(__file__).resolve().parents[3]
@@ -47,15 +46,7 @@ def real() -> Datasette:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Datasette:
-    path = Path(__file__).parents[1] / "_datasette_sample.py"
-    spec = importlib.util.spec_from_file_location("_datasette_sample", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    release = tmp_path_factory.mktemp("articles-sample")
-    module.write_sample_release(release)
-    build_sqlite(release, release / DB_FILE)
-    return _datasette(release / DB_FILE)
+    return sample_site(tmp_path_factory.mktemp("articles-sample"))
 
 
 async def _html(ds: Datasette, path: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 import io
 import re
 import sqlite3
@@ -22,9 +21,9 @@ from venezuela_crisis.catalog import TIMELINE_TABLES
 from vzcrisis.site.canned_queries import timeline_sql
 from vzcrisis.site.home import SEARCH_TABLES, fts_query, read_release
 from vzcrisis.site.metadata import build_metadata
-from vzcrisis.site.sqlite import DB_FILE, build_sqlite, link_tables
+from vzcrisis.site.sqlite import DB_FILE, link_tables
 
-from tests.build._site import site
+from tests.build._site import sample_site, site
 
 DB = "venezuela-crisis"
 ROOT = Path(__file__).resolve().parents[3]
@@ -72,15 +71,7 @@ def real() -> Datasette:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Datasette:
-    path = Path(__file__).parents[1] / "_datasette_sample.py"
-    spec = importlib.util.spec_from_file_location("_datasette_sample", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    folder = tmp_path_factory.mktemp("sample-home")
-    module.write_sample_release(folder)
-    build_sqlite(folder, folder / DB_FILE)
-    return _datasette(folder / DB_FILE)
+    return sample_site(tmp_path_factory.mktemp("sample-home"))
 
 
 async def _html(ds: Datasette, path: str, status: int = 200) -> str:
