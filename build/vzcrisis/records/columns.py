@@ -1,0 +1,464 @@
+"""Every record file of a project in DuckDB: one table per curated table, typed from the model.
+
+A compiled reader, no Python object per record: a JSON Lines file is split into lines with numpy
+(zero-copy Arrow strings), handed to DuckDB, and each line is parsed once by DuckDB's JSON
+reader into a map of its top-level keys; YAML files (few, small) are parsed by the existing
+loader and handed over as the same rows. Each curated table becomes one DuckDB table (named
+like the curated table) with:
+
+- ``_file`` (path as problem lines show it), ``_line`` (the record's line), ``_id_line`` (the
+  line of its ``id``: the same for JSON Lines), ``_version`` (schema version of its file),
+  ``_json`` (the record's JSON text: the line itself, or the YAML record dumped as JSON),
+- one typed column per field of the record model, typed from the model's JSON Schema
+  (``sql_type``): strings VARCHAR, dates DATE, integers BIGINT, lists ``T[]``, nested models
+  STRUCTs. A value of the wrong JSON type reads as NULL (the validator decides what is wrong).
+
+A file the compiled reader cannot read exactly as the per-record loader would (not UTF-8, a bad
+header, a line that is not one JSON object without duplicate keys, over 64 MiB, YAML the loader
+refuses...) is not read: it is listed in ``Columns.unread`` and goes whole to the per-record path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from venezuela_crisis.models import CURATED_TABLES, TABLES
+
+from .jsonl import _check_header, _load_line, jsonl_record_files
+from .load import MAX_FILE_BYTES, read_record_file, record_files
+from .schemas import record_schema, schema_path
+
+META_COLUMNS = ("_file", "_line", "_id_line", "_version", "_json")
+"""Columns every table starts with, before the model's fields."""
+VERDICT_COLUMNS = (("_status", "VARCHAR"), ("_valid", "BOOLEAN"))
+"""Columns every table ends with, filled by the validator: the effective review status (NULL when
+the record failed a per-record check) and whether the record is the one the per-record path
+hands on (it passed every per-record check and is the first record with its id)."""
+_SUSPECT_SYNTAX = re.compile(rb",[ \t\r\n]*[\]}]")
+"""A trailing comma: DuckDB's JSON reader accepts it, Python's refuses (the file goes whole to the
+per-record path, which words the problem)."""
+
+
+@dataclass(frozen=True)
+class Node:
+    """One JSON Schema node, resolved ($ref followed, ``anyOf [X, null]`` as a nullable X)."""
+
+    kind: str
+    """string, integer, number, boolean, array, object, null (or ``?`` when not understood)."""
+    nullable: bool = False
+    keywords: tuple[tuple[str, Any], ...] = ()
+    """Validation keywords of this node (enum, pattern, format, minLength, ...)."""
+    items: Node | None = None
+    properties: tuple[tuple[str, Node], ...] = ()
+    required: frozenset[str] = frozenset()
+    closed: bool = False
+    """additionalProperties is false."""
+    unknown: tuple[str, ...] = ()
+    """Keywords this module does not turn into SQL (their records go to the per-record path)."""
+
+    def get(self, keyword: str) -> Any:
+        return dict(self.keywords).get(keyword)
+
+
+IGNORED = frozenset({"$defs", "$id", "$schema", "default", "description", "title", "examples"})
+CHECKED = frozenset(
+    {"enum", "pattern", "format", "minLength", "maxLength", "minimum", "maximum", "minItems"}
+    | {"maxItems"}
+)
+
+
+def schema_node(schema: dict[str, Any], root: dict[str, Any] | None = None) -> Node:
+    """The `Node` tree of a JSON Schema (`root` holds the ``$defs`` that ``$ref`` points to)."""
+    root = schema if root is None else root
+    if "$ref" in schema:
+        name = str(schema["$ref"]).removeprefix("#/$defs/")
+        target = root.get("$defs", {}).get(name)
+        if target is None or len(schema) > 1 + len(IGNORED & set(schema)):
+            return Node("?", unknown=("$ref",))
+        return schema_node(target, root)
+    if "anyOf" in schema:
+        branches = schema["anyOf"]
+        real = [b for b in branches if b != {"type": "null"}]
+        rest = set(schema) - IGNORED - {"anyOf"} - {k for k in schema if k.startswith("x-")}
+        if len(real) != 1 or len(branches) != 2 or rest:
+            return Node("?", unknown=("anyOf",))
+        inner = schema_node(real[0], root)
+        return Node(**{**inner.__dict__, "nullable": True})
+    kind = schema.get("type")
+    if not isinstance(kind, str):
+        return Node("?", unknown=("type",))
+    keywords = tuple(sorted((k, v) for k, v in schema.items() if k in CHECKED))
+    unknown = tuple(
+        k
+        for k in schema
+        if k not in CHECKED
+        and k not in IGNORED
+        and not k.startswith("x-")
+        and k not in {"type", "items", "properties", "required", "additionalProperties"}
+    )
+    if kind == "array":
+        items = schema.get("items")
+        item = (
+            schema_node(items, root) if isinstance(items, dict) else Node("?", unknown=("items",))
+        )
+        return Node(kind, keywords=keywords, items=item, unknown=unknown)
+    if kind == "object":
+        props = schema.get("properties", {})
+        nodes = tuple((str(k), schema_node(v, root)) for k, v in props.items())
+        closed = schema.get("additionalProperties") is False
+        if "additionalProperties" in schema and not closed:
+            unknown += ("additionalProperties",)
+        required = frozenset(map(str, schema.get("required", [])))
+        return Node(
+            kind,
+            keywords=keywords,
+            properties=nodes,
+            required=required,
+            closed=closed,
+            unknown=unknown,
+        )
+    return Node(kind, keywords=keywords, unknown=unknown)
+
+
+@cache
+def model_node(table: str) -> Node:
+    """The record of `table` as the current model defines it (its generated JSON Schema)."""
+    return schema_node(record_schema(table))
+
+
+def sql_type(node: Node) -> str:
+    """The DuckDB type of a node's typed column."""
+    if node.kind == "string":
+        return "DATE" if node.get("format") == "date" else "VARCHAR"
+    if node.kind == "integer":
+        return "BIGINT"
+    if node.kind == "number":
+        return "DOUBLE"
+    if node.kind == "boolean":
+        return "BOOLEAN"
+    if node.kind == "array" and node.items is not None:
+        return sql_type(node.items) + "[]"
+    if node.kind == "object" and node.properties:
+        return "STRUCT(" + ", ".join(f"{q(k)} {sql_type(n)}" for k, n in node.properties) + ")"
+    return "JSON"
+
+
+def q(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def typed(node: Node, v: str) -> str:
+    """SQL turning the JSON value `v` (type JSON, NULL when absent or null) into the node's typed
+    value: NULL when it has another JSON type (no coercion: "5" is not 5)."""
+    if node.kind == "string":
+        text = f"CASE WHEN json_type({v}) = 'VARCHAR' THEN {v}->>'$' END"
+        return f"TRY_CAST({text} AS DATE)" if node.get("format") == "date" else text
+    if node.kind == "integer":
+        return (
+            f"CASE WHEN json_type({v}) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST({v} AS BIGINT) "
+            f"WHEN json_type({v}) = 'DOUBLE' THEN CASE WHEN isfinite({v}::DOUBLE) AND "
+            f"{v}::DOUBLE = floor({v}::DOUBLE) AND abs({v}::DOUBLE) < 9e15 "
+            f"THEN {v}::DOUBLE::BIGINT END END"
+        )
+    if node.kind == "number":
+        return f"CASE WHEN json_type({v}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN {v}::DOUBLE END"
+    if node.kind == "boolean":
+        return f"CASE WHEN json_type({v}) = 'BOOLEAN' THEN {v}::BOOLEAN END"
+    if node.kind == "array" and node.items is not None:
+        inner = typed(node.items, "_x")
+        return (
+            f"CASE WHEN json_type({v}) = 'ARRAY' THEN "
+            f"list_transform({v}::JSON[], lambda _x: {inner}) END"
+        )
+    if node.kind == "object" and node.properties:
+        fields = ", ".join(
+            f"{q(k)} := {typed(n, f'json_extract({v}, {lit(_path(k))})')}"
+            for k, n in node.properties
+        )
+        return f"CASE WHEN json_type({v}) = 'OBJECT' THEN struct_pack({fields}) END"
+    return v
+
+
+def _path(key: str) -> str:
+    return "$." + json.dumps(key)
+
+
+def field_columns(table: str, parsed: str = "_m") -> list[str]:
+    """SELECT items for the typed field columns of `table`, from the parsed map `parsed`; an
+    absent list field reads as the model's default, the empty list."""
+    record = TABLES[table].record
+    assert record is not None
+    out = []
+    for name, node in model_node(table).properties:
+        value = typed(node, f"{parsed}[{lit(name)}]")
+        info = record.model_fields.get(name)
+        if info is not None and not info.is_required() and node.kind == "array":
+            value = f"coalesce({value}, []::{sql_type(node)})"
+        out.append(f"{value} AS {q(name)}")
+    return out
+
+
+def table_columns(table: str) -> list[tuple[str, str]]:
+    """(name, DuckDB type) of every column of a curated table as the reader writes it."""
+    meta = [
+        ("_file", "VARCHAR"),
+        ("_line", "INTEGER"),
+        ("_id_line", "INTEGER"),
+        ("_version", "VARCHAR"),
+        ("_json", "VARCHAR"),
+    ]
+    return meta + [(name, sql_type(node)) for name, node in model_node(table).properties]
+
+
+# -- reading files ---------------------------------------------------------------------------
+
+
+@dataclass
+class FileRows:
+    """One record file as rows for DuckDB (or the reason it is left to the per-record path)."""
+
+    path: Path
+    table: str = ""
+    version: str = ""
+    rows: pa.Table | None = None
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def read_jsonl_rows(path: Path, root: Path) -> FileRows:
+    """A JSON Lines record file as rows (``rows`` None: the compiled reader leaves it)."""
+    out = FileRows(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return out
+        data = path.read_bytes()
+    except OSError:
+        return out
+    if not data or _SUSPECT_SYNTAX.search(data):
+        return out
+    arr = np.frombuffer(data, np.uint8)
+    ends = np.flatnonzero(arr == 10)
+    starts = np.concatenate([[0], ends + 1]).astype(np.int64)
+    stops = np.concatenate([ends, [len(data)]]).astype(np.int64)
+    # line i (number i + 1) is data[starts[i]:stops[i]], its newline included (JSON whitespace)
+    lines = pa.StringArray.from_buffers(
+        len(starts),
+        pa.py_buffer(np.concatenate([starts, [len(data)]]).astype(np.int32)),
+        pa.py_buffer(data),
+    )
+    try:
+        data.decode("utf-8")  # the loader's own test (Arrow's validation differs on surrogates)
+    except UnicodeDecodeError:
+        return out
+    numbers = np.arange(1, len(starts) + 1, dtype=np.int32)
+    blank = _blank(arr, starts, stops)
+    keep = ~blank
+    if not keep.any():
+        return out
+    header_no = int(np.flatnonzero(keep)[0])
+    header_text = data[starts[header_no] : stops[header_no]].decode("utf-8")
+    rel = _rel(path, root)
+    header, problem, _ = _load_line(header_text, rel, header_no + 1)
+    if problem is not None or _check_header(header, rel, header_no + 1):
+        return out
+    table, version = header["table"], header["schema_version"]
+    if table not in CURATED_TABLES or not schema_path(root, table, version).is_file():
+        return out
+    keep[header_no] = False
+    index = pa.array(np.flatnonzero(keep))
+    text = pc.utf8_rtrim(pc.take(lines, index), characters="\n")
+    out.rows = pa.table(
+        {
+            "_file": pa.repeat(rel, len(index)),
+            "_line": pc.take(pa.array(numbers), index),
+            "_json": text,
+        }
+    )
+    out.table, out.version = table, version
+    return out
+
+
+_SPACE = np.zeros(256, bool)
+_SPACE[list(b" \t\r\n\x0b\x0c")] = True
+
+
+def _blank(arr: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """Lines made only of ASCII whitespace (Python's ``str.strip`` empties them too). Only lines
+    that start with whitespace (or are empty) are looked at byte by byte."""
+    first = np.where(stops > starts, arr[np.minimum(starts, len(arr) - 1)], 32)
+    blank = np.zeros(len(starts), bool)
+    for i in np.flatnonzero(_SPACE[first]):
+        blank[i] = bool(_SPACE[arr[starts[i] : stops[i]]].all())
+    return blank
+
+
+def read_yaml_rows(path: Path, root: Path) -> FileRows:
+    """A YAML record file, parsed by the loader, as rows (None when the loader has problems)."""
+    out = FileRows(path)
+    parsed, problems = read_record_file(path, root)
+    if parsed is None or problems:
+        return out
+    if parsed.table not in CURATED_TABLES:
+        return out
+    if not schema_path(root, parsed.table, parsed.schema_version).is_file():
+        return out
+    texts: list[str] = []
+    for raw in parsed.records:
+        try:
+            text = json.dumps(raw.data, ensure_ascii=False, allow_nan=False)
+            text.encode("utf-8")
+        except (ValueError, TypeError, UnicodeEncodeError):
+            return out
+        texts.append(text)
+    out.rows = pa.table(
+        {
+            "_file": pa.array([parsed.path] * len(texts), pa.string()),
+            "_line": pa.array([r.line for r in parsed.records], pa.int32()),
+            "_id_line": pa.array([r.line_of("id") for r in parsed.records], pa.int32()),
+            "_json": pa.array(texts, pa.string()),
+        }
+    )
+    out.table, out.version = parsed.table, parsed.schema_version
+    return out
+
+
+def read_rows(path: Path, root: Path) -> FileRows:
+    """One record file as rows, by its suffix."""
+    return read_jsonl_rows(path, root) if path.suffix == ".jsonl" else read_yaml_rows(path, root)
+
+
+def project_files(root: Path) -> list[Path]:
+    """Every record file of a project in validation order (YAML and JSON Lines, by path)."""
+    return sorted([*record_files(root), *jsonl_record_files(root)])
+
+
+# -- the database ----------------------------------------------------------------------------
+
+
+@dataclass
+class Columns:
+    """The record tables of a project in a DuckDB database (in a private temporary directory)."""
+
+    con: duckdb.DuckDBPyConnection
+    tables: dict[str, str] = field(default_factory=dict)
+    """Curated table -> DuckDB table name (the same name)."""
+    read: list[Path] = field(default_factory=list)
+    """Files read into the tables."""
+    unread: list[Path] = field(default_factory=list)
+    """Files left to the per-record path (the compiled reader could not read them exactly)."""
+    workdir: Path | None = None
+
+    def close(self) -> None:
+        """Close the connection and delete the database files."""
+        self.con.close()
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
+
+
+def connect(memory_limit: str = "512MB") -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """A DuckDB database in a new temporary directory, bounded in memory (spills there)."""
+    workdir = Path(tempfile.mkdtemp(prefix="vzcrisis-columns-"))
+    con = duckdb.connect(str(workdir / "records.duckdb"))
+    con.execute(f"SET memory_limit = {lit(memory_limit)}")
+    con.execute(f"SET temp_directory = {lit(str(workdir / 'spill'))}")
+    con.execute("SET preserve_insertion_order = true")
+    return con, workdir
+
+
+def create_tables(con: duckdb.DuckDBPyConnection, extra: Sequence[tuple[str, str]] = ()) -> None:
+    """An empty table per curated table (``table_columns`` plus `extra` (name, type) columns)."""
+    for table in CURATED_TABLES:
+        cols = ", ".join(f"{q(n)} {t}" for n, t in [*table_columns(table), *extra])
+        con.execute(f"CREATE TABLE {q(table)} ({cols})")
+
+
+def insert_select(table: str, extra: Sequence[str] = ()) -> str:
+    """The INSERT of one file's rows (table ``_rows``, each with its parsed map ``_m``) into
+    `table`, typing each field.
+
+    `extra`: more SELECT items computed from the same parsed map ``_m`` and row (the
+    validator's checks)."""
+    items = [
+        "_file",
+        "_line",
+        "coalesce(_id_line, _line)",
+        "_version",
+        "_json",
+        *field_columns(table),
+        *extra,
+    ]
+    return f"INSERT INTO {q(table)} SELECT {', '.join(items)} FROM _rows"
+
+
+def iter_rows(root: Path, files: Sequence[Path]) -> Iterator[FileRows]:
+    """``read_rows`` of each file, in order."""
+    for path in files:
+        yield read_rows(path, root)
+
+
+def load_file(con: duckdb.DuckDBPyConnection, rows: FileRows, extra: Sequence[str] = ()) -> bool:
+    """Insert one file's rows into its table; False (nothing inserted) when some line is not
+    one JSON object the per-record loader reads the same way."""
+    assert rows.rows is not None
+    data = rows.rows
+    if "_id_line" not in data.column_names:
+        data = data.append_column("_id_line", pa.nulls(len(data), pa.int32()))
+    data = data.append_column("_version", pa.repeat(rows.version, len(data)))
+    con.register("_rows_arrow", data)
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE _rows AS SELECT _file, _line, _id_line, _version, "
+            "_json, try_cast(try_cast(_json AS JSON) AS MAP(VARCHAR, JSON)) AS _m FROM _rows_arrow"
+        )
+        if con.sql("SELECT count(*) FROM _rows WHERE _m IS NULL").fetchall()[0][0]:
+            return False
+        con.execute(insert_select(rows.table, extra))
+        return True
+    finally:
+        con.unregister("_rows_arrow")
+        con.execute("DROP TABLE IF EXISTS _rows")
+
+
+def read_columns(
+    root: Path,
+    files: Sequence[Path] | None = None,
+    *,
+    con: duckdb.DuckDBPyConnection | None = None,
+    memory_limit: str = "512MB",
+) -> Columns:
+    """Read the project's record files (all of them by default) into one typed table per
+    curated table (see the module docstring for the columns), in `con` or in a new database in
+    a temporary directory (``Columns.close`` deletes it). ``_status`` and ``_valid`` stay NULL:
+    the validator (``validate.project.scan_project(..., keep_columns=True)``) fills them."""
+    workdir = None
+    if con is None:
+        con, workdir = connect(memory_limit)
+    create_tables(con, VERDICT_COLUMNS)
+    out = Columns(con, {t: t for t in CURATED_TABLES}, workdir=workdir)
+    for rows in iter_rows(root, project_files(root) if files is None else files):
+        if rows.rows is not None and load_file(con, rows, ("NULL", "NULL")):
+            out.read.append(rows.path)
+        else:
+            out.unread.append(rows.path)
+    return out
