@@ -7,19 +7,19 @@ imported for type checking are quoted.
 
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
 
+from . import columns
 from . import literals as lit
 from . import queries as q
 from .actors import ActorIndex, ActorMatch, ActorName
-from .catalog import CURATED_TABLE_NAMES, TABLE_NAMES
+from .catalog import CURATED_TABLE_NAMES, SCHEMA_VERSIONS, TABLE_NAMES
 from .db import Database, check_read_only
-from .download import fetch_release, is_url
 from .errors import QueryError, UnknownVersionError, shown
 from .format.manifest import manifest_sha256
 from .format.versions import is_version
@@ -44,6 +44,27 @@ M = TypeVar("M", bound="BaseModel")
 PathLike = str | os.PathLike[str]
 
 
+def _row_model(table: str) -> "Callable[[], type[BaseModel]]":
+    """A function giving `table`'s row class (imports the data model when called)."""
+    return lambda: m.TABLES[table].row
+
+
+def _row_fields(table: str) -> Sequence[str]:
+    """The fields of `table`'s row model: from the generated ``columns`` (no model imported),
+    or from the model itself when its schema version changed since that file was written."""
+    if columns.SCHEMA_VERSIONS.get(table) == SCHEMA_VERSIONS[table]:
+        return columns.ROW_FIELDS[table]
+    return tuple(m.TABLES[table].row.model_fields)
+
+
+def _directory(path: str) -> Path:
+    """A local release directory; a URL's release is downloaded once (``download``, imported
+    only then: it loads the HTTP client)."""
+    from .download import fetch_release, is_url
+
+    return fetch_release(path) if is_url(path) else Path(path).expanduser()
+
+
 class VenezuelaCrisis:
     """One opened, verified release. Reads local files only (a URL is downloaded once).
 
@@ -65,8 +86,7 @@ class VenezuelaCrisis:
     ) -> None:
         self._releases_dir = releases_dir
         if path is not None:
-            text = os.fspath(path)
-            directory = fetch_release(text) if is_url(text) else Path(text).expanduser()
+            directory = _directory(os.fspath(path))
         else:
             directory = locate(version, releases_dir)
         self._release: Release = open_release(
@@ -201,10 +221,10 @@ class VenezuelaCrisis:
         if id is not None:
             where.one_of("id", q.as_list(id, "id"))
         if kind is not None:
-            where.one_of("kind", q.as_enum(m.ActorKind, kind, "kind"))
+            where.one_of("kind", q.as_enum("ActorKind", kind, "kind"))
         if country is not None:
             where.add("t.country = upper(?)", country)
-        return self._rows("actors", m.Actor, where)
+        return self._rows("actors", lambda: m.Actor, where)
 
     # -- tables ---------------------------------------------------------------------------
     def sources(
@@ -224,7 +244,7 @@ class VenezuelaCrisis:
             )
         if id is not None:
             where.one_of("id", q.as_list(id, "id"))
-        return self._rows("sources", m.Source, where)
+        return self._rows("sources", lambda: m.Source, where)
 
     def events(
         self,
@@ -250,7 +270,7 @@ class VenezuelaCrisis:
         where = q.Where()
         q.dated(where, since, until, "t.date")
         if type is not None:
-            where.one_of("type", q.as_enum(m.EventType, type, "type"))
+            where.one_of("type", q.as_enum("EventType", type, "type"))
         if actor is not None:
             ids = self._actors.resolve_many(actor)
             where.add(
@@ -262,7 +282,7 @@ class VenezuelaCrisis:
         self._actor_filter(where, "actors", by)
         self._actor_filter(where, "recipients", recipient)
         q.common(where, "events", source, disputed, min_sources, min_origins)
-        return self._rows("events", m.Event, where, "t.date nulls last, t.id")
+        return self._rows("events", lambda: m.Event, where, "t.date nulls last, t.id")
 
     def demands(
         self,
@@ -288,13 +308,13 @@ class VenezuelaCrisis:
         self._actor_filter(where, "by", by)
         self._actor_filter(where, "addressed_to", addressed_to)
         if status is not None:
-            where.one_of("status", q.as_enum(m.DemandStatus, status, "status"))
+            where.one_of("status", q.as_enum("DemandStatus", status, "status"))
         if category is not None:
-            where.one_of("category", q.as_enum(m.DemandCategory, category, "category"))
+            where.one_of("category", q.as_enum("DemandCategory", category, "category"))
         if made_in is not None:
             where.add("t.made_in = ?", made_in)
         q.common(where, "demands", source, disputed, min_sources, min_origins)
-        return self._rows("demands", m.Demand, where)
+        return self._rows("demands", lambda: m.Demand, where)
 
     def sanctions(
         self,
@@ -320,12 +340,12 @@ class VenezuelaCrisis:
         self._actor_filter(where, "targets", target)
         self._actor_filter(where, "imposed_by", imposed_by)
         if kind is not None:
-            where.one_of("kind", q.as_enum(m.SanctionKind, kind, "kind"))
+            where.one_of("kind", q.as_enum("SanctionKind", kind, "kind"))
         if status is not None:
-            where.one_of("status", q.as_enum(m.SanctionStatus, status, "status"))
+            where.one_of("status", q.as_enum("SanctionStatus", status, "status"))
         q.dated(where, since, until, "t.date")
         q.common(where, "sanctions", source, disputed, min_sources, min_origins)
-        return self._rows("sanctions", m.Sanction, where, "t.date nulls last, t.id")
+        return self._rows("sanctions", lambda: m.Sanction, where, "t.date nulls last, t.id")
 
     def disputes(self) -> "Results[Dispute]":
         """Every dispute record (the questions sources disagree on); `disputed()` adds each
@@ -333,7 +353,7 @@ class VenezuelaCrisis:
 
         >>> [d.question for d in vc.disputes()]
         """
-        return self._rows("disputes", m.Dispute, q.Where())
+        return self._rows("disputes", lambda: m.Dispute, q.Where())
 
     def citations(
         self,
@@ -354,8 +374,10 @@ class VenezuelaCrisis:
         if source is not None:
             where.one_of("source_id", q.as_list(source, "source"))
         if table is not None:
-            where.one_of("record_table", q.as_enum(m.RecordTable, table, "table"))
-        return self._rows("citations", m.Citation, where, "t.record_id, t.source_id, t.char_start")
+            where.one_of("record_table", q.as_enum("RecordTable", table, "table"))
+        return self._rows(
+            "citations", lambda: m.Citation, where, "t.record_id, t.source_id, t.char_start"
+        )
 
     def context(self, citation_id: str) -> "Context | None":
         """A citation's quote in its sentence(s), offline: ``(text, start, end)`` with
@@ -394,7 +416,7 @@ class VenezuelaCrisis:
         table = str(found[0])
         where = q.Where()
         where.add("t.id = ?", record_id)
-        return self._rows(table, m.TABLES[table].row, where)[0]
+        return self._rows(table, _row_model(table), where)[0]
 
     # -- combined views -------------------------------------------------------------------
     def timeline(
@@ -418,7 +440,7 @@ class VenezuelaCrisis:
             f"select {q.TIMELINE_COLUMNS} from {q.timeline_union()} t{where.sql()} "
             f"order by {q.TIMELINE_ORDER}"
         )
-        return self._run(sql, where.params, views.TimelineEntry)
+        return self._run(sql, where.params, lambda: views.TimelineEntry)
 
     def disputed(self) -> "Results[DisputedPoint]":
         """Every point sources disagree on, with each version (a record with its citations).
@@ -430,7 +452,7 @@ class VenezuelaCrisis:
         for table in ("sources", "actors", "events", "demands", "sanctions"):
             where = q.Where()
             where.add("len(t.disputes) > 0")
-            for row in self._rows(table, m.TABLES[table].row, where):
+            for row in self._rows(table, _row_model(table), where):
                 for dispute_id in getattr(row, "disputes", []):
                     versions.setdefault(dispute_id, []).append(row)
         points = [
@@ -468,10 +490,7 @@ class VenezuelaCrisis:
         """Another release (version, path or URL), opened and verified but not queried."""
         if spec == self.version:
             return self._release
-        if is_version(spec):
-            directory = locate(spec, self._releases_dir)
-        else:
-            directory = fetch_release(spec) if is_url(spec) else Path(spec).expanduser()
+        directory = locate(spec, self._releases_dir) if is_version(spec) else _directory(spec)
         return open_release(directory, verify_files=self._trusted, any_major=True)
 
     def _actor_filter(self, where: q.Where, column: str, value: q.Many | None) -> None:
@@ -479,17 +498,28 @@ class VenezuelaCrisis:
             where.any_of(column, self._actors.resolve_many(value))
 
     def _rows(
-        self, table: str, model: type[M], where: q.Where, order: str = "t.id"
+        self, table: str, model: Callable[[], type[M]], where: q.Where, order: str = "t.id"
     ) -> "Results[M]":
-        return self._run(q.record_sql(table, model, where, order), where.params, model)
+        sql = q.record_sql(table, _row_fields(table), where, order)
+        return self._run(sql, where.params, model)
 
-    def _run(self, sql: str, params: list[Any], model: type[M]) -> "Results[M]":
-        """Run one statement, keep its Arrow table; rows become models when first read."""
+    def _run(self, sql: str, params: list[Any], model: Callable[[], type[M]]) -> "Results[M]":
+        """Run one statement, keep its Arrow table; rows become models when first read.
+
+        `model` gives the row class when it is first needed (a row is read, a display or CSV
+        is made), so a query whose rows are never touched (``to_arrow``, ``len``, ``ids``)
+        imports neither pydantic nor the data model."""
         arrow = self._db.arrow(sql, params)
-        build = rows.trusted(model) if self._trusted else rows.validated(model, self.version)
+        trusted, version = self._trusted, self.version
+
+        def build(batch: list[dict[str, Any]]) -> list[M]:
+            cls = model()
+            make = rows.trusted(cls) if trusted else rows.validated(cls, version)
+            return make(batch)  # both builders are cached per class
+
         return _results.Results(
             model=model,
-            version=self.version,
+            version=version,
             sql=sql,
             params=params,
             arrow=arrow,

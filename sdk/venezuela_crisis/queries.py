@@ -7,16 +7,14 @@ SQL text; every value a user passes is checked here and bound with ``?``.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from . import literals
 from .catalog import TABLE_NAMES, TIMELINE_TABLES, dating
 from .errors import QueryError, shown
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
 
 DateLike = str | dt.date
 Many = str | Sequence[str]
@@ -32,15 +30,17 @@ def as_list(value: Many, name: str) -> list[str]:
     return items
 
 
-def as_enum(enum: type[StrEnum], value: Many, name: str) -> list[str]:
-    """Validated vocabulary value(s) (case-insensitive) for filter `name`."""
-    allowed = {m.value.casefold(): m.value for m in enum}
+def as_enum(vocab: str, value: Many, name: str) -> list[str]:
+    """Validated value(s) (case-insensitive) for filter `name` of vocabulary `vocab` (an enum
+    of ``models.vocab``, e.g. "DemandStatus"; its values from the generated ``literals``, so
+    filtering imports no model)."""
+    values: tuple[str, ...] = typing.get_args(getattr(literals, f"{vocab}Value"))
+    allowed = {v.casefold(): v for v in values}
     out = []
     for item in as_list(value, name):
         if item.casefold() not in allowed:
             raise QueryError(
-                f"{name}={shown(item)} is not a valid {enum.__name__}; use one of: "
-                + ", ".join(m.value for m in enum)
+                f"{name}={shown(item)} is not a valid {vocab}; use one of: " + ", ".join(values)
             )
         out.append(allowed[item.casefold()])
     return out
@@ -110,8 +110,9 @@ and title, and the sentence(s) around the quote (``substring`` counts characters
 offsets do)."""
 
 
-def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t.id") -> str:
-    """Rows of `table` with exactly the fields of `model`, `citations` rebuilt from citations.
+def record_sql(table: str, fields: Sequence[str], where: Where, order: str = "t.id") -> str:
+    """Rows of `table` with exactly the row model's `fields` (``columns.ROW_FIELDS``),
+    `citations` rebuilt from citations.
 
     The plain query a person would write (``select … from demands t where … order by t.id``);
     citations come from a correlated subquery, which DuckDB runs as one join over the rows that
@@ -120,11 +121,11 @@ def record_sql(table: str, model: type[BaseModel], where: Where, order: str = "t
     """
     if table not in TABLE_NAMES:
         raise AssertionError(f"not a table: {table!r}")
-    derived = [f for f in ("source_count", "origin_count", "disputed") if f in model.model_fields]
-    fields = [f for f in model.model_fields if f not in derived and f != "citations"]
-    fields.sort(key=lambda f: f != "id")  # id first, then the model's order, derived last
-    cols = [f"t.{quoted(f)}" for f in fields + derived]
-    if "citations" in model.model_fields:
+    derived = [f for f in ("source_count", "origin_count", "disputed") if f in fields]
+    plain = [f for f in fields if f not in derived and f != "citations"]
+    plain.sort(key=lambda f: f != "id")  # id first, then the model's order, derived last
+    cols = [f"t.{quoted(f)}" for f in plain + derived]
+    if "citations" in fields:
         cols.append(
             f"coalesce((select {CITATIONS_LIST} from citations c "
             "left join sources s on s.id = c.source_id "

@@ -8,16 +8,23 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import IO, Any, Generic, TypeVar, overload
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import pyarrow as pa
-from pydantic import BaseModel
 
-from . import display
 from .errors import VenezuelaCrisisError
-from .flat import FlatTable, flat_results
 
-T = TypeVar("T", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from . import display
+    from .flat import FlatTable
+else:  # imported when a row is shown: a query kept as Arrow never loads them
+    from ._lazy import Lazy
+
+    display = Lazy("venezuela_crisis.display")
+
+T = TypeVar("T", bound="BaseModel")
 
 PREVIEW_ROWS = 10
 BATCH_ROWS = 4096
@@ -29,15 +36,17 @@ class Results(Sequence[T], Generic[T]):
 
     ``sql`` and ``params`` hold the query that ran; ``version`` the release it ran on. A query
     keeps its Arrow table; a row's model is built the first time the row is read (by index,
-    iteration, repr, `to_dicts`), so `len`, `ids` and `to_arrow` build none. ``names`` gives
-    actor id -> canonical name (the client's actor index), for displays and CSV.
+    iteration, repr, `to_dicts`), so `len`, `ids` and `to_arrow` build none. ``model`` is the
+    row class, or a function returning it when first needed (the client passes one, so a
+    result that is only converted to Arrow never imports pydantic). ``names`` gives actor id
+    -> canonical name (the client's actor index), for displays and CSV.
     """
 
     def __init__(
         self,
         rows: list[T] | None = None,
         *,
-        model: type[T],
+        model: type[T] | Callable[[], type[T]],
         version: str,
         sql: str = "",
         params: Sequence[Any] = (),
@@ -47,7 +56,12 @@ class Results(Sequence[T], Generic[T]):
     ) -> None:
         if rows is None and (arrow is None or build is None):
             raise TypeError("Results needs rows, or an Arrow table and a row builder")
-        self.model = model
+        self._model: type[T] | None = None
+        self._load_model: Callable[[], type[T]] | None = None
+        if isinstance(model, type):
+            self._model = model
+        else:
+            self._load_model = model
         self.version = version
         self.sql = sql
         self.params: tuple[Any, ...] = tuple(params)
@@ -56,6 +70,14 @@ class Results(Sequence[T], Generic[T]):
         self._all: list[T] | None = rows
         self._some: dict[int, T] = {}
         self._names = names
+
+    @property
+    def model(self) -> type[T]:
+        """The row class (a model of ``venezuela_crisis.models`` or ``views``)."""
+        if self._model is None:
+            assert self._load_model is not None
+            self._model = self._load_model()
+        return self._model
 
     def _actor_names(self) -> Mapping[str, str] | None:
         return self._names() if self._names is not None else None
@@ -171,6 +193,8 @@ class Results(Sequence[T], Generic[T]):
         """The rows as one flat table of text cells (what `to_csv` writes): lists joined with
         "; ", ISO dates, actor names beside actor ids (``by`` and ``by_names``), citations
         summarised (count, source ids, origins), review as plain columns (see ``flat``)."""
+        from .flat import flat_results
+
         return flat_results(self, self._actor_names())
 
     def to_csv(self, path: str | os.PathLike[str] | IO[str] | None = None) -> str | None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import pytest
-from venezuela_crisis import catalog
-from venezuela_crisis.models import TABLES
+from venezuela_crisis import VenezuelaCrisis, catalog, columns
+from venezuela_crisis.models import TABLES, registry
 from venezuela_crisis.models.registry import _resolve
 
 
@@ -41,3 +42,24 @@ def test_a_spec_naming_a_missing_column_fails(change: dict[str, object]) -> None
     spec = dataclasses.replace(catalog.SPECS["demands"], **change)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"names column\(s\) nope that Demand does not have"):
         _resolve(spec)
+
+
+def test_columns_module_is_generated_from_the_row_models() -> None:
+    path = Path(columns.__file__)
+    assert path.read_text(encoding="utf-8") == registry.columns_module(), (
+        "regenerate: python -c 'from venezuela_crisis.models.registry import write_columns; "
+        "write_columns()'"
+    )
+    assert columns.SCHEMA_VERSIONS == catalog.SCHEMA_VERSIONS
+    assert {t: tuple(s.row.model_fields) for t, s in TABLES.items()} == columns.ROW_FIELDS
+
+
+def test_queries_read_the_model_fields_when_columns_is_stale(
+    vc: VenezuelaCrisis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = vc.demands(by="Maduro")
+    monkeypatch.setitem(columns.ROW_FIELDS, "demands", ("id",))
+    monkeypatch.setitem(columns.SCHEMA_VERSIONS, "demands", "0.9.0")
+    stale = vc.demands(by="Maduro")
+    assert stale.sql == fresh.sql
+    assert stale.to_arrow().equals(fresh.to_arrow())

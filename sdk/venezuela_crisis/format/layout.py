@@ -23,7 +23,6 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from ..catalog import SCHEMA_VERSIONS, TABLE_NAMES
 from ..errors import ReleaseIntegrityError
@@ -80,6 +79,8 @@ class Layout:
 
     def schema(self, table: str) -> pa.Schema | None:
         """The Arrow schema of `table` as written (its first file's footer); None if absent."""
+        import pyarrow.parquet as pq  # not at import: it loads pyarrow.fs (ssl, S3)
+
         files = self.files(table)
         return pq.read_schema(files[0]) if files else None
 
@@ -94,6 +95,8 @@ class Layout:
 def read_files(files: Iterable[Path], columns: list[str] | None = None) -> pa.Table:
     """The rows of several Parquet files of one table (only `columns` when given), id-sorted
     when ``id`` is read; one file is read as it is."""
+    import pyarrow.parquet as pq
+
     paths = list(files)
     if len(paths) == 1:
         return pq.read_table(paths[0], columns=columns)

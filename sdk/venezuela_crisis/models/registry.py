@@ -83,3 +83,47 @@ TABLES: dict[str, TableSpec] = {spec.name: _resolve(spec) for spec in catalog.TA
 
 CURATED_TABLES: tuple[str, ...] = catalog.CURATED_TABLE_NAMES
 """Tables a curator writes records for."""
+
+
+def columns_module() -> str:
+    """The source of ``venezuela_crisis/columns.py``: each table's row fields, in model order.
+
+    Regenerate after changing a row model (`write_columns`); a test fails while the file
+    differs from this text."""
+    lines = [
+        '"""The columns of each table\'s released rows: its row model\'s fields, in order.',
+        "",
+        "Generated from the row models by ``venezuela_crisis/models/registry.py``'s",
+        "``write_columns()``; do not edit. The table methods select these columns without",
+        "importing the data model (a cold start builds no pydantic class) while a table's",
+        "``catalog`` schema version is the one below; after a model change they read the",
+        'model\'s fields until this file is regenerated."""',
+        "",
+        "SCHEMA_VERSIONS: dict[str, str] = {",
+    ]
+    lines += [f'    "{name}": "{table.schema_version}",' for name, table in TABLES.items()]
+    lines += [
+        "}",
+        '"""The schema version of each table these columns were generated from."""',
+        "",
+        "ROW_FIELDS: dict[str, tuple[str, ...]] = {",
+    ]
+    for name, table in TABLES.items():
+        lines.append(f'    "{name}": (')
+        lines += [f'        "{field}",' for field in table.row.model_fields]
+        lines.append("    ),")
+    lines += [
+        "}",
+        '"""Table name -> the fields of its row model (``catalog.TableSpec.row``)."""',
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_columns() -> str:
+    """Write ``venezuela_crisis/columns.py`` from the row models; returns its path."""
+    from pathlib import Path
+
+    target = Path(__file__).resolve().parent.parent / "columns.py"
+    target.write_text(columns_module(), encoding="utf-8")
+    return str(target)
