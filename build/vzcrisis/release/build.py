@@ -1,16 +1,19 @@
 """`vzcrisis release`: build an immutable, versioned, checksummed release directory.
 
-load (``validate_project``) -> transform (accepted records -> released rows with derived columns
-and citations: the dump of each just-validated record plus derived columns) -> check (every
-reference points to a released row, ids are unique, the version agrees with the diff against the
-previous release) -> write (into ``releases/.tmp-<pid>-X.Y.Z-*``: Parquet cast to the explicit
-schema, SQLite, codebook, changes, datapackage, manifest) -> check
-(every checksum of the manifest) -> ``os.rename`` to ``releases/X.Y.Z``.
+load (``scan_project``: every record file checked, nothing else happens on a problem) -> read the
+record files into DuckDB (``records.columns``: one typed table per curated table) -> transform in
+SQL (``transform``: accepted records -> released rows with derived columns, citations rows with
+independent origins and sentence bounds; no Python object per record) -> check (every reference
+points to a released row, ids are unique, the version agrees with the diff against the previous
+release) -> write (into ``releases/.tmp-<pid>-X.Y.Z-*``: id-sorted Parquet cast to the explicit
+schema, SQLite, codebook, changes, datapackage, manifest) -> check (every checksum of the
+manifest) -> ``os.rename`` to ``releases/X.Y.Z``.
 
-Memory stays bounded whatever the size of the project: rows are spooled to temporary Parquet in
-batches as they are validated, and each table is sorted and written in row groups
-(``table_files``); later steps read one table (or a few columns) at a time from the written files.
-``partition={"events": ("year", "month")}`` writes that table as Hive partitions (a directory).
+Memory stays bounded whatever the size of the project: DuckDB holds the records on disk with a
+memory limit (spilling to its temporary directory), each table is sorted by DuckDB and written one
+row group at a time (``table_files``); later steps read one table (or a few columns) at a time
+from the written files. ``partition={"events": ("year", "month")}`` writes that table as Hive
+partitions (a directory).
 
 Deterministic: the same inputs give byte-identical files (no wall-clock time: the release date is
 ``--date`` or the latest review date among released records). Atomic: any failure removes the
@@ -34,19 +37,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from venezuela_crisis.errors import InputError, ReleaseError, ReleaseIntegrityError
+from venezuela_crisis.format.arrow import arrow_schema
 from venezuela_crisis.format.manifest import MANIFEST, read_manifest
 from venezuela_crisis.format.versions import is_version, parse_version
 from venezuela_crisis.models import TABLES
 
 from ..progress import Progress
+from ..records.columns import Columns, read_columns
 from ..site.sqlite import DB_FILE, build_sqlite
 from ..validate.project import scan_project
+from . import transform
 from .changes import check_version, diff_release, write_changes_markdown
 from .codebook import codebook_markdown
 from .datapackage import datapackage
 from .derive import Rows
 from .manifest import build_manifest, dump_json, write_json
-from .rows import RowBuilder
 from .table_files import (
     PARQUET_OPTIONS,
     ROW_GROUP,
@@ -165,29 +170,48 @@ def build_release(
     remove_stale(Path(tempfile.gettempdir()), SPOOL_PREFIX)
     remove_stale(releases, ".tmp-")
     progress = Progress.create(show_progress)
+    schemas = {table: arrow_schema(table, version) for table in TABLES}
+    keys = check_partition(partition, schemas)
     with (
-        tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-") as spool,
+        tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-"),
         progress if progress is not None else contextlib.nullcontext(),
     ):
-        builder = RowBuilder(version, Path(spool))
-        keys = check_partition(partition, builder.schemas)
-        _, found = scan_project(root, sink=builder, progress=progress, jobs=jobs)
+        project, found = scan_project(root, progress=progress, jobs=jobs)
         if found:
             raise InputError([str(p) for p in found])
-        builder.finish()
-        if builder.problems:
-            raise InputError(builder.problems)
-        builder.index = {}  # the id index of the validation passes is no longer needed
-        step = _Step(builder, Path(spool) / "work", keys)
-        return _publish(root, version, release_date, releases, target, step, progress)
+        columns = read_columns(root)
+        try:
+            _read_unread(columns, root)
+            transform.prepare(columns.con, columns.tables, project.texts)
+            problems = transform.problems(columns.con)
+            if problems:
+                raise InputError(problems)
+            selects = {table: transform.released_sql(columns.con, table) for table in TABLES}
+            step = _Step(columns, selects, schemas, keys)
+            return _publish(root, version, release_date, releases, target, step, progress)
+        finally:
+            columns.close()
+
+
+def _read_unread(columns: Columns, root: Path) -> None:
+    """Files the compiled reader left (it reads only what it reads exactly as the per-record
+    loader does): valid here, so read them with the loader and hand DuckDB their records."""
+    if not columns.unread:
+        return
+    raise ReleaseError(
+        "cannot read these record files into columns: "
+        + ", ".join(_display(p, root) for p in columns.unread)
+    )
 
 
 @dataclass
 class _Step:
-    """What the write step needs: the spool, a scratch directory, the partitioning."""
+    """What the write step needs: the records in DuckDB, each table's SELECT, the schemas and
+    the partitioning."""
 
-    builder: RowBuilder
-    work: Path
+    columns: Columns
+    selects: dict[str, str]
+    schemas: dict[str, pa.Schema]
     partition: dict[str, tuple[str, ...]]
 
 
@@ -213,9 +237,7 @@ def _publish(
         try:
             if progress is not None:
                 progress.task("release: write files", 1)
-            layout = write_tables(
-                step.builder.spool, tmp, step.builder.schemas, step.partition, step.work
-            )
+            layout = write_tables(step.columns.con, step.selects, tmp, step.schemas, step.partition)
             tables = ReleasedTables(tmp, layout)
             changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
             check_version(version, changes)

@@ -1,13 +1,13 @@
-"""Released tables on disk, in bounded memory: spooled batches -> id-sorted Parquet files.
+"""Released tables on disk, in bounded memory: id-sorted Parquet files from DuckDB.
 
-``Spool`` receives each table's validated rows batch by batch (``rows.RowBuilder``) and
-appends them to a temporary Parquet file per table (loose types: dates and vocabularies still
-strings). ``write_tables`` then produces the released files by an external bucket sort: the id
-column alone is sorted, every ``ROW_GROUP``-th id becomes a bucket boundary, one pass over the
-spool appends each row to its bucket's temporary file, and each bucket (at most ``ROW_GROUP``
-rows) is sorted, cast to the table's explicit Arrow schema (metadata, dictionaries, dates) and
-written as one row group with ``ParquetWriter``. Memory holds the ids and one bucket, never a
-whole table. Row groups have a fixed size, so the same rows give byte-identical files.
+``write_tables`` writes each table from the SELECT of its released rows (``transform``): DuckDB
+sorts the rows by id (spilling to its temporary directory beyond its memory limit) and streams
+them as Arrow batches; every ``ROW_GROUP`` rows are cast to the table's explicit Arrow schema
+(metadata, dictionaries, dates) and written as one row group with ``ParquetWriter``. Memory holds
+one row group, never a whole table. Row groups have a fixed size and each is cast on its own (a
+vocabulary's dictionary lists its values in order of first appearance in the row group), so the
+same rows give byte-identical files, the same as the per-record path wrote before
+(``tests/build/release/test_golden.py``).
 
 Partitioning (``partition={"events": ("year", "month")}``): the table becomes a directory of Hive
 partitions derived from its ``date`` column, ``events/year=2025/month=11/part-0.parquet``; rows
@@ -18,13 +18,12 @@ file holds the table's columns only (the partition values are in the path) and i
 
 from __future__ import annotations
 
-import bisect
-import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -69,81 +68,6 @@ def check_partition(
     return out
 
 
-class Spool:
-    """Temporary Parquet files per table (loose schema), written in parts.
-
-    A part (``open_part``/``close_part``) is the rows of one record file, written by whichever
-    process validates that file: ``<directory>/<table>/<part>.parquet``. ``files(table)`` lists
-    every part of a table; ``write_tables`` sorts by id, so the split into parts does not show in
-    the release.
-    """
-
-    def __init__(self, directory: Path, schemas: Mapping[str, pa.Schema]) -> None:
-        self.directory = directory
-        self.schemas = dict(schemas)
-        self.writers: dict[str, pq.ParquetWriter] = {}
-        self.part = "part"
-        self.rows: dict[str, int] = dict.fromkeys(schemas, 0)
-        """Rows per table of the parts merged into this spool (``add_rows``)."""
-        self.written: dict[str, int] = dict.fromkeys(schemas, 0)
-        """Rows per table written by this process into the current part."""
-
-    def open_part(self, name: str) -> None:
-        """Following writes go to part `name` (a name unique in the spool)."""
-        self.part = name
-        self.written = dict.fromkeys(self.schemas, 0)
-
-    def write(self, table: str, data: pa.Table) -> None:
-        """Append `data` (in the table's loose schema) to the current part of `table`."""
-        writer = self.writers.get(table)
-        if writer is None:
-            path = self.directory / table / f"{self.part}.parquet"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            writer = pq.ParquetWriter(path, self.schemas[table], compression="lz4")
-            self.writers[table] = writer
-        writer.write_table(data)
-        self.written[table] += data.num_rows
-
-    def close_part(self) -> dict[str, int]:
-        """Close the current part's files; returns its rows per table."""
-        for writer in self.writers.values():
-            writer.close()
-        self.writers.clear()
-        return dict(self.written)
-
-    def add_rows(self, rows: Mapping[str, int]) -> None:
-        """Count the rows of a closed part (in the driver process)."""
-        for table, n in rows.items():
-            self.rows[table] += n
-
-    def close(self) -> None:
-        """After the last part: a table without rows gets one empty file."""
-        self.close_part()
-        for table, schema in self.schemas.items():
-            if not self.files(table):
-                path = self.directory / table / "empty.parquet"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                pq.write_table(schema.empty_table(), path)
-
-    def files(self, table: str) -> list[Path]:
-        """Every part file of `table`, sorted by name."""
-        return sorted((self.directory / table).glob("*.parquet"))
-
-
-def duplicate_ids(spool: Spool, table: str) -> list[str]:
-    """Ids that occur more than once in the spool of `table`, sorted."""
-    ids = read_files(spool.files(table), ["id"]).column("id")
-    ordered = pc.sort_indices(ids)
-    ids = ids.take(ordered).to_pylist()
-    return sorted({a for a, b in itertools.pairwise(ids) if a == b})
-
-
-def _batches(files: Sequence[Path]) -> Iterator[pa.RecordBatch]:
-    """The record batches of `files`, one file after the other."""
-    for path in files:
-        yield from pq.ParquetFile(path).iter_batches(batch_size=ROW_GROUP)
-
-
 @dataclass(frozen=True)
 class TableFiles:
     """Where one released table was written."""
@@ -165,120 +89,87 @@ class TableFiles:
 
 
 def write_tables(
-    spool: Spool,
+    con: duckdb.DuckDBPyConnection,
+    selects: Mapping[str, str],
     directory: Path,
     schemas: Mapping[str, pa.Schema],
     partition: Mapping[str, tuple[str, ...]],
-    work: Path,
 ) -> dict[str, TableFiles]:
-    """Write every table of `spool` into the release `directory` (see the module docstring);
-    `work` is a scratch directory for the buckets."""
+    """Write every table (`selects`: table -> SELECT of its rows, any order) into the release
+    `directory` (see the module docstring)."""
     out: dict[str, TableFiles] = {}
     for table, schema in schemas.items():
+        select = selects[table]
         keys = partition.get(table, ())
         if not keys:
-            _write_sorted(spool.files(table), directory / f"{table}.parquet", schema, work)
-            out[table] = TableFiles(f"{table}.parquet", (f"{table}.parquet",), spool.rows[table])
+            rows = _write_sorted(con, select, directory / f"{table}.parquet", schema)
+            out[table] = TableFiles(f"{table}.parquet", (f"{table}.parquet",), rows)
             continue
-        parts = _split(spool.files(table), keys, work / f"{table}-partitions")
+        values = ", ".join(f"{_partition_value(k)} AS {k}" for k in keys)
+        keyed = f"SELECT {values}, * FROM ({select})"
+        combos = sorted(
+            tuple(str(v) for v in combo)
+            for combo in con.sql(f"SELECT DISTINCT {', '.join(keys)} FROM ({keyed})").fetchall()
+        )
         written: list[str] = []
-        for values, path in sorted(parts.items()):
-            named = zip(keys, values, strict=True)
-            rel = f"{table}/" + "/".join(f"{k}={v}" for k, v in named) + "/part-0.parquet"
+        total = 0
+        for combo in combos:
+            where = " AND ".join(f"{k} = {_lit(v)}" for k, v in zip(keys, combo, strict=True))
+            rel = "/".join(f"{k}={v}" for k, v in zip(keys, combo, strict=True))
+            rel = f"{table}/{rel}/part-0.parquet"
             (directory / rel).parent.mkdir(parents=True, exist_ok=True)
-            _write_sorted([path], directory / rel, schema, work)
+            part = f"SELECT * EXCLUDE ({', '.join(keys)}) FROM ({keyed}) WHERE {where}"
+            total += _write_sorted(con, part, directory / rel, schema)
             written.append(rel)
         if not written:  # no rows: one empty file keeps the table's schema readable
             rel = f"{table}/part-0.parquet"
             (directory / table).mkdir(parents=True, exist_ok=True)
-            _write_sorted(spool.files(table), directory / rel, schema, work)
+            _write_sorted(con, select, directory / rel, schema)
             written.append(rel)
-        out[table] = TableFiles(table, tuple(sorted(written)), spool.rows[table], keys)
+        out[table] = TableFiles(table, tuple(sorted(written)), total, keys)
     return out
 
 
-def _partition_values(data: pa.Table, keys: tuple[str, ...]) -> list[pa.Array]:
-    date = data.column("date")
-    ranges = {"year": (0, 4), "month": (5, 7)}
-    out = []
-    for key in keys:
-        start, stop = ranges[key]
-        part = pc.utf8_slice_codeunits(date, start, stop)
-        out.append(pc.fill_null(part, HIVE_NULL).combine_chunks())
-    return out
+def _partition_value(key: str) -> str:
+    """SQL of a partition key's value from the ISO ``date`` (characters 1-4 and 6-7)."""
+    start, length = {"year": (1, 4), "month": (6, 2)}[key]
+    return f"coalesce(substr(CAST(date AS VARCHAR), {start}, {length}), {_lit(HIVE_NULL)})"
 
 
-def _split(spool: Sequence[Path], keys: tuple[str, ...], work: Path) -> dict[tuple[str, ...], Path]:
-    """One pass over the `spool` files: the rows of each partition into their own file."""
-    work.mkdir(parents=True, exist_ok=True)
-    loose = pq.ParquetFile(spool[0]).schema_arrow
-    writers: dict[tuple[str, ...], pq.ParquetWriter] = {}
-    paths: dict[tuple[str, ...], Path] = {}
-    try:
-        for batch in _batches(spool):
-            data = pa.Table.from_batches([batch])
-            values = _partition_values(data, keys)
-            combos = sorted(set(zip(*(v.to_pylist() for v in values), strict=True)))
-            for combo in combos:
-                mask = None
-                for array, value in zip(values, combo, strict=True):
-                    eq = pc.equal(array, value)
-                    mask = eq if mask is None else pc.and_(mask, eq)
-                writer = writers.get(combo)
-                if writer is None:
-                    paths[combo] = work / f"part-{len(paths)}.parquet"
-                    writer = pq.ParquetWriter(paths[combo], loose, compression="lz4")
-                    writers[combo] = writer
-                writer.write_table(data.filter(mask))
-    finally:
-        for writer in writers.values():
-            writer.close()
-    return paths
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _write_sorted(source: Sequence[Path], path: Path, schema: pa.Schema, work: Path) -> None:
-    """The rows of the spool files `source`, id-sorted, into `path` (bucket sort, see above)."""
-    ids = read_files(source, ["id"]).column("id")
-    rows = len(ids)
-    ordered = ids.take(pc.sort_indices(ids)).combine_chunks()
-    del ids
-    bounds = [ordered[i].as_py() for i in range(ROW_GROUP, rows, ROW_GROUP)]
-    del ordered
+def _write_sorted(
+    con: duckdb.DuckDBPyConnection, select: str, path: Path, schema: pa.Schema
+) -> int:
+    """The rows of `select`, id-sorted, into `path`, one row group per ``ROW_GROUP`` rows."""
+    reader = con.sql(f"SELECT * FROM ({select}) ORDER BY id").to_arrow_reader(ROW_GROUP)
+    rows = 0
     with pq.ParquetWriter(path, schema, **PARQUET_OPTIONS) as writer:
+        for group in _row_groups(reader, ROW_GROUP):
+            writer.write_table(_sorted_cast(group, schema), row_group_size=ROW_GROUP)
+            rows += group.num_rows
         if rows == 0:
             writer.write_table(schema.empty_table(), row_group_size=1)
-        elif not bounds:
-            writer.write_table(
-                _sorted_cast(read_files(source, None), schema), row_group_size=ROW_GROUP
-            )
-        else:
-            for bucket in _buckets(source, bounds, work):
-                data = _sorted_cast(pq.read_table(bucket), schema)
-                bucket.unlink()
-                writer.write_table(data, row_group_size=ROW_GROUP)
     _check_file(path, schema, rows)
+    return rows
 
 
-def _buckets(source: Sequence[Path], bounds: list[str], work: Path) -> list[Path]:
-    """One pass over the spool: each row into the bucket of its id (bucket i holds ids below
-    ``bounds[i]`` and from ``bounds[i-1]``)."""
-    work.mkdir(parents=True, exist_ok=True)
-    paths = [work / f"bucket-{i}.parquet" for i in range(len(bounds) + 1)]
-    loose = pq.ParquetFile(source[0]).schema_arrow
-    writers = [pq.ParquetWriter(p, loose, compression="lz4") for p in paths]
-    try:
-        for batch in _batches(source):
-            data = pa.Table.from_batches([batch])
-            which = pa.array(
-                [bisect.bisect_right(bounds, rid) for rid in data.column("id").to_pylist()],
-                pa.int32(),
-            )
-            for index in sorted(set(which.to_pylist())):
-                writers[index].write_table(data.filter(pc.equal(which, index)))
-    finally:
-        for writer in writers:
-            writer.close()
-    return paths
+def _row_groups(reader: pa.RecordBatchReader, size: int) -> Iterator[pa.Table]:
+    """The batches of `reader` regrouped into tables of exactly `size` rows (the last fewer)."""
+    pending: list[pa.RecordBatch] = []
+    count = 0
+    for batch in reader:
+        pending.append(batch)
+        count += batch.num_rows
+        while count >= size:
+            data = pa.Table.from_batches(pending)
+            yield data.slice(0, size)
+            rest = data.slice(size)
+            pending, count = rest.to_batches(), rest.num_rows
+    if count:
+        yield pa.Table.from_batches(pending, reader.schema)
 
 
 def _sorted_cast(data: pa.Table, schema: pa.Schema) -> pa.Table:
@@ -296,12 +187,18 @@ def _check_file(path: Path, schema: pa.Schema, rows: int) -> None:
         raise ReleaseIntegrityError(f"{path.name}: schema read back differs from the model's")
     if handle.metadata.num_rows != rows:
         raise ReleaseIntegrityError(f"{path.name}: {handle.metadata.num_rows} rows, wrote {rows}")
-    previous: str | None = None
+    previous: pa.Scalar | None = None
     for batch in handle.iter_batches(columns=["id"], batch_size=ROW_GROUP):
-        for rid in batch.column(0).to_pylist():
-            if previous is not None and rid <= previous:
-                raise ReleaseIntegrityError(f"{path.name}: ids not ascending at {rid!r}")
-            previous = rid
+        ids = batch.column(0)
+        if previous is not None and len(ids) and not pc.less(previous, ids[0]).as_py():
+            raise ReleaseIntegrityError(f"{path.name}: ids not ascending at {ids[0]!r}")
+        if len(ids) > 1:
+            ascending = pc.less(ids.slice(0, len(ids) - 1), ids.slice(1))
+            if not pc.all(ascending).as_py():
+                at = pc.index(ascending, False).as_py() + 1
+                raise ReleaseIntegrityError(f"{path.name}: ids not ascending at {ids[at]!r}")
+        if len(ids):
+            previous = ids[len(ids) - 1]
 
 
 class ReleasedTables(Mapping[str, pa.Table]):
