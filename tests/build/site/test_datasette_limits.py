@@ -179,3 +179,29 @@ async def test_table_pages_suggest_facets_without_querying(ds: Datasette, table:
         assert column in facets.get("results", facets), (table, column)
     if MORE_FACETS[table]:
         assert "Suggested facets:" in r.text
+
+
+def _facet_queries(traces: list[dict[str, Any]]) -> list[str]:
+    return [t["sql"] for t in traces if " as count" in t["sql"] and " as value" in t["sql"]]
+
+
+async def test_whole_table_facets_are_counted_once(ds: Datasette) -> None:
+    """The database is immutable: a facet of a whole table is counted by the first visit only,
+    and later visits show the same counts; a filtered page counts its facets every time."""
+    path = f"/{DB}/events.json?_extra=facet_results&_facet=mode"
+    seen = []
+    for _ in range(2):
+        traces: list[dict[str, Any]] = []
+        with capture_traces(traces):
+            r = await ds.client.get(path)
+        seen.append((_facet_queries(traces), r.json()["facet_results"]))
+    (first, facets), (second, again) = seen
+    assert len(first) == 5  # type, date_precision, mode, date, actors
+    assert second == []
+    assert again == facets
+    filtered = f"{path}&type=REQUEST"
+    for _ in range(2):
+        traces = []
+        with capture_traces(traces):
+            await ds.client.get(filtered)
+        assert len(_facet_queries(traces)) == 5
