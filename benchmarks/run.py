@@ -26,6 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cold_start as cs
 import corpus as cp
 import sections as sx
 
@@ -35,6 +36,24 @@ DIFF_S = 30.0
 """Seconds kept for the diff section itself."""
 SYNTH_RATE_GUESS = 3000.0
 """Records/s assumed for generating a corpus before one has been timed (2 busy cores)."""
+MARGIN = 1.2
+"""Predicted seconds are multiplied by this before they are compared with the budget."""
+
+
+def extrapolate(points: list[tuple[int, float]], size: int) -> float:
+    """Seconds predicted at `size` from (size, seconds) measured at smaller sizes: the line
+    through the last two (a fixed start-up cost plus a cost per record), never less than the
+    last time; from one point, proportional to the size; 0 without any."""
+    if not points:
+        return 0.0
+    n2, t2 = points[-1]
+    if len(points) == 1:
+        return t2 * size / n2
+    n1, t1 = points[-2]
+    slope = (t2 - t1) / (n2 - n1)
+    if slope <= 0:  # noise: fall back to proportional
+        return t2 * size / n2
+    return max(t2, t2 + slope * (size - n2))
 
 
 def machine() -> dict[str, Any]:
@@ -122,22 +141,36 @@ class Bench:
             self.note(f"{key} failed: {type(exc).__name__}: {first}")
         print(f"  {key}: {time.monotonic() - started:.1f}s", flush=True)
 
-    def run(self) -> None:
+    def builds(self) -> None:
+        """Per size, smallest first: the corpus (generated once), the floor and `vzcrisis
+        release` (with `vzcrisis validate` alone below the largest size), when this run's
+        earlier sizes predict it fits the budget; the largest size keeps LATER_SECTIONS_S."""
         args = self.args
         build_ok = available("vzcrisis.validate.project", "vzcrisis.release.build")
-        synth_rate, build_rate, release_rate, floor_rate = SYNTH_RATE_GUESS, 0.0, 0.0, 0.0
-        for size in args.sizes if "build" in args.sections else ():
+        synth_rate = SYNTH_RATE_GUESS
+        timed: dict[str, list[tuple[int, float]]] = {"release": [], "validate": [], "floor": []}
+        for size in args.sizes:
+            largest = size == max(args.sizes)
             cached = cp._matches(
                 args.data / f"corpus-{size}-s{args.seed}-jsonl", size, args.seed, "jsonl"
             )
-            need = 0.0 if cached else size / synth_rate
-            need += size / floor_rate if floor_rate else 0.0
-            if need > self.remaining():
+            parts = {k: extrapolate(v, size) for k, v in timed.items()}
+            if largest:
+                parts["validate"] = 0.0  # no validate-alone run at the largest size
+            if not build_ok:
+                parts["release"] = parts["validate"] = 0.0
+            need = (0.0 if cached else size / synth_rate) + MARGIN * sum(parts.values())
+            reserve = LATER_SECTIONS_S if largest else 0.0
+            if need + reserve > self.remaining():
                 self.note(
-                    f"size {size}: skipped, generating and measuring needs ~{need:.0f}s but "
-                    f"{self.remaining():.0f}s of the --budget remain (generate it once with "
-                    f"a larger --budget; it is reused)"
+                    f"size {size:,}: skipped, its corpus, floor and build need ~{need:.0f} s "
+                    f"(extrapolated from this run's smaller sizes, x{MARGIN}"
+                    + (f", plus {reserve:.0f} s kept for the later sections" if reserve else "")
+                    + f") but {self.remaining():.0f} s of the --budget remain, "
+                    f"{need + reserve - self.remaining():.0f} s short"
+                    + ("" if cached else " (generate the corpus once with a larger --budget)")
                 )
+                self.results["build"][str(size)] = "skipped (time budget)"
                 continue
             print(f"size {size}: corpus ...", flush=True)
             corpus = cp.ensure_jsonl(size, args.seed, args.data)
@@ -147,22 +180,11 @@ class Bench:
                     "seconds": corpus.synth_seconds,
                     "records_per_s": synth_rate,
                 }
-            print(f"size {size}: floors ...", flush=True)
-            started = time.monotonic()
-            self.results["floors"][str(size)] = sx.floors(corpus)
-            floor_rate = size / (time.monotonic() - started)
+            print(f"size {size}: floor (DuckDB read_json -> Parquet) ...", flush=True)
+            floor = self.results["floors"][str(size)] = sx.build_floor(corpus)
+            timed["floor"].append((size, floor["seconds"]))
             if not build_ok:
                 self.results["build"][str(size)] = "not available yet"
-                continue
-            largest = size == max(args.sizes)
-            rate = release_rate if largest else build_rate  # no validate-alone run at the largest
-            predicted = size / rate * 1.2 if rate else 0.0
-            if predicted + (LATER_SECTIONS_S if largest else 0.0) > self.remaining():
-                self.note(
-                    f"build at {size}: skipped, predicted {predicted:.0f}s at "
-                    f"{rate:.0f} records/s but {self.remaining():.0f}s of the budget remain"
-                )
-                self.results["build"][str(size)] = "skipped (time budget)"
                 continue
             print(f"size {size}: build (release, which validates first) ...", flush=True)
             try:
@@ -171,21 +193,22 @@ class Bench:
                 self.results["build"][str(size)] = f"failed: {str(exc)[:500]}"
                 self.note(f"build at {size} failed: {str(exc)[:300]}")
                 continue
-            floor = self.results["floors"][str(size)]
-            entry["floor_ratio_pydantic"] = floor["pydantic_records_per_s"] / entry["records_per_s"]
-            entry["floor_ratio_pyarrow"] = (
-                floor["pyarrow_write_records_per_s"] / entry["records_per_s"]
-            )
-            build_rate = release_rate = entry["records_per_s"]
-            self.built.add(size)
+            entry["floor_ratio"] = entry["release_s"] / floor["seconds"]
+            timed["release"].append((size, entry["release_s"]))
             if "validate_s" in entry:
-                build_rate = size / (entry["release_s"] + entry["validate_s"])
+                timed["validate"].append((size, entry["validate_s"]))
             elif len(args.sizes) > 1:
                 self.note(
                     f"validate alone: not run at {size:,} records (the release run validates "
                     "every record first; validate-alone rates are those of the smaller sizes)"
                 )
+            self.built.add(size)
             self.results["build"][str(size)] = entry
+
+    def run(self) -> None:
+        args = self.args
+        if "build" in args.sections:
+            self.builds()
         releases = self.releases()
         if not releases:
             for key in ("queries", "cold_start", "datasette", "diff"):
@@ -205,7 +228,7 @@ class Bench:
         if "queries" in args.sections:
             self.section("queries", sdk, sx.queries, release, args.repeat)
         if "cold_start" in args.sections:
-            self.section("cold_start", sdk, sx.cold_start, release, max(3, args.repeat // 2))
+            self.section("cold_start", sdk, cs.cold_start, release, args.repeat + 2)
         if "datasette" not in args.sections or release.parent.name == "releases-bench":
             return
         self.section(
@@ -276,11 +299,14 @@ class Bench:
         out: Path = self.args.out
         out.mkdir(parents=True, exist_ok=True)
         (out / "results.json").write_text(json.dumps(self.results, indent=2, default=str) + "\n")
-        from report import markdown, table
+        from report import README, markdown, table, write_readme
 
         (out / "REPORT.md").write_text(markdown(self.results))
         print(table(self.results))
         print(f"wrote {out / 'results.json'} and {out / 'REPORT.md'}")
+        if out.resolve() == (cp.ROOT / "benchmarks").resolve():
+            write_readme(self.results)  # the committed figures: README quotes them
+            print(f"refreshed the benchmark figures in {README}")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -3,7 +3,6 @@ it is divided by, measured in the same run on the same data."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -20,10 +19,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
-import pyarrow.json as pj
-import pyarrow.parquet as pq
 from corpus import ROOT, Corpus
-from pydantic import TypeAdapter
 from venezuela_crisis.models import TABLES
 from vzcrisis.records.jsonl import jsonl_record_files
 from vzcrisis.validate.passes import default_jobs
@@ -118,40 +114,22 @@ def _tree(pid: int) -> list[int]:
 
 
 # -- (1) build ----------------------------------------------------------------------------------
-def floors(corpus: Corpus) -> dict[str, Any]:
-    """Records/s of pydantic-core validating the curated JSON and pyarrow writing the rows.
-
-    One record file at a time (bounded memory at 1M): its records as one JSON array through
-    ``TypeAdapter(list[Record]).validate_json`` (timed), and the same rows, read into Arrow by
-    pyarrow's JSON reader (not timed), written with ``pq.write_table`` (timed). One core each.
-    """
-    validate_s = write_s = 0.0
-    n = 0
-    with tempfile.TemporaryDirectory(prefix="vzbench-") as tmp:
-        for number, path in enumerate(jsonl_record_files(corpus.path)):
-            header, _, body = path.read_bytes().partition(b"\n")
-            table = json.loads(header)["table"]
-            lines = [line for line in body.split(b"\n") if line.strip()]
-            adapter = _record_adapter(table)
-            start = time.perf_counter()
-            rows = adapter.validate_json(b"[" + b",".join(lines) + b"]")
-            validate_s += time.perf_counter() - start
-            del rows
-            data = pj.read_json(pa.py_buffer(b"\n".join(lines)))
-            start = time.perf_counter()
-            pq.write_table(data, Path(tmp) / f"{number}.parquet")
-            write_s += time.perf_counter() - start
-            n += len(lines)
+def build_floor(corpus: Corpus) -> dict[str, Any]:
+    """The build's floor (``build_floor.py``): DuckDB ``read_json`` -> zstd Parquet of the same
+    record files, in its own process, timed and measured like ``vzcrisis release``."""
+    script = str(Path(__file__).resolve().with_name("build_floor.py"))
+    with tempfile.TemporaryDirectory(prefix="vzfloor-") as tmp:
+        wall, rss, output, pss = run_child([PY, script, str(corpus.path), tmp])
+    rows = int(output.strip().splitlines()[-1])
+    if rows != corpus.records:
+        raise RuntimeError(f"build floor wrote {rows} rows, the corpus has {corpus.records}")
     return {
-        "records": n,
-        "pydantic_records_per_s": n / validate_s,
-        "pyarrow_write_records_per_s": n / write_s,
+        "records": rows,
+        "seconds": wall,
+        "records_per_s": rows / wall,
+        "peak_rss_mib": rss,
+        "peak_tree_pss_mib": pss,
     }
-
-
-def _record_adapter(table: str) -> TypeAdapter[Any]:
-    model = TABLES[table].record
-    return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 def build(
@@ -298,36 +276,6 @@ def queries(release: Path, repeat: int) -> dict[str, Any]:
     vc.close()
     con.close()
     return out
-
-
-# -- (3) cold start -----------------------------------------------------------------------------
-def cold_start(release: Path, repeat: int) -> dict[str, Any]:
-    """New process: import + open release + first query (Arrow out), vs import duckdb + the same
-    query on the Parquet file with Arrow out (and, for context, with Python tuples out)."""
-    sql = "select count(*) from events where type = 'ASSAULT'"
-    parquet = str(release / "events.parquet").replace("'", "''")
-    sdk = (
-        "from venezuela_crisis import VenezuelaCrisis\n"
-        f"vc = VenezuelaCrisis(path={str(release)!r})\nvc.sql({sql!r}).num_rows\n"
-    )
-    raw_sql = sql.replace("from events", f"from read_parquet('{parquet}')")
-    raw = f"import duckdb\nduckdb.sql({raw_sql!r}).to_arrow_table().num_rows\n"
-    tuples = f"import duckdb\nduckdb.sql({raw_sql!r}).fetchall()\n"
-    unverified = sdk.replace(")\nvc.sql", ", verify=False)\nvc.sql")
-    runs: dict[str, list[float]] = {"sdk": [], "raw": [], "tuples": [], "fast": []}
-    for _ in range(repeat):  # interleaved, so load on the machine hits every case alike
-        for key, code in (("sdk", sdk), ("raw", raw), ("tuples", tuples), ("fast", unverified)):
-            runs[key].append(run_child([PY, "-c", code])[0])
-    sdk_s, raw_s, tuples_s, fast_s = (statistics.median(runs[k]) for k in runs)
-    return {
-        "sdk_s": sdk_s,
-        "sdk_verify_false_s": fast_s,
-        "raw_duckdb_s": raw_s,
-        "raw_duckdb_fetchall_s": tuples_s,
-        "ratio": sdk_s / raw_s,
-        "ratio_verify_false": fast_s / raw_s,
-        "ratio_vs_fetchall": sdk_s / tuples_s,
-    }
 
 
 # -- (4) Datasette ------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from . import queries as q
 from .actors import ActorIndex, ActorMatch, ActorName
 from .catalog import CURATED_TABLE_NAMES, SCHEMA_VERSIONS, TABLE_NAMES
 from .db import Database, check_read_only
+from .download import fetch_release, is_url
 from .errors import QueryError, UnknownVersionError, shown
 from .format.manifest import manifest_sha256
 from .format.versions import is_version
@@ -58,10 +59,7 @@ def _row_fields(table: str) -> Sequence[str]:
 
 
 def _directory(path: str) -> Path:
-    """A local release directory; a URL's release is downloaded once (``download``, imported
-    only then: it loads the HTTP client)."""
-    from .download import fetch_release, is_url
-
+    """A local release directory; a URL's release is downloaded once (``download``)."""
     return fetch_release(path) if is_url(path) else Path(path).expanduser()
 
 

@@ -12,8 +12,6 @@ import hashlib
 import json
 import shutil
 import tempfile
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -79,15 +77,19 @@ def fetch_release(url: str) -> Path:
 
 
 def _get(url: str) -> bytes:
+    import urllib.request  # here, not at import: opening a local release needs no HTTP client
+
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT_S) as resp:
             data: bytes = resp.read()
             return data
-    except (urllib.error.URLError, OSError) as exc:
+    except OSError as exc:  # urllib.error.URLError is one
         raise ReleaseError(f"cannot download {url}: {exc}; check the address and network") from None
 
 
 def _download_file(url: str, dest: Path, meta: dict[str, Any]) -> None:
+    import urllib.request
+
     dest.parent.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
@@ -99,7 +101,7 @@ def _download_file(url: str, dest: Path, meta: dict[str, Any]) -> None:
                     break
                 digest.update(chunk)
                 out.write(chunk)
-    except (urllib.error.URLError, OSError) as exc:
+    except OSError as exc:  # urllib.error.URLError is one
         raise ReleaseError(f"cannot download {url}: {exc}; check the address and network") from None
     expected = str(meta["sha256"]).removeprefix("sha256:")
     if size != meta["bytes"] or digest.hexdigest() != expected:
