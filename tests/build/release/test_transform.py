@@ -1,0 +1,124 @@
+"""The release's transform in DuckDB (``vzcrisis.release.transform``, ``.sentences``): the checks
+of the released rows as joins, with the per-record path's problem lines, and sentence bounds
+equal to ``format.evidence.sentence_bounds``."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pytest
+from venezuela_crisis.format.evidence import sentence_bounds
+from vzcrisis.records.columns import Columns, read_columns
+from vzcrisis.release import transform
+from vzcrisis.release.sentences import bound_tables, bounds_sql
+from vzcrisis.validate.project import validate_project
+
+from tests.build import _release_project as H
+
+ROOT = Path(__file__).resolve().parents[3]
+ARTICLES = ROOT / "seeds" / "articles"
+TRICKY = (
+    'The U.S. said no.\n\n  "Leave now!" he said.  Mr. Smith left at 5 p.m. on Nov. 3.\n'
+    "She asked: why?) Then (quietly.) left…  Gen. Padrino López said “enough.” End"
+)
+
+
+@pytest.fixture
+def mini(tmp_path: Path) -> Iterator[tuple[Columns, dict[str, str]]]:
+    root = H.copy_project(tmp_path / "project")
+    texts = validate_project(root).texts
+    columns = read_columns(root)
+    try:
+        yield columns, texts
+    finally:
+        columns.close()
+
+
+def test_a_clean_project_has_no_problem(mini: tuple[Columns, dict[str, str]]) -> None:
+    columns, texts = mini
+    transform.prepare(columns.con, columns.tables, texts)
+    assert transform.problems(columns.con) == []
+
+
+def test_references_to_rows_left_out(mini: tuple[Columns, dict[str, str]]) -> None:
+    """Rows the validator would refuse, put straight into the tables: each is a problem line
+    (the same words as the per-record path, ``derive.check_references``)."""
+    columns, texts = mini
+    con = columns.con
+    con.execute("DELETE FROM events WHERE id = 'testland-rejects-2025-12-02'")
+    con.execute(
+        "UPDATE demands SET citations = list_transform(citations, lambda c: struct_pack("
+        "source := 'src-00000000', quote := c.quote, char_start := c.char_start, "
+        "char_end := c.char_end, attribution := c.attribution, attributed_to := c.attributed_to)) "
+        "WHERE id = 'release-two-fishermen'"
+    )
+    con.execute("INSERT INTO actors SELECT * FROM actors WHERE id = 'examplia'")
+    transform.prepare(con, columns.tables, texts)
+    starts = con.sql(
+        "SELECT c.char_start FROM (SELECT unnest(citations) AS c FROM demands "
+        "WHERE id = 'release-two-fishermen')"
+    ).fetchall()
+    cites = con.sql(
+        "SELECT DISTINCT id FROM _citations WHERE record_id = 'examplia' ORDER BY id"
+    ).fetchall()
+    assert starts and cites
+    assert transform.problems(con) == [
+        *(
+            f"citations: release-two-fishermen@src-00000000:{start}: source_id: "
+            "'src-00000000' is not a released source"
+            for (start,) in starts
+        ),
+        "demands: release-two-fishermen: response_event: 'testland-rejects-2025-12-02' is not "
+        "a released events row (missing, or not accepted yet)",
+        "actors: examplia: id: duplicate id in the release",
+        *(f"citations: {cid}: id: duplicate id in the release" for (cid,) in cites),
+    ]
+
+
+def _bounds(texts: dict[str, str], quotes: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    con = duckdb.connect()
+    starts, ends = bound_tables(texts, sorted(texts))
+    cited = pa.table(
+        {
+            "source_id": [q[0] for q in quotes],
+            "char_start": [q[1] for q in quotes],
+            "char_end": [q[2] for q in quotes],
+            "n": list(range(len(quotes))),
+        }
+    )
+    con.register("cited", cited)
+    con.register("starts", starts)
+    con.register("ends", ends)
+    sql = f"SELECT context_start, context_end FROM ({bounds_sql('cited', 'starts', 'ends')})"
+    return [(int(s), int(e)) for s, e in con.sql(sql + " ORDER BY n").fetchall()]
+
+
+def test_sentence_bounds_equal_the_sdk_rule() -> None:
+    """Every pair of offsets tried on the seed articles and a text full of traps (abbreviations,
+    closing quotes and brackets, line breaks, runs of spaces)."""
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))}
+    texts["tricky"] = TRICKY
+    rng = random.Random(17)
+    quotes = [("tricky", a, b) for a in range(len(TRICKY)) for b in range(a + 1, len(TRICKY) + 1)]
+    for sid, text in texts.items():
+        for _ in range(2000 if sid != "tricky" else 0):
+            start = rng.randrange(len(text))
+            quotes.append((sid, start, rng.randrange(start + 1, len(text) + 1)))
+    expected = [sentence_bounds(texts[sid], a, b) for sid, a, b in quotes]
+    assert _bounds(texts, quotes) == expected
+
+
+def test_a_source_without_text_has_no_bounds() -> None:
+    texts = {"src-1": "One. Two."}
+    con = duckdb.connect()
+    starts, ends = bound_tables(texts, ["src-1", "src-2"])
+    cited = pa.table({"source_id": ["src-1", "src-2"], "char_start": [5, 5], "char_end": [8, 8]})
+    for name, data in (("cited", cited), ("starts", starts), ("ends", ends)):
+        con.register(name, data)
+    sql = bounds_sql("cited", "starts", "ends")
+    sql = f"SELECT source_id, context_start, context_end FROM ({sql})"
+    assert sorted(con.sql(sql).fetchall()) == [("src-1", 5, 9), ("src-2", None, None)]
