@@ -57,7 +57,9 @@ def paired_times(
     return statistics.median(ta), ra, statistics.median(tb), rb
 
 
-def run_child(args: list[str], cwd: Path = ROOT) -> tuple[float, float, str, float]:
+def run_child(
+    args: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> tuple[float, float, str, float]:
     """Run a command; return (wall seconds, peak RSS MiB, output, peak tree PSS MiB).
 
     Peak RSS comes from wait4()'s rusage of this child: the largest single process (the child or
@@ -67,7 +69,7 @@ def run_child(args: list[str], cwd: Path = ROOT) -> tuple[float, float, str, flo
     """
     start = time.perf_counter()
     proc = subprocess.Popen(
-        args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     peak = [0.0]
     done = threading.Event()
