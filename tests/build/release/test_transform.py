@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[3]
 ARTICLES = ROOT / "seeds" / "articles"
 TRICKY = (
     'The U.S. said no.\n\n  "Leave now!" he said.  Mr. Smith left at 5 p.m. on Nov. 3.\n'
-    "She asked: why?) Then (quietly.) left…  Gen. Padrino López said “enough.” End"
+    "She asked: why?) Then (quietly.) left…  Gen. Padrino López said “enough.” End?!\u00a0Wait... "
+    "no.\u2003Yes.\x1cA. B. Co.\tSept. 5 éMr. X. 3.5 U.S.A.\nLast word."
 )
 
 
