@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import duckdb
-from sections import PY, run_child
+from process import PY, run_child
 
 ONE_LINER = 'VenezuelaCrisis().demands(by="Maduro").to_arrow()'
 """The README's one-liner, measured exactly as written (the bundled release)."""
@@ -49,30 +47,19 @@ def _one_liner(path: Path | None) -> tuple[str, str, int]:
     return sdk, raw, floor.num_rows
 
 
-def bytecode_cached(pyc: Path) -> dict[str, str]:
-    """This environment with Python's bytecode cache on, kept under `pyc`: an installed package
-    has its modules compiled (so does DuckDB's own Python layer), but a shell may set
-    PYTHONDONTWRITEBYTECODE, which would compile every module of both sides on every start."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(pyc)
-    return env
-
-
 def cold_start(release: Path, repeat: int) -> dict[str, Any]:
     """New processes, interleaved, median of `repeat` (after one warm-up round): the README
     one-liner exactly as written (bundled release) vs its floor, and for context the same call
     on the benchmark's release (``path=``), where the query itself weighs more. Bytecode is
-    cached for both sides (`bytecode_cached`)."""
+    cached for both sides (``process.use_bytecode_cache``)."""
     cases = {"readme": _one_liner(None), "benchmark release": _one_liner(release)}
     runs: dict[tuple[str, str], list[float]] = {}
-    with tempfile.TemporaryDirectory(prefix="vzpyc-") as pyc:
-        env = bytecode_cached(Path(pyc))
-        for rep in range(repeat + 1):  # interleaved: load on the machine hits every case alike
-            for name, (sdk, raw, _) in cases.items():
-                for kind, code in (("sdk", sdk), ("raw", raw)):
-                    wall = run_child([PY, "-c", code], env=env)[0]
-                    if rep:  # the first round is the warm-up (file cache, bytecode cache)
-                        runs.setdefault((name, kind), []).append(wall)
+    for rep in range(repeat + 1):  # interleaved, so load on the machine hits every case alike
+        for name, (sdk, raw, _) in cases.items():
+            for kind, code in (("sdk", sdk), ("raw", raw)):
+                wall = run_child([PY, "-c", code])[0]
+                if rep:  # the first round is the warm-up (file cache, bytecode cache)
+                    runs.setdefault((name, kind), []).append(wall)
     out: dict[str, Any] = {}
     for name, (sdk, _, rows) in cases.items():
         sdk_s = statistics.median(runs[name, "sdk"])

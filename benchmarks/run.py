@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cold_start as cs
 import corpus as cp
+import process
 import sections as sx
 
 LATER_SECTIONS_S = 150.0
@@ -207,6 +208,7 @@ class Bench:
 
     def run(self) -> None:
         args = self.args
+        process.use_bytecode_cache(args.data / "pycache")
         if "build" in args.sections:
             self.builds()
         releases = self.releases()

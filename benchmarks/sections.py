@@ -3,28 +3,26 @@ it is divided by, measured in the same run on the same data."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import sqlite3
 import statistics
 import subprocess
-import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import process
 import pyarrow as pa
 from corpus import ROOT, Corpus
+from process import PY, run_child
 from venezuela_crisis.models import TABLES
 from vzcrisis.records.jsonl import jsonl_record_files
 from vzcrisis.validate.passes import default_jobs
 
-PY = sys.executable
 VZCRISIS = str(Path(PY).with_name("vzcrisis"))
 VERSION = "1.0.0"
 
@@ -55,64 +53,6 @@ def paired_times(
         rb = b()
         tb.append(time.perf_counter() - start)
     return statistics.median(ta), ra, statistics.median(tb), rb
-
-
-def run_child(
-    args: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None
-) -> tuple[float, float, str, float]:
-    """Run a command; return (wall seconds, peak RSS MiB, output, peak tree PSS MiB).
-
-    Peak RSS comes from wait4()'s rusage of this child: the largest single process (the child or
-    one of its worker processes). Peak tree PSS is sampled every 0.2 s from
-    ``/proc/<pid>/smaps_rollup`` over the child and all its descendants: the memory the whole
-    process tree holds, shared copy-on-write pages counted once (0 where /proc is missing).
-    """
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    peak = [0.0]
-    done = threading.Event()
-    sampler = threading.Thread(target=_sample_pss, args=(proc.pid, peak, done), daemon=True)
-    sampler.start()
-    assert proc.stdout is not None
-    output = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    done.set()
-    sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{output[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, output, peak[0]
-
-
-def _sample_pss(pid: int, peak: list[float], done: threading.Event) -> None:
-    while not done.wait(0.2):
-        total = 0
-        for member in _tree(pid):
-            try:
-                text = Path(f"/proc/{member}/smaps_rollup").read_text()
-            except OSError:
-                continue
-            for line in text.splitlines():
-                if line.startswith("Pss:"):
-                    total += int(line.split()[1])
-        peak[0] = max(peak[0], total / 1024)
-
-
-def _tree(pid: int) -> list[int]:
-    """`pid` and its descendants (from /proc/<pid>/task/*/children)."""
-    out, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        out.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
-                todo.extend(int(c) for c in task.read_text().split())
-            except OSError:
-                continue
-    return out
 
 
 # -- (1) build ----------------------------------------------------------------------------------
@@ -296,6 +236,7 @@ def datasette(corpus: Corpus, requests: int) -> dict[str, Any]:
         [VZCRISIS, "serve", "--root", str(corpus.path), "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=process.CHILD_ENV,
     )
     base = f"http://127.0.0.1:{port}"
     db = "venezuela-crisis"
