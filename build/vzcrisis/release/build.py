@@ -49,7 +49,7 @@ from ..validate.project import scan_project
 from . import transform
 from .changes import check_version, diff_release, write_changes_markdown
 from .codebook import codebook_markdown
-from .datapackage import datapackage
+from .datapackage import SOURCE_COLUMNS, datapackage
 from .derive import Rows
 from .manifest import build_manifest, dump_json, write_json
 from .table_files import (
@@ -327,7 +327,7 @@ def _write(
     )
     write_changes_markdown(directory / "CHANGES.md", changes)
     write_json(directory / "changes.json", changes)
-    sources = tables["sources"].to_pylist()
+    sources = tables.read("sources", list(SOURCE_COLUMNS)).to_pylist()
     package = datapackage(directory, version, sources, tables.layout)
     (directory / "datapackage.json").write_text(dump_json(package), encoding="utf-8")
     manifest = build_manifest(

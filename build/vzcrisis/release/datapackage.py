@@ -39,6 +39,8 @@ LICENSE = {
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0 International",
 }
+SOURCE_COLUMNS = ("id", "publisher", "origin", "title", "url")
+"""The columns of the sources table the package's ``sources`` list is made of."""
 RIGHTS_NOTE = f"The data (records, derived columns, codebook) is licensed CC-BY-4.0. {TEXT_RIGHTS}"
 
 
