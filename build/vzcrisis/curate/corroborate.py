@@ -4,7 +4,8 @@ A proposal whose table and type / category / kind equal an existing record's, wh
 (``actors``, ``by``, ``imposed_by``) share one with it, and whose clause shares at least two
 content words (not names, not stop words) with the record's quotes or text (and, for sanctions,
 the same amount when both give one) corroborates that record: `vzcrisis draft` proposes to cite
-it instead of drafting a duplicate.
+it instead of drafting a duplicate. A sanction a request names without its imposer ("the
+lifting of sanctions on 100 officials") is compared on the rest only.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def corroborates(
         data = other.data
         if other.table != table or data.get(kind) != record.get(kind):
             continue
-        if not set(data.get(who) or []) & set(record.get(who) or []):
+        mine_who = set(record.get(who) or [])
+        if mine_who and not set(data.get(who) or []) & mine_who:
             continue
         amounts = {data.get("amount_usd"), record.get("amount_usd")} - {None}
         if table == "sanctions" and len(amounts) == 2:

@@ -8,8 +8,8 @@ docstring) and are written per table, every record ``review: {status: pending}``
 - demands, sanctions and new actors to ``seeds/records/drafts-<source>-<table>.yaml``;
 - citations to add to existing records (corroboration) to
   ``seeds/drafts/citations-<source>.yaml``, which `vzcrisis review` offers one by one;
-- the article's likely upstream origin, from text reuse with the other sources (`origin`),
-  is only printed, for the curator to confirm in the source record.
+- the article's likely upstream origin, from text reuse with the other sources (`origin`), to
+  the same file (``origin:``, pending), for the curator to confirm in the source record.
 
 The release takes accepted records only, so nothing drafted is published until reviewed.
 """
@@ -30,6 +30,7 @@ from ..records.load import RECORDS_DIR, raw_records
 from ..records.write import atomic_write_text, dump, parse_document
 from . import origin as origin_lib
 from . import propose as propose_lib
+from .extract import dateline
 from .names import ActorNames, actor_names, name_pattern
 from .sources import commented, find_source, read_article
 
@@ -99,7 +100,7 @@ def draft(root: Path, sid: str) -> Drafted:
             f"{sid}: no actors in the project (seeds/records/*.yaml, table actors); add actors "
             "first so drafts can name who acted"
         )
-    day = _published(source.data)
+    day = _published(source.data) or dateline(text)  # the anchor of relative dates
     proposals = propose_lib.propose(sid, text, day, actors, existing_records(root))
     files: dict[str, str] = {}
     tables: dict[str, list[dict[str, Any]]] = {}
@@ -115,8 +116,9 @@ def draft(root: Path, sid: str) -> Drafted:
     ]
     suggestion = origin_lib.suggest(text, others)
     citations_file = None
-    if proposals.corroborations:
-        citations_file = _write_citations(root, sid, proposals.corroborations)
+    origin = dataclasses.asdict(suggestion) if suggestion else None
+    if proposals.corroborations or origin:
+        citations_file = _write_citations(root, sid, proposals.corroborations, origin)
     return Drafted(
         sid,
         files["events"],
@@ -125,7 +127,7 @@ def draft(root: Path, sid: str) -> Drafted:
         tables,
         proposals.corroborations,
         citations_file,
-        dataclasses.asdict(suggestion) if suggestion else None,
+        origin,
     )
 
 
@@ -185,16 +187,28 @@ def _write_table(
     return path.relative_to(root).as_posix()
 
 
-def _write_citations(root: Path, sid: str, proposals: list[dict[str, Any]]) -> str:
+def _write_citations(
+    root: Path, sid: str, proposals: list[dict[str, Any]], origin: dict[str, Any] | None
+) -> str:
     path = citations_path(root, sid)
     header = (
         f"# Citations of {sid} that `vzcrisis draft` proposes to add to existing records (the\n"
         "# passage says what the record says). `vzcrisis review` offers each: accepting appends\n"
-        "# the citation to the record; rejecting drops the proposal.\n"
+        "# the citation to the record; rejecting drops the proposal. `origin` is the upstream\n"
+        "# report the article probably relays (text reuse): confirm it in the source record.\n"
         "proposals:\n"
     )
     doc = parse_document(path, header)
     doc.data["proposals"] = commented([{**p, "review": {"status": "pending"}} for p in proposals])
+    if origin is not None:
+        doc.data["origin"] = commented(
+            {
+                "suggested": origin["origin"],
+                "shares_wording_with": origin["source"],
+                "overlap": origin["overlap"],
+                "review": {"status": "pending"},
+            }
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, dump(doc.yaml, doc.data))
     return path.relative_to(root).as_posix()

@@ -16,8 +16,11 @@ the article. Per table:
 - recall = gold records matched by at least one drafted fact / gold records.
 
 Dates and amounts are checked on their own: every date (and sanction amount) a drafted record
-proposes is compared with the gold record it matches on everything but the date; one that
-matches nothing cannot be checked and is counted as unchecked.
+proposes is compared with the gold record it matches on everything but the date, and every
+date (and amount) a proposed citation's passage gives with the record it would cite, when that
+record is a gold record of the article; one that matches nothing cannot be checked and is
+counted as unchecked. The anchor of relative dates is the source's ``published`` date, else
+the date its dateline or byline prints.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from ..records.load import raw_records
+from .extract import dateline
 from .names import actor_names
 from .propose import Existing, propose
 from .sources import read_article
@@ -119,7 +123,8 @@ def evaluate(root: Path) -> Report:
             kept = [c for c in cites if c.get("source") != sid]
             if kept:
                 existing.append(Existing(raw.table, raw.id, {**raw.data, "citations": kept}))
-        drafts = propose(sid, text, _published(source.data), actors, existing)
+        published = _published(source.data) or dateline(text)
+        drafts = propose(sid, text, published, actors, existing)
         _score(report, sid, drafts, gold)
     return report
 
@@ -145,9 +150,15 @@ def _score(report: Report, sid: str, drafts: Any, gold: dict[str, list[Any]]) ->
             if proposal["table"] != table:
                 continue
             score.drafted += 1
-            if proposal["record"] in {gid for gid, _ in gold[table]}:
+            cited = [(gid, g) for gid, g in gold[table] if gid == proposal["record"]]
+            if cited:
                 score.drafted_right += 1
                 found.add(proposal["record"])
+            label = {**proposal, "id": f"citation of {proposal['record']}"}
+            if proposal.get("date") is not None:
+                _check(report, report.dates, "date", label, _date(proposal["date"]), cited, "date")
+            if proposal.get("amount_usd") is not None:
+                _check(report, report.amounts, "amount", label, None, cited, "amount_usd")
         score.gold_found += len(found)
 
 

@@ -3,8 +3,11 @@
 Every function here is pure (text in, plain data out) so each rule is tested on its own.
 
 Dates (`resolve_date`) are resolved with dateparser against the article's publication date
-(``RELATIVE_BASE``, past dates preferred); the precision is dateparser's period, and the date is
-the first day of that period (``last year`` in a 2025 article -> 2024-01-01, precision year):
+(``RELATIVE_BASE``, past dates preferred; the source's ``published``, else the date its
+dateline or byline prints, `dateline`); the precision is dateparser's period, and the date is
+the first day of that period (``last year`` in a 2025 article -> 2024-01-01, precision year).
+A year (``in 2013``) and a full date (``November 21, 2025``) need no anchor; a relative phrase
+in an article with no anchor gets no date: ``date_text`` and the reasoning only.
 
 =========================  ==========================  ==========
 phrase                     in an article of 2025-12-03  precision
@@ -14,6 +17,8 @@ phrase                     in an article of 2025-12-03  precision
 ``yesterday``              2025-12-02                   day
 ``last month``             2025-11-01                   month
 ``last year``              2024-01-01                   year
+``in 2013``                2013-01-01                   year
+``on Monday`` (no anchor)  null                         -
 =========================  ==========================  ==========
 
 Quantities (`quantities`): a number, optionally ``$`` and ``million``/``billion``, with the
@@ -64,27 +69,60 @@ DATE_PHRASES = re.compile(
     rf"\b(?:(?:[Oo]n|[Ll]ast|[Tt]his) )?(?:{_WEEKDAYS})\b"
     rf"|\b(?:[Oo]n )?(?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?\b"
     r"|\b(?:[Ll]ast|[Tt]his) (?:year|month|week)\b|\b[Yy]esterday\b|\b[Tt]oday\b"
+    r"|\b[Ii]n (?:19|20)\d\d\b"
 )
 """Date phrases resolved against the article's own anchors (its publication date)."""
+_FULL_DATE = rf"(?:{_MONTHS}) \d{{1,2}}, \d{{4}}"
+_DATELINE = re.compile(rf"(?:^[A-ZÁÉÍÓÚÑ .'-]+, |\| [^|\n]*?)(?P<date>{_FULL_DATE})(?= \(|$)", re.M)
+"""A dateline ("CARACAS, December 3, 2025 (Agency) -") or a byline ending with the date
+("Main news | By Correspondent December 2, 2025"), in the article's first 500 characters."""
+
+
+def dateline(text: str) -> dt.date | None:
+    """The article's date printed in its dateline or byline (first 500 characters), or None."""
+    head = text[:500]
+    if m := _DATELINE.search(head):
+        return dt.datetime.strptime(m.group("date"), "%B %d, %Y").date()
+    return None
 
 
 @dataclass(frozen=True)
 class Resolved:
     """A date phrase resolved to a date with its precision and the reasoning."""
 
-    date: dt.date
-    precision: str
+    date: dt.date | None
+    """None when nothing anchors a relative phrase (the reasoning says so)."""
+    precision: str | None
     text: str
     reasoning: str
 
 
-def resolve_date(phrase: str, published: dt.date) -> Resolved | None:
-    """Resolve `phrase` ("on Monday", "last year") against the publication date, or None."""
-    bare = re.sub(r"^(?:on|this) ", "", phrase, flags=re.IGNORECASE)
-    base = dt.datetime(published.year, published.month, published.day)
-    parser = DateDataParser(
-        languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"}
-    )
+def resolve_date(phrase: str, published: dt.date | None) -> Resolved | None:
+    """Resolve `phrase` ("on Monday", "last year") against the publication date, or None.
+
+    A year ("in 2013") or a full date ("November 21, 2025") needs no anchor; a relative phrase
+    without a publication date is left null, with the reasoning.
+    """
+    bare = re.sub(r"^(?:on|this|in) ", "", phrase, flags=re.IGNORECASE)
+    if re.fullmatch(r"(?:19|20)\d\d", bare):
+        year = dt.date(int(bare), 1, 1)
+        if published is not None and year > published:
+            return None
+        return Resolved(year, "year", phrase, f"'{phrase}': " + _period_words(year, "year"))
+    absolute = re.fullmatch(_FULL_DATE, bare) is not None
+    if published is None and not absolute:
+        return Resolved(
+            None,
+            None,
+            phrase,
+            f"'{phrase}' "
+            + ("gives no year" if re.search(r"\d", bare) else "is relative")
+            + ", and the article prints no publication date or dateline to anchor it: left null",
+        )
+    settings: dict[str, Any] = {"PREFER_DATES_FROM": "past"}
+    if published is not None:
+        settings["RELATIVE_BASE"] = dt.datetime(published.year, published.month, published.day)
+    parser = DateDataParser(languages=["en"], settings=settings)
     data = parser.get_date_data(bare)
     if data.date_obj is None:
         return None
@@ -96,6 +134,8 @@ def resolve_date(phrase: str, published: dt.date) -> Resolved | None:
         day = day.replace(day=1)
     elif period == "week":
         day = day - dt.timedelta(days=day.weekday())
+    if published is None or absolute:
+        return Resolved(day, period, phrase, f"'{phrase}' is a full date: {day.isoformat()}")
     if day > published:
         return None
     reasoning = (
@@ -115,9 +155,7 @@ def _period_words(day: dt.date, period: str) -> str:
 
 
 def find_date(text: str, published: dt.date | None) -> Resolved | None:
-    """The first date phrase of `text` that resolves against `published`."""
-    if published is None:
-        return None
+    """The first date phrase of `text` that resolves against `published` (`resolve_date`)."""
     for m in DATE_PHRASES.finditer(text):
         if resolved := resolve_date(m.group(), published):
             return resolved
@@ -233,7 +271,7 @@ def new_actors(text: str, known: set[str]) -> list[dict[str, Any]]:
 
 _UPSTREAM = re.compile(r"\baccording to\b|\bsources?\b|\breported\b", re.I)
 _ON_RECORD = re.compile(r"\btold reporters\b|\bsaid in a statement\b|\bsaid\b|\btold\b", re.I)
-_HEDGE = re.compile(
+HEDGE = re.compile(
     r"(?:\b\w+ )?\bsources?\b[^,;]*?\b(?:told|said)(?: (?-i:[A-Z])\w+)?"
     r"|\bis said to\b|\breportedly\b|\ballegedly\b",
     re.I,
@@ -255,6 +293,6 @@ def attribution(sentence: str, quote_start: int, quote_end: int) -> dict[str, st
         for part in parts:
             if pattern.search(part):
                 return {"attribution": kind, "attributed_to": part}
-    if hedge := _HEDGE.search(sentence, quote_start, quote_end):
+    if hedge := HEDGE.search(sentence, quote_start, quote_end):
         return {"attribution": "upstream", "attributed_to": hedge.group()}
     return {"attribution": "own"}

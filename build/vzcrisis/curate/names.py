@@ -1,4 +1,11 @@
-"""The project's actors as name patterns, for finding who a passage names."""
+"""The project's actors as name patterns, for finding who a passage names.
+
+Besides its name and aliases, a person is found by the description its role and country give
+("the Venezuelan leader", "Venezuela's embattled leader", "the U.S. president" for an actor
+with role "President of the United States" and country USA): the role's head words after a
+demonym of `DEMONYMS`, with at most one adjective between. A description two persons share
+names neither.
+"""
 
 from __future__ import annotations
 
@@ -16,19 +23,65 @@ class ActorNames:
 
     id: str
     patterns: tuple[tuple[re.Pattern[str], bool], ...]
+    kind: str = ""
+    """The actor's kind (person, group, state...); "" when unknown."""
+    country: str = ""
+    """The actor's country code (ISO 3166-1 alpha-3); "" when unknown."""
+
+
+DEMONYMS: dict[str, tuple[str, ...]] = {
+    "VEN": ("Venezuelan", "Venezuela's", "Venezuela\u2019s"),
+    "USA": ("U.S.", "US", "American", "United States'", "America's"),
+    "COL": ("Colombian", "Colombia's", "Colombia\u2019s"),
+    "CUB": ("Cuban", "Cuba's"),
+    "BRA": ("Brazilian", "Brazil's"),
+}
+"""Country code -> the words that name a person's country before their role."""
+_COUNTRY_WORDS = re.compile(
+    r"\b(?:of (?:the )?)?(?:Venezuela|United States|Colombia|Cuba|Brazil|Venezuelan|U\.S\.)\b"
+)
+
+
+def descriptions(record: dict[str, object]) -> list[str]:
+    """Folded description patterns of a person: demonym + (adjective) + role head."""
+    country = record.get("country")
+    roles = record.get("roles") or []
+    if (
+        record.get("kind") != "person"
+        or not isinstance(country, str)
+        or not isinstance(roles, list)
+    ):
+        return []
+    out: list[str] = []
+    for role in roles:
+        head = " ".join(_COUNTRY_WORDS.sub(" ", str(role)).split()).lower()
+        if not head or head.startswith("former"):
+            continue
+        for demonym in DEMONYMS.get(country, ()):
+            body = re.escape(quotes.strip_accents(demonym))
+            out.append(rf"(?<!\w)(?:the )?{body} (?:[a-z]+ )?{re.escape(head)}(?!\w)")
+    return out
 
 
 def actor_names(root: Path) -> list[ActorNames]:
     """Every actor of the project with a pattern per name and alias (accent-insensitive)."""
     out: list[ActorNames] = []
+    described: dict[str, list[str]] = {}
     for record in raw_records(root):
         if record.table != "actors":
             continue
         names = [record.data.get("name"), *(record.data.get("aliases") or [])]
         patterns = tuple(name_pattern(n) for n in names if isinstance(n, str) and n.strip())
         if record.id and patterns:
-            out.append(ActorNames(record.id, patterns))
-    return out
+            kind, country = (str(record.data.get(k) or "") for k in ("kind", "country"))
+            out.append(ActorNames(record.id, patterns, kind, country))
+            for d in descriptions(record.data):
+                described.setdefault(d, []).append(record.id)
+    extra: dict[str, list[tuple[re.Pattern[str], bool]]] = {}
+    for d, ids in described.items():
+        if len(set(ids)) == 1:  # a description two persons share names neither
+            extra.setdefault(ids[0], []).append((re.compile(d), False))
+    return [ActorNames(a.id, a.patterns + tuple(extra.get(a.id, [])), a.kind) for a in out]
 
 
 def name_pattern(name: str) -> tuple[re.Pattern[str], bool]:

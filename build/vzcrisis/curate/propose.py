@@ -1,48 +1,28 @@
 """Clause-level proposals for `vzcrisis draft`: events, demands, sanctions, new actors, citations.
 
-Each *clause* of a sentence (the comma-, semicolon-, colon- or dash-delimited parts) with a cue
-(rules below: the cue that comes first in the clause; on a tie, the rule higher in the table)
-yields proposals. The clause is the quote (exact offsets). The actor is the first actor named
-before the cue in the clause, not in the possessive; a passive clause takes the one after "by";
-a clause without one takes the actor of the sentence's previous clause, and one that starts
-with He / She / They the last actor of the article. The recipient is the first actor named
-after the cue ("X asked Y", "X rejected Y's demand"). A COERCE or ASSAULT cue in a conditional
-("would close the airspace if ...") is a THREATEN. Two cues of one rule joined by "and" are two
-passages. After a request, the following clauses of the sentence that name a demand category
-are the items of a list of demands ("sought safe passage, amnesty, the lifting of sanctions"):
-each is a demand by the requester (and a sanction when it names one with its imposer).
+Each *clause* of a sentence (the comma-, semicolon-, colon- or dash-delimited parts) holds
+zero or more *facts*, one per cue that starts one (cue rules and their table: `cues`). A fact
+quotes its clause from where it starts (the clause start for the first; for a later one, the
+subordinator before it, "after Trump declared ...", or the name that owns it, "Trump's demand
+that ...") to the clause end, at exact offsets.
 
-==========================================  ===========================================  =========
-cue stems                                   proposes                                     PLOVER
-==========================================  ===========================================  =========
-reject, refus, declin, turn(ed) down        event                                        REJECT
-deadline, ultimatum, threat, warn           event                                        THREATEN
-reward, bounty                              sanction kind ``reward`` + event             SANCTION
-sanction                                    sanction ``sanctions_program`` + event       SANCTION
-designat                                    sanction ``terrorist_designation`` + event   SANCTION
-indict                                      sanction kind ``indictment`` + event         SANCTION
-court case, case against                    sanction kind ``legal_case`` + event         SANCTION
-ask, request, demand, urge, sought, seek,   demand (category below) + event              REQUEST
-propos, terms, called for
-strike, struck, attack, kill, bomb          event                                        ASSAULT
-airspace, seiz, blockad, closure            event                                        COERCE
-conced, concession                          event                                        CONCEDE
-accus, denounc, blame                       event                                        ACCUSE
-phone call, talks, met with, spoke          event                                        CONSULT
-confirm, assert, defend, frames, insist,    event, only when no other rule has a cue     DECLARE
-declared
-==========================================  ===========================================  =========
+Roles come from the clause (`roles`: actor, recipient, sanction target).
 
-Demand categories, from the words after the cue (the rule matching earliest): call, talks,
-dialogue -> dialogue; amnesty, immunity, pardon -> amnesty; lift/relief + sanction ->
-sanctions_relief; charges, case, ICC -> legal_case_closure; safe passage -> safe_passage;
-leave, step down, exile -> departure; resign -> resignation; election, transition ->
-political_transition; armed forces, military -> military_control; else other.
+The recipient is the first actor named after the cue in the fact ("X asked Y"). A COERCE or
+ASSAULT cue in a conditional ("would close the airspace if ...") is a THREATEN, and proposes no
+sanction. Two cues of one rule joined by "and" are two passages. After a request, the following
+clauses of the sentence that name a demand category are the items of a list of demands ("sought
+safe passage, amnesty, the lifting of sanctions"): each is a demand by the requester (and a
+sanction when it names one with its imposer before the cue).
+
+A date phrase dates the fact whose part of the clause holds it; a clause that is only a date
+phrase ("On Monday, ...") dates the first fact of the next clause.
 
 **Corroboration.** A proposal whose table and type/category/kind equal an existing record's,
 whose actors (actors, by, imposed_by) share one with it, and whose clause shares at least two
 content words with the record's quotes or text (and, for sanctions, the same amount when both
-give one) becomes a proposal to cite that record instead of a new record.
+give one) becomes a proposal to cite that record instead of a new record; the proposal keeps
+the date (and amount) the passage gives, for the curator to compare with the record's.
 """
 
 from __future__ import annotations
@@ -54,52 +34,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..records import quotes
+from . import cues as cues_lib
 from . import extract
+from . import roles as roles_lib
 from .corroborate import Existing, corroborates
 from .names import ActorNames, name_pattern, positions
 
-RULES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
-    ("REJECT", None, ("reject", "refus", "declin", "turn down", "turned down")),
-    ("THREATEN", None, ("deadline", "ultimatum", "threat", "warn")),
-    ("SANCTION", "reward", ("reward", "bounty")),
-    ("SANCTION", "sanctions_program", ("sanction",)),
-    ("SANCTION", "terrorist_designation", ("designat",)),
-    ("SANCTION", "indictment", ("indict",)),
-    ("SANCTION", "legal_case", ("court case", "case against")),
-    (
-        "REQUEST",
-        "demand",
-        ("ask", "request", "demand", "urge", "sought", "seek", "propos", "terms", "called for"),
-    ),
-    ("ASSAULT", None, ("strike", "struck", "attack", "kill", "bomb")),
-    ("COERCE", None, ("airspace", "seiz", "blockad", "closure")),
-    ("CONCEDE", None, ("conced", "concession")),
-    ("ACCUSE", None, ("accus", "denounc", "blame")),
-    ("CONSULT", None, ("phone call", "talks", "met with", "spoke")),
-    ("DECLARE", None, ("confirm", "assert", "defend", "frames", "insist", "declared")),
-)
-FALLBACK = "DECLARE"
-"""The rule used only when no other rule has a cue in the clause."""
-"""(PLOVER type, sanction kind or "demand" or None, cue stems), by priority."""
-
-_RULES = [
-    (kind, extra, re.compile(r"\b(?:" + "|".join(re.escape(c) for c in cues) + ")", re.I))
-    for kind, extra, cues in RULES
-]
-CATEGORIES: tuple[tuple[str, str], ...] = (
-    ("dialogue", r"\bcall\b|\btalks\b|\bdialogue\b"),
-    ("amnesty", r"amnesty|immunity|pardon"),
-    ("sanctions_relief", r"(?:lift|relief|remov)\w*.*sanction|sanction.*(?:lift|relief)"),
-    ("legal_case_closure", r"\bcharges\b|\bcase\b|\bICC\b"),
-    ("safe_passage", r"safe passage"),
-    ("departure", r"\bleave\b|step down|exile"),
-    ("resignation", r"resign"),
-    ("political_transition", r"election|transition"),
-    ("military_control", r"armed forces|military"),
-)
-_CREDITED = re.compile(r"\b(?:told|to|according to)(?: the)? $")
+RULES = cues_lib.RULES
+category = cues_lib.category
 _CONDITIONAL = re.compile(r"\b(?:would|will)\b.*\bif\b")
 _CLAUSE_BREAK = re.compile(r"[,;:]| [-–—] |\.\s*$")
+_CONTINUES = re.compile(r"\balso\b|\b(?:These|Those|They|This|It) includ", re.I)
 
 
 @dataclass
@@ -113,14 +58,16 @@ class Proposals:
     corroborations: list[dict[str, Any]] = field(default_factory=list)
     passages: int = 0
     """How many passages have proposals so far (numbers the draft ids)."""
-    subject: list[str] = field(default_factory=list)
-    """The last actor that acted, for a sentence that starts with He, She or They."""
-
-
-def category(text: str) -> str:
-    """The demand category of the words after a request cue (rules in the module docstring)."""
-    found = [(m.start(), c) for c, p in CATEGORIES if (m := re.search(p, text, re.I))]
-    return min(found)[1] if found else "other"
+    person: list[str] = field(default_factory=list)
+    """The first person named in the last sentence naming one (He, She, That ...)."""
+    anyone: list[str] = field(default_factory=list)
+    """The first actor named in the last sentence naming one (They)."""
+    requesters: set[tuple[str, ...]] = field(default_factory=set)
+    """Who made a request so far (a later one that continues it has no event of its own)."""
+    kinds: dict[str, str] = field(default_factory=dict)
+    """Actor id -> kind (person, group ...)."""
+    countries: dict[str, str] = field(default_factory=dict)
+    """State actor id -> its country code."""
 
 
 def propose(
@@ -131,7 +78,10 @@ def propose(
     existing: list[Existing],
 ) -> Proposals:
     """Proposals for source `sid` (plain data; every record is pending)."""
-    out = Proposals()
+    out = Proposals(
+        kinds={a.id: a.kind for a in actors},
+        countries={a.id: a.country for a in actors if a.kind == "state" and a.country},
+    )
     known = {_plain(p) for a in actors for p, _ in a.patterns}
     names = {w for k in known for w in re.findall(r"[a-z]+", k)}
     for new in extract.new_actors(text, known):
@@ -147,7 +97,7 @@ def propose(
             }
         )
     everyone = actors + [
-        ActorNames(a["id"], (name_pattern(a["name"]), name_pattern(a["aliases"][0])))
+        ActorNames(a["id"], (name_pattern(a["name"]), name_pattern(a["aliases"][0])), "person")
         for a in out.actors
     ]
     for span in quotes.sentences(text):
@@ -184,13 +134,6 @@ def clauses(sentence: str) -> list[tuple[int, int]]:
     return out
 
 
-def _can_act(sentence: str, mention: tuple[int, int, str]) -> bool:
-    """Not in the possessive ("Trump's demand"), not credited ("told Reuters", "to the Herald")."""
-    if sentence[mention[1] : mention[1] + 2] in ("'s", "\u2019s"):
-        return False
-    return not _CREDITED.search(sentence, 0, mention[0])
-
-
 def _items(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
     """A list item split at " and " when every part names a demand category."""
     cuts = [m.start() for m in re.finditer(" and ", sentence[start:end])]
@@ -203,11 +146,7 @@ def _items(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _list_item(
     out: Proposals,
-    sid: str,
-    text: str,
-    span: quotes.Span,
-    start: int,
-    end: int,
+    passage: Passage,
     asking: list[str],
     mentions: list[tuple[int, int, str]],
     credit: dict[str, str],
@@ -216,29 +155,44 @@ def _list_item(
     names: set[str],
 ) -> None:
     """A demand by `asking` for one item of a list of requests (+ the sanction it names)."""
-    sentence = span.text
-    found = [
-        (m.start(), i) for i, r in enumerate(_RULES) if (m := r[2].search(sentence, start, end))
-    ]
-    rule = _RULES[min(found)[1]] if found else None
-    inside = [m for m in mentions if start <= m[0] and m[1] <= end]
-    by = [m[2] for m in inside if _can_act(sentence, m)][:1]
-    sanction = rule is not None and rule[0] == "SANCTION" and bool(by)
-    passage = Passage(sid, text, span.start, sentence, start, end, start)
+    named = roles_lib.named_sanction(passage.sentence, passage.start, passage.end, mentions, asking)
     _emit(
         out,
         passage,
-        "SANCTION" if sanction else "REQUEST",
-        rule[1] if sanction and rule else "demand",
+        "REQUEST",
+        "demand",
         asking,
         [],
         credit,
         dated,
         existing,
         names,
-        make=("demands", "sanctions") if sanction else ("demands",),
-        sanction_roles=(by, []),
+        make=("demands", "sanctions") if named else ("demands",),
+        sanction=named,
     )
+
+
+def _dated(date: extract.Resolved | None) -> dict[str, Any]:
+    if date is None:
+        return {}
+    if date.date is None:  # a relative phrase nothing anchors: its text and why no date
+        return {"date_text": date.text, "date_resolution": date.reasoning}
+    return {
+        "date": date.date.isoformat(),
+        "date_precision": date.precision,
+        "date_text": date.text,
+        "date_resolution": date.reasoning,
+    }
+
+
+def _request_tables(out: Proposals, who: list[str], head: str) -> tuple[str, ...]:
+    """A request that continues an earlier one of its requester ("He also asked", "These
+    included a request") is a demand of that occasion: no second REQUEST event."""
+    key = tuple(who)
+    if key in out.requesters and _CONTINUES.search(head):
+        return ("demands",)
+    out.requesters.add(key)
+    return ("demands", "events")
 
 
 def _sentence(
@@ -251,78 +205,112 @@ def _sentence(
     existing: list[Existing],
     names: set[str],
 ) -> None:
-    """Proposals for each clause of a sentence with a cue (roles carried across clauses)."""
+    """Proposals for each fact of each clause of a sentence (roles carried across clauses)."""
     sentence = span.text
     mentions = positions(sentence, actors)
-    date = extract.find_date(sentence, published)
-    dated: dict[str, Any] = {}
-    if date is not None:
-        dated = {
-            "date": date.date.isoformat(),
-            "date_precision": date.precision,
-            "date_text": date.text,
-            "date_resolution": date.reasoning,
-        }
-    subject: list[str] = []
+    subject: list[str] = []  # the sentence's actor so far
     asking: list[str] = []  # who a request running through the sentence is by
+    pending: extract.Resolved | None = None  # "On Monday," dates the next clause
     for start, end in clauses(sentence):
-        found = [
-            (r[0] == FALLBACK, m.start(), i)
-            for i, r in enumerate(_RULES)
-            if (m := r[2].search(sentence, start, end))
-        ]
-        rule = None
-        if found:
-            kind_, extra_, pattern_ = _RULES[min(found)[2]]
-            rule = (kind_, extra_, pattern_, pattern_.search(sentence, start, end))
+        date = extract.find_date(sentence[start:end], published)
+        if date is not None and extract.DATE_PHRASES.fullmatch(sentence[start:end]):
+            pending = date
+            continue
+        found = cues_lib.cues(sentence, start, end)
+        facts = cues_lib.facts(sentence, found)
         inside = [m for m in mentions if start <= m[0] and m[1] <= end]
         credit = extract.attribution(sentence, start, end)
         listed = asking and category(sentence[start:end]) != "other"
-        if rule is None or (listed and rule[0] not in ("REQUEST", "REJECT")):
-            # an item of a list of requests: "..., the lifting of all U.S. sanctions"
+        if not facts or (listed and facts[0].rule.kind not in ("REQUEST", "REJECT")):
             if listed:
                 for item_start, item_end in _items(sentence, start, end):
-                    _list_item(
-                        out,
-                        sid,
-                        text,
-                        span,
-                        item_start,
-                        item_end,
-                        asking,
-                        mentions,
-                        credit,
-                        dated,
-                        existing,
-                        names,
+                    passage = Passage(
+                        sid, text, span.start, sentence, item_start, item_end, item_start
                     )
+                    _list_item(
+                        out, passage, asking, mentions, credit, _dated(pending), existing, names
+                    )
+            elif pronoun := roles_lib.pronoun_subject(out, sentence, start):
+                subject = pronoun  # "While he offered Maduro ..., he set a deadline"
+            elif acting := [m for m in inside if roles_lib.can_act(sentence, m)]:
+                subject = [acting[0][2]]  # "Trump, however, dismissed ..."
             continue
-        kind, extra, pattern, cue = rule
-        if kind in ("COERCE", "ASSAULT") and _CONDITIONAL.search(sentence, start, end):
-            kind = "THREATEN"  # "would close the airspace if the deadline passed"
-        before = [m for m in inside if m[1] <= cue.start() and _can_act(sentence, m)]
-        after = [m[2] for m in inside if m[0] >= cue.end()]
-        if before:
-            who = [before[0][2]]
-        elif after and re.search(r"\bby\b", sentence[cue.end() : end]):
-            who, after = after[:1], after[1:]
-        elif subject:
-            who = subject
-        elif re.match(r"(?:He|She|They)\b", sentence[start:end]) and out.subject:
-            who = out.subject
-        else:
-            continue
-        if before and not subject:
-            out.subject = who  # the sentence's subject: He / She / They in the next ones
-        subject = who
-        whom = [a for a in after[:1] if a not in who]
-        for seg_start, seg_end, seg_cue in segments(sentence, start, end, cue, pattern):
-            if seg_cue is not cue or seg_end < end:
-                later = [m[2] for m in inside if seg_cue.end() <= m[0] and m[1] <= seg_end]
-                whom = [a for a in later[:1] if a not in who]
-            passage = Passage(sid, text, span.start, sentence, seg_start, seg_end, seg_cue.end())
-            _emit(out, passage, kind, extra, who, whom, credit, dated, existing, names)
-        asking = who if extra == "demand" else asking
+        starts = roles_lib.starts(sentence, start, facts, mentions)
+        for index, fact in enumerate(facts):
+            f_start = starts[index][0]
+            own_end = starts[index + 1][0] if index + 1 < len(starts) else end
+            quote_end = own_end if index + 1 < len(starts) and starts[index + 1][1] else end
+            while quote_end > f_start and sentence[quote_end - 1] == " ":
+                quote_end -= 1
+            lo = facts[index - 1].match.end() if index else start
+            if roles_lib.skipped(sentence, lo, f_start, fact.match):
+                continue
+            who, whom, carries = roles_lib.roles(
+                out, sentence, fact, f_start, quote_end, mentions, subject
+            )
+            if not who:
+                continue
+            if carries:
+                subject = who
+            rule = fact.rule
+            kind, extra = rule.kind, rule.extra
+            make: tuple[str, ...] | None = None
+            if kind in ("COERCE", "ASSAULT") and _CONDITIONAL.search(sentence, start, end):
+                kind, make = "THREATEN", ("events",)  # "would close the airspace if ..."
+            if extra == "terms":
+                make = ("events",)
+            if kind == "REQUEST" and extra == "demand":
+                make = _request_tables(out, who, sentence[f_start : fact.match.start()])
+            date = extract.find_date(sentence[f_start:own_end], published)
+            if date is None and index == 0:
+                date = pending
+            dated = _dated(date)
+            for seg_start, seg_end, seg_cue in segments(
+                sentence, f_start, quote_end, fact.match, rule.pattern
+            ):
+                seg_whom = whom
+                if seg_cue is not fact.match or seg_end < quote_end:
+                    later = [m[2] for m in mentions if seg_cue.end() <= m[0] and m[1] <= seg_end]
+                    seg_whom = [a for a in later[:1] if a not in who]
+                passage = Passage(
+                    sid, text, span.start, sentence, seg_start, seg_end, seg_cue.end()
+                )
+                targets = seg_whom or roles_lib.targets(
+                    out, sentence, seg_start, seg_end, mentions, who
+                )
+                named = None
+                seg_make = make
+                relief = category(sentence[seg_cue.end() : seg_end]) == "sanctions_relief"
+                if extra == "demand" and relief:
+                    # "asked for the removal of sanctions on ...": the sanction it names
+                    named = roles_lib.named_sanction(
+                        sentence, seg_cue.end(), seg_end, mentions, who
+                    )
+                    if named is not None:
+                        seg_make = (*(make or ("demands", "events")), "sanctions")
+                _emit(
+                    out,
+                    passage,
+                    kind,
+                    extra,
+                    who,
+                    seg_whom,
+                    credit,
+                    dated,
+                    existing,
+                    names,
+                    make=seg_make,
+                    sanction_roles=(who, targets),
+                    sanction=named,
+                )
+            if extra in ("demand", "terms"):
+                asking = who
+        pending = None
+    acting = [m for m in mentions if roles_lib.can_act(sentence, m)]
+    if persons := [m for m in acting if out.kinds.get(m[2], "") in ("person", "")]:
+        out.person = [persons[0][2]]
+    if acting:
+        out.anyone = [acting[0][2]]
 
 
 @dataclass(frozen=True)
@@ -371,6 +359,7 @@ def _emit(
     *,
     make: tuple[str, ...] | None = None,
     sanction_roles: tuple[list[str], list[str]] | None = None,
+    sanction: tuple[str, list[str], list[str]] | None = None,
 ) -> None:
     """Append the proposals of one passage: the tables `make` (default: from the rule)."""
     if make is None:
@@ -400,11 +389,14 @@ def _emit(
                 },
             )
         )
-    if "sanctions" in make and extra not in (None, "demand"):
-        imposed_by, targets = sanction_roles or (who, whom)
+    imposed_by, targets = sanction_roles or (who, whom)
+    sanction_kind = extra
+    if sanction is not None:  # the sanction a request names (`named_sanction`)
+        sanction_kind, imposed_by, targets = sanction
+    if "sanctions" in make and sanction_kind not in (None, "demand", "terms"):
         usd = next((q["value"] for q in amounts if q["unit"] == "USD"), None)
-        sanction: dict[str, Any] = {
-            "kind": extra,
+        proposed: dict[str, Any] = {
+            "kind": sanction_kind,
             "imposed_by": imposed_by,
             "targets": targets,
             "status": "active",
@@ -412,8 +404,8 @@ def _emit(
             **dated,
         }
         if usd is not None:
-            sanction["amount_usd"] = usd
-        records.append(("sanctions", sanction))
+            proposed["amount_usd"] = usd
+        records.append(("sanctions", proposed))
     event: dict[str, Any] = {
         "type": kind,
         "actors": who,
@@ -428,8 +420,14 @@ def _emit(
     for suffix, (table, record) in zip("abc", records, strict=False):
         target = corroborates(table, record, quote, existing, names)
         if target is not None:
-            out.corroborations.append({"table": table, "record": target, "citation": citation})
+            # what the passage says of the date and amount, for the curator to compare
+            said = {k: record[k] for k in (*dated, "amount_usd") if k in record}
+            out.corroborations.append(
+                {"table": table, "record": target, "citation": citation, **said}
+            )
             continue
+        if table == "sanctions" and not (record["targets"] and record["imposed_by"]):
+            continue  # a new sanction names its imposer and target: else only the event
         rid = base if len(records) == 1 else f"{base}{suffix}"
         full = {"id": rid, **record, "citations": [citation], "review": {"status": "pending"}}
         getattr(out, table).append(full)

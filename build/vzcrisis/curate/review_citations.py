@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ class Proposal:
     table: str
     record: str
     citation: dict[str, Any]
+    said: dict[str, Any] = field(default_factory=dict)
+    """The date (and amount) the passage gives, to compare with the record's."""
 
 
 def pending(root: Path, source: str | None = None, table: str | None = None) -> list[Proposal]:
@@ -52,8 +54,9 @@ def pending(root: Path, source: str | None = None, table: str | None = None) -> 
             status = (item.get("review") or {}).get("status")
             if status == ReviewStatus.pending.value and table in (None, item.get("table")):
                 plain = to_plain(item)
+                said = {k: plain[k] for k in ("date", "date_text", "amount_usd") if k in plain}
                 out.append(
-                    Proposal(path, index, plain["table"], plain["record"], plain["citation"])
+                    Proposal(path, index, plain["table"], plain["record"], plain["citation"], said)
                 )
     return out
 
@@ -83,6 +86,16 @@ def render(root: Path, proposal: Proposal, texts: dict[str, str], position: str)
         lines.append("  " + highlight(text, c["char_start"], c["char_end"]))
     else:
         lines.append(f"  [red]!! the quote is not at {c['char_start']}-{c['char_end']}[/]")
+    said = proposal.said
+    if said.get("date") is not None or said.get("amount_usd") is not None:
+        lines.append(
+            "the passage gives: "
+            + ", ".join(
+                f"{k} {said[k]} (record: {raw.data.get(k)})"
+                for k in ("date", "amount_usd")
+                if said.get(k) is not None
+            )
+        )
     count = len(raw.data.get("citations") or [])
     status = (raw.data.get("review") or {}).get("status", "pending")
     after = "re-stamped accepted by you" if status == "accepted" else f"still {status}"

@@ -63,6 +63,22 @@ records:
     review: {status: pending}
 """
 
+_CALL = SEED_TEXT.index("phone call")
+EVENTS = f"""schema_version: "1.1.0"
+table: events
+records:
+  - id: trump-maduro-call
+    type: CONSULT
+    actors: [donald-trump, nicolas-maduro]
+    summary: Phone call between Trump and Maduro.
+    date: 2025-11-28
+    date_precision: day
+    citations:
+      - {{source: src-053c2b2b, quote: phone call, char_start: {_CALL},
+          char_end: {_CALL + 10}, attribution: own}}
+    review: {{status: pending}}
+"""
+
 
 @pytest.fixture
 def project(tmp_path: Path) -> tuple[Path, str]:
@@ -71,6 +87,7 @@ def project(tmp_path: Path) -> tuple[Path, str]:
     assert r.exit_code == 0, r.output
     w.records_file(root, "actors.yaml").write_text(ACTORS, "utf-8")
     w.records_file(root, "demands.yaml").write_text(DEMANDS, "utf-8")
+    w.records_file(root, "events.yaml").write_text(EVENTS, "utf-8")
     r = w.cli(
         root, "add-source", str(FIXTURE), "--origin", "Coastal Wire", "--published", "2025-12-03"
     )
@@ -88,6 +105,7 @@ def test_draft_writes_each_table_and_the_citations_to_add(project: tuple[Path, s
     assert out["files"] == {
         "actors": f"seeds/records/drafts-{sid}-actors.yaml",
         "events": f"seeds/records/drafts-{sid}.yaml",
+        "demands": f"seeds/records/drafts-{sid}-demands.yaml",
         "sanctions": f"seeds/records/drafts-{sid}-sanctions.yaml",
     }
     assert out["citations_file"] == f"seeds/drafts/citations-{sid}.yaml"
@@ -98,19 +116,36 @@ def test_draft_writes_each_table_and_the_citations_to_add(project: tuple[Path, s
     assert [(e["id"], e["type"]) for e in out["tables"]["events"]] == [
         (f"draft-{short}-01b", "REQUEST"),
         (f"draft-{short}-02", "REJECT"),
-        (f"draft-{short}-03b", "SANCTION"),
+        (f"draft-{short}-03b", "REQUEST"),
+        (f"draft-{short}-04b", "SANCTION"),
+        (f"draft-{short}-05b", "THREATEN"),
+        (f"draft-{short}-06", "OTHER"),
+        (f"draft-{short}-07b", "COERCE"),
+        (f"draft-{short}-08", "REJECT"),
+        (f"draft-{short}-09b", "REQUEST"),
+        (f"draft-{short}-11b", "SANCTION"),
+        (f"draft-{short}-13", "COERCE"),
+        (f"draft-{short}-14", "THREATEN"),
     ]
-    assert [(s["kind"], s["amount_usd"]) for s in out["tables"]["sanctions"]] == [
-        ("reward", 15_000_000)
+    assert [(d["id"], d["category"]) for d in out["tables"]["demands"]] == [
+        (f"draft-{short}-03a", "departure"),
+        (f"draft-{short}-05a", "departure"),
+        (f"draft-{short}-09a", "amnesty"),
+        (f"draft-{short}-10a", "sanctions_relief"),
     ]
-    assert [(c["table"], c["record"]) for c in out["citations"]] == [
-        ("demands", "maduro-second-call")
+    assert [(s["kind"], s.get("amount_usd")) for s in out["tables"]["sanctions"]] == [
+        ("reward", 15_000_000),
+        ("sanctions_program", None),
+    ]
+    assert [(c["table"], c["record"], c.get("date")) for c in out["citations"]] == [
+        ("demands", "maduro-second-call", None),
+        ("events", "trump-maduro-call", "2025-11-28"),  # the passage's date, to compare
     ]
     safe = YAML(typ="safe")
     (event,) = [
         e
         for e in safe.load(w.records_file(root, f"drafts-{sid}.yaml").read_text("utf-8"))["records"]
-        if e["type"] == "REJECT"
+        if e["id"] == f"draft-{short}-02"
     ]
     assert (event["date"], event["date_precision"], event["date_text"]) == (
         dt.date(2025, 12, 1),
@@ -152,8 +187,9 @@ def test_review_shows_a_corroboration_and_accepting_appends_the_citation(
     assert w.cli(root, "draft", sid).exit_code == 0
     demands = w.records_file(root, "demands.yaml")
     before = demands.read_text("utf-8")
-    # the demand itself (pending) is skipped; then the citation proposal is accepted
-    r = w.cli(root, "review", "--table", "demands", *w.REVIEW, input="s\na\n")
+    # the demand itself (pending) and the 4 drafted demands are skipped; then the citation
+    # proposal is accepted
+    r = w.cli(root, "review", "--table", "demands", *w.REVIEW, input="s\n" * 5 + "a\n")
     assert r.exit_code == 0, r.output
     quote = "Venezuelan President Nicolás Maduro asked Donald Trump for a second call"
     start = FIXTURE.read_text("utf-8").index(quote)
@@ -171,7 +207,7 @@ def test_review_shows_a_corroboration_and_accepting_appends_the_citation(
         "accepting: appends citation 2 to seeds/records/demands.yaml (maduro-second-call); "
         "the record is still pending"
     ) in r.stdout
-    assert "accepted 1, rejected 0, skipped 1" in r.stdout, r.stdout
+    assert "accepted 1, rejected 0, skipped 5" in r.stdout, r.stdout
     after = demands.read_text("utf-8")
     assert after.startswith(before.rstrip("\n").removesuffix("    review: {status: pending}"))
     assert "    # a comment the review must keep\n" in after
@@ -196,3 +232,12 @@ def test_review_shows_a_corroboration_and_accepting_appends_the_citation(
     # decided: review has nothing more to offer for it
     r = w.cli(root, "review", "--table", "demands", *w.REVIEW, input="q\n")
     assert "citation for demands" not in r.stdout
+
+
+def test_review_shows_the_date_a_corroborating_passage_gives(project: tuple[Path, str]) -> None:
+    root, sid = project
+    assert w.cli(root, "draft", sid).exit_code == 0
+    r = w.cli(root, "review", "--table", "events", *w.REVIEW, input="s\n" * 14 + "q\n")
+    assert r.exit_code == 0, r.output
+    assert "citation for events: trump-maduro-call" in r.stdout
+    assert "the passage gives: date 2025-11-28 (record: 2025-11-28)" in r.stdout

@@ -45,7 +45,9 @@ def test_date_reasoning_names_the_anchor() -> None:
 
 def test_no_date_without_a_phrase_or_anchor() -> None:
     assert extract.find_date("since September", PUBLISHED) is None
-    assert extract.find_date("On Monday", None) is None
+    unanchored = extract.find_date("On Monday", None)  # no date, only the phrase and why
+    assert unanchored is not None
+    assert (unanchored.date, unanchored.precision) == (None, None)
 
 
 def test_quantities_keep_their_qualifiers() -> None:
@@ -58,6 +60,7 @@ def test_quantities_keep_their_qualifiers() -> None:
             "qualifier": "approximately",
             "text": "around 20 officers",
         },
+        {"value": 48, "unit": "hours", "qualifier": "exactly", "text": "48 hours"},
     ]
     assert extract.quantities("12 officers and $50 million, at least 3 boats") == [
         {"value": 12, "unit": "officers", "qualifier": "exactly", "text": "12 officers"},

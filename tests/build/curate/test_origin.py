@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ruamel.yaml import YAML
 from vzcrisis.curate import origin
 
 from tests.build import _workflow as w
@@ -35,7 +36,7 @@ def test_no_suggestion_without_shared_wording() -> None:
     assert origin.suggest("too short", others) is None
 
 
-def test_draft_prints_the_suggestion(tmp_path: Path) -> None:
+def test_draft_prints_and_stores_the_suggestion(tmp_path: Path) -> None:
     root = w.new_project(tmp_path / "p", actors="seed_actors.yaml")
     for name, source_origin in (("002", "Reuters"), ("000", "to confirm")):
         (path,) = ARTICLES.glob(f"{name}_*.txt")
@@ -45,3 +46,21 @@ def test_draft_prints_the_suggestion(tmp_path: Path) -> None:
     r = w.cli(root, "draft", sid)
     assert r.exit_code == 0, r.output
     assert r.stdout.splitlines()[-1].startswith("origin: probably Reuters (8% of its 5-word")
+    # stored with the draft's proposals, pending, for the curator to confirm
+    stored = YAML(typ="safe").load(
+        (root / "seeds" / "drafts" / f"citations-{sid}.yaml").read_text("utf-8")
+    )
+    other = next(s for s in project_sids(root) if s != sid)
+    assert stored["origin"] == {
+        "suggested": "Reuters",
+        "shares_wording_with": other,
+        "overlap": 0.08,
+        "review": {"status": "pending"},
+    }
+
+
+def project_sids(root: Path) -> list[str]:
+    sources = YAML(typ="safe").load(
+        (root / "seeds" / "records" / "sources.yaml").read_text("utf-8")
+    )
+    return [r["id"] for r in sources["records"]]

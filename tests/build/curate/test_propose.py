@@ -3,21 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from vzcrisis.curate import propose as p
-from vzcrisis.curate.names import ActorNames, name_pattern
+from vzcrisis.curate.names import ActorNames, descriptions, name_pattern
 
 ARTICLE = (Path(__file__).parents[2] / "fixtures" / "drafts" / "article.txt").read_text("utf-8")
 PUBLISHED = dt.date(2025, 12, 3)
+MADURO = {
+    "kind": "person",
+    "country": "VEN",
+    "roles": ["President of Venezuela", "Venezuelan leader"],
+}
 ACTORS = [
-    ActorNames(aid, tuple(name_pattern(n) for n in names))
-    for aid, names in [
-        ("nicolas-maduro", ["Nicolás Maduro", "Nicolas Maduro", "Maduro"]),
-        ("donald-trump", ["Donald Trump", "Trump"]),
-        ("united-states", ["United States", "U.S."]),
-        ("diosdado-cabello", ["Diosdado Cabello", "Cabello"]),
-        ("reporters", ["Reporters"]),
+    ActorNames(
+        aid,
+        tuple(name_pattern(n) for n in names)
+        + tuple((re.compile(d), False) for d in descriptions(record)),
+        str(record.get("kind", "")),
+        str(record.get("country", "")),
+    )
+    for aid, names, record in [
+        ("nicolas-maduro", ["Nicolás Maduro", "Nicolas Maduro", "Maduro"], MADURO),
+        ("donald-trump", ["Donald Trump", "Trump"], {"kind": "person"}),
+        ("united-states", ["United States", "U.S."], {"kind": "state", "country": "USA"}),
+        ("venezuela", ["Venezuela"], {"kind": "state", "country": "VEN"}),
+        ("diosdado-cabello", ["Diosdado Cabello", "Cabello"], {"kind": "person"}),
+        ("reporters", ["Reporters"], {"kind": "group"}),
     ]
 ]
 EXISTING = [
@@ -41,6 +54,26 @@ EXISTING = [
             "targets": ["nicolas-maduro"],
             "amount_usd": 50_000_000,
             "description": "Reward for information leading to Maduro's arrest.",
+        },
+    ),
+    p.Existing(
+        "events",
+        "trump-maduro-call",
+        {
+            "type": "CONSULT",
+            "actors": ["donald-trump", "nicolas-maduro"],
+            "summary": "Phone call between Trump and Maduro.",
+            "date": dt.date(2025, 11, 28),
+        },
+    ),
+    p.Existing(
+        "sanctions",
+        "us-sanctions-cabello",
+        {
+            "kind": "sanctions_program",
+            "imposed_by": ["united-states"],
+            "targets": ["diosdado-cabello"],
+            "description": "U.S. sanctions imposed on Cabello.",
         },
     ),
 ]
@@ -79,7 +112,9 @@ def test_event_roles_clause_quote_date_and_attribution() -> None:
     assert [(e["id"], e["type"], e["actors"], e["recipients"]) for e in events[:1]] == [
         ("draft-fixture-01b", "REQUEST", ["nicolas-maduro"], ["donald-trump"])
     ]
-    assert events[1:] == [
+    demand = "Trump's demand that Maduro leave the country"
+    on_record = {"attribution": "on_record", "attributed_to": "he told reporters in Caracas"}
+    assert events[1:4] == [
         {
             "id": "draft-fixture-02",
             "type": "REJECT",
@@ -100,8 +135,17 @@ def test_event_roles_clause_quote_date_and_attribution() -> None:
             ],
             "review": {"status": "pending"},
         },
-        {
+        {  # "X's demand that ..." inside what Gil rejected is a fact of its own
             "id": "draft-fixture-03b",
+            "type": "REQUEST",
+            "actors": ["donald-trump"],
+            "recipients": ["nicolas-maduro"],
+            "summary": "DRAFT: " + demand,
+            "citations": [{**_at(demand), **on_record}],
+            "review": {"status": "pending"},
+        },
+        {
+            "id": "draft-fixture-04b",
             "type": "SANCTION",
             "actors": ["united-states"],
             "recipients": ["nicolas-maduro"],
@@ -114,9 +158,9 @@ def test_event_roles_clause_quote_date_and_attribution() -> None:
 
 
 def test_sanction_with_amount_not_merged_with_a_different_amount() -> None:
-    assert _proposals().sanctions == [
+    assert _proposals().sanctions[:1] == [
         {
-            "id": "draft-fixture-03a",
+            "id": "draft-fixture-04a",
             "kind": "reward",
             "imposed_by": ["united-states"],
             "targets": ["nicolas-maduro"],
@@ -152,16 +196,27 @@ def test_a_request_already_recorded_is_a_citation_to_add_not_a_duplicate() -> No
         "attribution": "upstream",
         "attributed_to": "according to two sources familiar with the matter",
     }
-    assert out.corroborations == [
-        {"table": "demands", "record": "maduro-second-call", "citation": citation}
+    assert out.corroborations[0] == {
+        "table": "demands",
+        "record": "maduro-second-call",
+        "citation": citation,
+    }
+    # the REQUEST event is drafted: no existing event to corroborate
+    assert "maduro-second-call" not in [d["id"] for d in out.demands]
+    assert [d["category"] for d in out.demands if d["by"] == ["nicolas-maduro"]] == [
+        "amnesty",  # (not the second call: a citation to add)
+        "sanctions_relief",
     ]
-    assert out.demands == []  # the REQUEST event is drafted: no existing event to corroborate
 
 
 def test_request_without_an_existing_record_is_a_demand_with_its_category() -> None:
     out = p.propose(SID, ARTICLE, PUBLISHED, ACTORS, [])
     assert [(d["id"], d["by"], d["addressed_to"], d["category"]) for d in out.demands] == [
-        ("draft-fixture-01a", ["nicolas-maduro"], ["donald-trump"], "dialogue")
+        ("draft-fixture-01a", ["nicolas-maduro"], ["donald-trump"], "dialogue"),
+        ("draft-fixture-03a", ["donald-trump"], ["nicolas-maduro"], "departure"),
+        ("draft-fixture-05a", ["donald-trump"], ["nicolas-maduro"], "departure"),
+        ("draft-fixture-09a", ["nicolas-maduro"], [], "amnesty"),
+        ("draft-fixture-10a", ["nicolas-maduro"], [], "sanctions_relief"),
     ]
     assert out.corroborations == []
 
@@ -169,11 +224,12 @@ def test_request_without_an_existing_record_is_a_demand_with_its_category() -> N
 def test_no_actor_no_proposal_and_quantities_on_events() -> None:
     text = "Cabello said 12 officers were killed by U.S. forces. More than 75 people were killed."
     out = p.propose(SID, text, PUBLISHED, ACTORS, [])
+    # the agent of a passive is after "by"; a passive without one proposes nothing
     assert [(e["type"], e["actors"], e["recipients"], e.get("quantities")) for e in out.events] == [
         (
             "ASSAULT",
-            ["diosdado-cabello"],
             ["united-states"],
+            [],
             [{"value": 12, "unit": "officers", "qualifier": "exactly", "text": "12 officers"}],
         )
     ]
