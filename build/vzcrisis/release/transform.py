@@ -40,6 +40,8 @@ from venezuela_crisis.models.base import Derived, references
 from .sentences import bound_tables, bounds_sql
 
 ACCEPTED = "(review).status = 'accepted'"
+TEXT_BATCH = 1000
+"""Article texts handed to DuckDB at once."""
 
 
 def q(name: str) -> str:
@@ -75,15 +77,19 @@ def prepare(
     )
     ids = con.sql("SELECT id FROM _released_sources ORDER BY id").fetchall()
     released = [sid for (sid,) in ids if sid in texts]
-    text_rows = pa.table(
-        {"id": released, "text": [texts[s] for s in released]},
-        pa.schema([("id", pa.string()), ("text", pa.string())]),
-    )
+    con.execute("CREATE OR REPLACE TEMP TABLE _texts (id VARCHAR, text VARCHAR)")
+    for at in range(0, len(released), TEXT_BATCH):  # bounded memory: a batch of articles at once
+        batch = released[at : at + TEXT_BATCH]
+        _insert(con, "_texts", pa.table({"id": batch, "text": [texts[s] for s in batch]}))
     starts, ends = bound_tables(texts, released)
-    for name, data in (("_texts", text_rows), ("_starts", starts), ("_ends", ends)):
-        con.register(f"{name}_arrow", data)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}_arrow")
-        con.unregister(f"{name}_arrow")
+    for name, data in (("_starts", starts), ("_ends", ends)):
+        first, second = data.schema.names[1:]
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} "
+            f"(source_id VARCHAR, {q(first)} BIGINT, {q(second)} BIGINT)"
+        )
+        _insert(con, name, data)
+    del starts, ends
     quotes = " UNION ALL ".join(
         f"SELECT {lit(table)} AS record_table, id AS record_id, _file, _line, "
         f"unnest(citations) AS c FROM {accepted_view(table)}"
@@ -109,6 +115,14 @@ def prepare(
         "count(DISTINCT source_id) AS source_count, count(DISTINCT origin) AS origin_count "
         "FROM _citations GROUP BY record_table, record_id"
     )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, data: pa.Table) -> None:
+    con.register("_batch_arrow", data)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _batch_arrow")
+    finally:
+        con.unregister("_batch_arrow")
 
 
 def released_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
