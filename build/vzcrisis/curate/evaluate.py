@@ -71,6 +71,9 @@ class Report:
     amounts: dict[str, int] = field(
         default_factory=lambda: {"proposed": 0, "right": 0, "wrong": 0, "unchecked": 0}
     )
+    unchecked: list[str] = field(default_factory=list)
+    """Each unchecked value, with the curated value of the same kind quoted at the same place
+    (its actors differ), when there is one: a breakdown, not a score."""
     wrong: list[str] = field(default_factory=list)
 
 
@@ -92,6 +95,13 @@ def _matches(table: str, drafted: dict[str, Any], gold: dict[str, Any], sid: str
     if drafted.get(KIND[table]) != gold.get(KIND[table]):
         return False
     if not set(drafted.get(WHO[table]) or []) & set(gold.get(WHO[table]) or []):
+        return False
+    return any(_overlaps(c, gold, sid) for c in drafted["citations"])
+
+
+def _near(table: str, drafted: dict[str, Any], gold: dict[str, Any], sid: str) -> bool:
+    """Same kind and an overlapping quote, whoever the actors (for the unchecked breakdown)."""
+    if drafted.get(KIND[table]) != gold.get(KIND[table]):
         return False
     return any(_overlaps(c, gold, sid) for c in drafted["citations"])
 
@@ -142,10 +152,11 @@ def _score(report: Report, sid: str, drafts: Any, gold: dict[str, list[Any]]) ->
             if right:
                 score.drafted_right += 1
                 found.update(gid for gid, _ in right)
+            near = [(gid, g) for gid, g in gold[table] if _near(table, record, g, sid)]
             if date is not None:
-                _check(report, report.dates, "date", record, date, same, "date")
+                _check(report, report.dates, "date", record, date, same, "date", near)
             if table == "sanctions" and record.get("amount_usd") is not None:
-                _check(report, report.amounts, "amount", record, None, same, "amount_usd")
+                _check(report, report.amounts, "amount", record, None, same, "amount_usd", near)
         for proposal in drafts.corroborations:
             if proposal["table"] != table:
                 continue
@@ -170,11 +181,19 @@ def _check(
     date: str | None,
     same: list[tuple[str, dict[str, Any]]],
     key: str,
+    near: list[tuple[str, dict[str, Any]]] | None = None,
 ) -> None:
     counts["proposed"] += 1
     value = date if key == "date" else record.get(key)
     if not same:
         counts["unchecked"] += 1
+        nearby = [
+            f"{gid}: {_date(g.get(key)) if key == 'date' else g.get(key)}" for gid, g in near or []
+        ]
+        report.unchecked.append(
+            f"{record['id']}: {what} {value}"
+            + (f" (same kind, same place, other actors: {'; '.join(nearby)})" if nearby else "")
+        )
         return
     golds = [_date(g.get(key)) if key == "date" else g.get(key) for _, g in same]
     if value in golds:
@@ -228,4 +247,6 @@ def markdown(report: Report) -> str:
     ]
     if report.wrong:
         lines += ["", "Wrong values:", ""] + [f"- {w}" for w in report.wrong]
+    if report.unchecked:
+        lines += ["", "Unchecked values:", ""] + [f"- {u}" for u in report.unchecked]
     return "\n".join(lines) + "\n"

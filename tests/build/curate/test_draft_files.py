@@ -241,3 +241,14 @@ def test_review_shows_the_date_a_corroborating_passage_gives(project: tuple[Path
     assert r.exit_code == 0, r.output
     assert "citation for events: trump-maduro-call" in r.stdout
     assert "the passage gives: date 2025-11-28 (record: 2025-11-28)" in r.stdout
+
+
+def test_draft_is_deterministic(project: tuple[Path, str]) -> None:
+    root, sid = project
+    assert w.cli(root, "draft", sid).exit_code == 0
+    written = sorted((root / "seeds").rglob(f"*{sid}*.yaml"))
+    first = {path: path.read_bytes() for path in written}
+    for path in written:
+        path.unlink()
+    assert w.cli(root, "draft", sid).exit_code == 0
+    assert {path: path.read_bytes() for path in written} == first
