@@ -33,24 +33,56 @@ MatchKind = Literal["id", "name", "alias", "token"]
 _STOPWORDS = frozenset({"of", "the", "and", "de", "del", "la", "las", "los", "el", "y", "s"})
 
 
+class _Marks(dict[int, int | None]):
+    """``str.translate`` table deleting combining marks (filled as characters are met)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_MARKS = _Marks()
+_DROPPED = re.compile(r"['.]")
+_WORD = re.compile(r"\w+")
+_POSSESSIVE = re.compile(r"'s\b")
+
+
 def _fold(text: str) -> str:
     """Casefold, strip accents, unify apostrophes."""
+    if text.isascii():  # casefold is lower, NFKD changes nothing, no mark, no U+2019
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace("\u2019", "'")
+    return decomposed.translate(_MARKS).replace("\u2019", "'")
+
+
+def _words(folded: str) -> list[str]:
+    return _WORD.findall(_DROPPED.sub("", folded))
 
 
 def normalize(text: str) -> str:
     """Lowercase, strip accents, drop apostrophes and periods (U.S. == US), punctuation to spaces,
     collapse whitespace."""
-    return " ".join(re.findall(r"\w+", re.sub(r"['.]", "", _fold(text))))
+    return " ".join(_words(_fold(text)))
+
+
+def _usable(words: list[str]) -> set[str]:
+    return {w for w in words if len(w) >= 2 and w not in _STOPWORDS}
 
 
 def tokens(text: str) -> set[str]:
     """Words of a name usable for word matching (no stopwords, at least 2 letters)."""
-    bare = re.sub(r"'s\b", "", _fold(text))  # possessive: "Maduro's family" -> maduro, family
-    words = re.findall(r"\w+", re.sub(r"['.]", "", bare))
-    return {w for w in words if len(w) >= 2 and w not in _STOPWORDS}
+    # possessive: "Maduro's family" -> maduro, family
+    return _usable(_words(_POSSESSIVE.sub("", _fold(text))))
+
+
+def _keys(text: str) -> tuple[str, set[str]]:
+    """``(normalize(text), tokens(text))``, folding `text` once (the index's hot path)."""
+    folded = _fold(text)
+    words = _words(folded)
+    if "'" in folded:  # a possessive may go: the words differ
+        return " ".join(words), _usable(_words(_POSSESSIVE.sub("", folded)))
+    return " ".join(words), _usable(words)
 
 
 @dataclass(frozen=True)
@@ -101,12 +133,12 @@ class ActorIndex:
         for actor in self.actors.values():
             labels = [(actor.name, "name")] + [(alias, "alias") for alias in actor.aliases]
             for text, kind in labels:
-                key = normalize(text)
+                key, words = _keys(text)
                 if key:
                     self._by_name.setdefault(key, []).append(
                         (actor.id, text, "name" if kind == "name" else "alias")
                     )
-                for word in tokens(text):
+                for word in words:
                     self._by_token.setdefault(word, []).append((actor.id, text))
 
     def resolve(self, query: str) -> ActorMatch:

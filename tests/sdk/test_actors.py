@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
+
 import pytest
-from venezuela_crisis import AmbiguousActorError, UnknownActorError
+from venezuela_crisis import AmbiguousActorError, UnknownActorError, actors
 from venezuela_crisis.actors import ActorIndex, ActorName, normalize, tokens
 
 INDEX = ActorIndex(
@@ -102,3 +106,40 @@ def test_resolve_many_and_search() -> None:
     assert INDEX.search("rodrig") == ["delcy-rodriguez", "jorge-rodriguez"]
     assert INDEX.search("MADURO") == ["maduro-family", "nicolas-maduro"]
     assert INDEX.search("nothing") == []
+
+
+def _reference_fold(text: str) -> str:
+    """The matcher's definition, written plainly (the SDK's `_fold` is a faster spelling)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.replace("\u2019", "'")
+
+
+def _reference_keys(text: str) -> tuple[str, set[str]]:
+    folded = _reference_fold(text)
+    key = " ".join(re.findall(r"\w+", re.sub(r"['.]", "", folded)))
+    bare = re.sub(r"'s\b", "", folded)
+    words = re.findall(r"\w+", re.sub(r"['.]", "", bare))
+    return key, {w for w in words if len(w) >= 2 and w not in actors._STOPWORDS}
+
+
+def test_fast_folding_equals_the_definition_for_every_code_point() -> None:
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert actors._fold(char) == _reference_fold(char), hex(code)
+    names = [
+        "Nicolás Maduro",
+        "MADURO'S FAMILY",
+        "Maduro\u2019s family",
+        "U.S. Southern Command",
+        "Straße de la Paz",
+        "ﬁnance ministry",
+        "Ａｌｂａ",
+        "Đorđe Ñuñez-Çelik",
+        "Ελλάδα Ω",
+        "  the  s  ",
+        "",
+        "d'Hondt's",
+    ]
+    for name in names:
+        assert actors._keys(name) == _reference_keys(name) == (normalize(name), tokens(name))
