@@ -329,9 +329,15 @@ def _insert_links(conn: sqlite3.Connection, link: LinkTable, data: Loaded) -> No
         conn.executemany(sql, link_rows(batch.column("id"), lists, link.roles))
 
 
-BUILD_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
-"""While the scratch database is built: no rollback journal, no fsync. Nobody else reads it and a
-failed build deletes it, so nothing needs to survive a crash; neither is stored in the file."""
+BUILD_CACHE_KIB = 131_072
+"""Page cache while the scratch database is built (128 MiB; SQLite's default is 2 MiB): the
+b-trees being appended to, the id indexes and the sorts of ``CREATE INDEX`` stay in memory
+instead of going through the file. About a quarter of the build's time at 100,000 records."""
+
+BUILD_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF", f"cache_size = -{BUILD_CACHE_KIB}")
+"""While the scratch database is built: no rollback journal, no fsync, a bigger page cache.
+Nobody else reads it and a failed build deletes it, so nothing needs to survive a crash; none
+of them is stored in the file (the database's bytes do not depend on them)."""
 
 
 def _write(db_path: Path, loaded: dict[str, Loaded]) -> None:
