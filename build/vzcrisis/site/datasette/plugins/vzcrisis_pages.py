@@ -21,7 +21,8 @@
   events, which timed out. Items of reference lists are shown by their label (actor names),
   filtered by id.
 * Date facets of a whole table call ``date()`` once per distinct value, not per row
-  (``DATE_FACET_SQL``).
+  (``DATE_FACET_SQL``); with a filter or a search, our ISO date columns are grouped as stored
+  (``ISO_DATE_FACET_SQL``).
 * A filter ``col__arraycontains=id`` on a reference list gets a second condition the link
   table answers by index (``filters_from_request``): the page of one actor's events no longer
   parses every row's JSON once per facet and for the count.
@@ -50,7 +51,7 @@ from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import Base400
 from vzcrisis.site.browsing import LINK_ROLE, MORE_FACETS, facet_spec
-from vzcrisis.site.cells import BOOLEANS, yes_no
+from vzcrisis.site.cells import BOOLEANS, DATES, yes_no
 from vzcrisis.site.cells import labels_for as _labels
 from vzcrisis.site.sqlite import DB_NAME, LinkTable, link_tables
 
@@ -239,19 +240,38 @@ def _facet_result(
     }
 
 
+ISO_DATE_FACET_SQL = """
+select {col} as value, count(*) as count from ({sql})
+where +{col} is not null
+group by +{col} order by count desc, value limit {limit}
+"""
+"""Datasette's date facet of a filtered page, for a column of ISO dates: ``date()`` of a stored
+``YYYY-MM-DD`` is the value itself, so rows are grouped by the stored value without calling it
+once per row (~15% of the facet over 100,000 search hits). ``+`` keeps SQLite from walking the
+column's index for the grouping instead of the filter's rows."""
+
+
 class DayFacet(WholeTableCounts, DateFacet):  # type: ignore[misc]
-    """Datasette 0.65.5's date facet, with `DATE_FACET_SQL` on pages without filters."""
+    """Datasette 0.65.5's date facet: `DATE_FACET_SQL` on pages without filters,
+    `ISO_DATE_FACET_SQL` on filtered pages of our date columns (``cells.DATES``: the builder
+    writes a model date as ``YYYY-MM-DD``)."""
 
     async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
+        template = DATE_FACET_SQL
         if not _whole_table(self.sql, self.table or ""):
-            return await super().facet_results()  # type: ignore[no-any-return]
+            configs = [c["config"] for c in self.get_configs()]
+            columns = [c.get("column") or c["simple"] for c in configs]
+            iso = self.database == DB_NAME and all((self.table, c) in DATES for c in columns)
+            if not iso:
+                return await super().facet_results()  # type: ignore[no-any-return]
+            template = ISO_DATE_FACET_SQL
         results: list[dict[str, Any]] = []
         timed_out: list[str] = []
         args = dict(self.get_querystring_pairs())
         size = self.get_facet_size()
         for item in self.get_configs():
             column = item["config"].get("column") or item["config"]["simple"]
-            sql = DATE_FACET_SQL.format(col=escape_sqlite(column), sql=self.sql, limit=size + 1)
+            sql = template.format(col=escape_sqlite(column), sql=self.sql, limit=size + 1)
             try:
                 rows = await self.ds.execute(
                     self.database,
