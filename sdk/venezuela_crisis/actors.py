@@ -76,15 +76,6 @@ def tokens(text: str) -> set[str]:
     return _usable(_words(_POSSESSIVE.sub("", _fold(text))))
 
 
-def _keys(text: str) -> tuple[str, set[str]]:
-    """``(normalize(text), tokens(text))``, folding `text` once (the index's hot path)."""
-    folded = _fold(text)
-    words = _words(folded)
-    if "'" in folded:  # a possessive may go: the words differ
-        return " ".join(words), _usable(_words(_POSSESSIVE.sub("", folded)))
-    return " ".join(words), _usable(words)
-
-
 @dataclass(frozen=True)
 class ActorName:
     """One actor as the matcher sees it."""
@@ -128,18 +119,30 @@ class ActorIndex:
         self.names: dict[str, str] = {a.id: a.name for a in self.actors.values()}
         """Actor id -> canonical name."""
         self._by_name: dict[str, list[tuple[str, str, MatchKind]]] = {}
-        self._by_token: dict[str, list[tuple[str, str]]] = {}
-        """word -> (actor id, label) for every name/alias containing the word."""
+        """normalized name or alias -> (actor id, label, name or alias)."""
+        self._tokens: dict[str, list[tuple[str, str]]] | None = None
         for actor in self.actors.values():
-            labels = [(actor.name, "name")] + [(alias, "alias") for alias in actor.aliases]
-            for text, kind in labels:
-                key, words = _keys(text)
-                if key:
-                    self._by_name.setdefault(key, []).append(
-                        (actor.id, text, "name" if kind == "name" else "alias")
-                    )
-                for word in words:
-                    self._by_token.setdefault(word, []).append((actor.id, text))
+            self._add(actor.id, actor.name, "name")
+            for alias in actor.aliases:
+                self._add(actor.id, alias, "alias")
+
+    def _add(self, actor_id: str, text: str, kind: MatchKind) -> None:
+        key = normalize(text)
+        if key:
+            self._by_name.setdefault(key, []).append((actor_id, text, kind))
+
+    @property
+    def _by_token(self) -> dict[str, list[tuple[str, str]]]:
+        """word -> (actor id, label) for every name/alias containing the word; built when a
+        query first gets past the id and name tiers (most lookups never need it)."""
+        if self._tokens is None:
+            index: dict[str, list[tuple[str, str]]] = {}
+            for actor in self.actors.values():
+                for text in (actor.name, *actor.aliases):
+                    for word in tokens(text):
+                        index.setdefault(word, []).append((actor.id, text))
+            self._tokens = index
+        return self._tokens
 
     def resolve(self, query: str) -> ActorMatch:
         """The single actor `query` names; raise Unknown/AmbiguousActorError otherwise."""

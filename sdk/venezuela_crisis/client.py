@@ -163,11 +163,10 @@ class VenezuelaCrisis:
     def _actors(self) -> ActorIndex:
         with self._index_lock:
             if self._index is None:
-                rows = self._db.arrow(
-                    "select id, name, aliases from actors order by id"
-                ).to_pylist()
+                table = self._db.arrow("select id, name, aliases from actors order by id")
+                cols = [table.column(c).to_pylist() for c in ("id", "name", "aliases")]
                 self._index = ActorIndex(
-                    ActorName(r["id"], r["name"], tuple(r["aliases"] or ())) for r in rows
+                    ActorName(i, n, tuple(a or ())) for i, n, a in zip(*cols, strict=True)
                 )
             return self._index
 
