@@ -1,8 +1,8 @@
 """Every record file of a project in DuckDB: one table per curated table, typed from the model.
 
 A compiled reader, no Python object per record: a JSON Lines file is split into lines with numpy
-(zero-copy Arrow strings), handed to DuckDB, and each line is parsed once by DuckDB's JSON
-reader into a map of its top-level keys; YAML files (few, small) are parsed by the existing
+(zero-copy Arrow strings), handed to DuckDB, and each line is read once by DuckDB's JSON reader
+into its typed struct; YAML files (few, small) are parsed by the existing
 loader and handed over as the same rows. Each curated table becomes one DuckDB table (named
 like the curated table) with:
 
@@ -11,10 +11,12 @@ like the curated table) with:
   ``_json`` (the record's JSON text: the line itself, or the YAML record dumped as JSON),
 - one typed column per field of the record model, typed from the model's JSON Schema
   (``sql_type``): strings VARCHAR, dates DATE, integers BIGINT, lists ``T[]``, nested models
-  STRUCTs. A value of the wrong JSON type reads as NULL (the validator decides what is wrong).
+  STRUCTs. They hold the record's values when the record is valid (DuckDB's reader converts a
+  value of another JSON type: the validator, not the reader, decides what is wrong),
+- ``_status`` and ``_valid``, filled by the validator (``VERDICT_COLUMNS``).
 
 A file the compiled reader cannot read exactly as the per-record loader would (not UTF-8, a bad
-header, a line that is not one JSON object without duplicate keys, over 64 MiB, YAML the loader
+header, a line that is not one JSON object, over 64 MiB, YAML the loader
 refuses...) is not read: it is listed in ``Columns.unread`` and goes whole to the per-record path.
 """
 
@@ -165,50 +167,30 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def typed(node: Node, v: str) -> str:
-    """SQL turning the JSON value `v` (type JSON, NULL when absent or null) into the node's typed
-    value: NULL when it has another JSON type (no coercion: "5" is not 5)."""
-    if node.kind == "string":
-        text = f"CASE WHEN json_type({v}) = 'VARCHAR' THEN {v}->>'$' END"
-        return f"TRY_CAST({text} AS DATE)" if node.get("format") == "date" else text
-    if node.kind == "integer":
-        return (
-            f"CASE WHEN json_type({v}) IN ('BIGINT', 'UBIGINT') THEN TRY_CAST({v} AS BIGINT) "
-            f"WHEN json_type({v}) = 'DOUBLE' THEN CASE WHEN isfinite({v}::DOUBLE) AND "
-            f"{v}::DOUBLE = floor({v}::DOUBLE) AND abs({v}::DOUBLE) < 9e15 "
-            f"THEN {v}::DOUBLE::BIGINT END END"
-        )
-    if node.kind == "number":
-        return f"CASE WHEN json_type({v}) IN ('BIGINT', 'UBIGINT', 'DOUBLE') THEN {v}::DOUBLE END"
-    if node.kind == "boolean":
-        return f"CASE WHEN json_type({v}) = 'BOOLEAN' THEN {v}::BOOLEAN END"
-    if node.kind == "array" and node.items is not None:
-        inner = typed(node.items, "_x")
-        return (
-            f"CASE WHEN json_type({v}) = 'ARRAY' THEN "
-            f"list_transform({v}::JSON[], lambda _x: {inner}) END"
-        )
+def structure(node: Node) -> Any:
+    """The ``json_transform`` structure reading a record into its values: keys sorted (so the
+    struct serialises like ``json.dumps(sort_keys=True)``), dates as text (the validator checks
+    them as written; the columns cast them)."""
     if node.kind == "object" and node.properties:
-        fields = ", ".join(
-            f"{q(k)} := {typed(n, f'json_extract({v}, {lit(_path(k))})')}"
-            for k, n in node.properties
-        )
-        return f"CASE WHEN json_type({v}) = 'OBJECT' THEN struct_pack({fields}) END"
-    return v
+        return {k: structure(n) for k, n in sorted(node.properties)}
+    if node.kind == "array" and node.items is not None:
+        return [structure(node.items)]
+    return "VARCHAR" if sql_type(node) == "DATE" else sql_type(node)
 
 
-def _path(key: str) -> str:
-    return "$." + json.dumps(key)
+def read_struct(table: str) -> str:
+    """SQL: the record (``_json``) of `table` read into its struct of values (``structure``)."""
+    return f"json_transform(_json, {lit(json.dumps(structure(model_node(table))))})"
 
 
-def field_columns(table: str, parsed: str = "_m") -> list[str]:
-    """SELECT items for the typed field columns of `table`, from the parsed map `parsed`; an
-    absent list field reads as the model's default, the empty list."""
+def field_columns(table: str, parsed: str = "_v") -> list[str]:
+    """SELECT items for the typed field columns of `table`, from the struct `parsed`
+    (``read_struct``); an absent list field reads as the model's default, the empty list."""
     record = TABLES[table].record
     assert record is not None
     out = []
     for name, node in model_node(table).properties:
-        value = typed(node, f"{parsed}[{lit(name)}]")
+        value = f"TRY_CAST({parsed}.{q(name)} AS {sql_type(node)})"
         info = record.model_fields.get(name)
         if info is not None and not info.is_required() and node.kind == "array":
             value = f"coalesce({value}, []::{sql_type(node)})"
@@ -393,12 +375,11 @@ def create_tables(con: duckdb.DuckDBPyConnection, extra: Sequence[tuple[str, str
         con.execute(f"CREATE TABLE {q(table)} ({cols})")
 
 
-def insert_select(table: str, extra: Sequence[str] = ()) -> str:
-    """The INSERT of one file's rows (table ``_rows``, each with its parsed map ``_m``) into
-    `table`, typing each field.
-
-    `extra`: more SELECT items computed from the same parsed map ``_m`` and row (the
-    validator's checks)."""
+def insert_select(table: str, extra: Sequence[str] = (), inner: Sequence[str] = ()) -> str:
+    """The INSERT of one file's staged rows (``_rows``) into `table`: each record read once into
+    its struct ``_v`` (``read_struct``: DuckDB's ``json_transform``, which converts, so the
+    typed columns are the record's values when the record is valid). `extra`: SELECT items for
+    the columns after the fields; `inner`: more items computed next to ``_v`` (for `extra`)."""
     items = [
         "_file",
         "_line",
@@ -408,7 +389,8 @@ def insert_select(table: str, extra: Sequence[str] = ()) -> str:
         *field_columns(table),
         *extra,
     ]
-    return f"INSERT INTO {q(table)} SELECT {', '.join(items)} FROM _rows"
+    read = ", ".join([f"{read_struct(table)} AS _v", *inner])
+    return f"INSERT INTO {q(table)} SELECT {', '.join(items)} FROM (SELECT *, {read} FROM _rows)"
 
 
 def iter_rows(root: Path, files: Sequence[Path]) -> Iterator[FileRows]:
@@ -417,27 +399,40 @@ def iter_rows(root: Path, files: Sequence[Path]) -> Iterator[FileRows]:
         yield read_rows(path, root)
 
 
-def load_file(con: duckdb.DuckDBPyConnection, rows: FileRows, extra: Sequence[str] = ()) -> bool:
-    """Insert one file's rows into its table; False (nothing inserted) when some line is not
-    one JSON object the per-record loader reads the same way."""
+def stage(con: duckdb.DuckDBPyConnection, rows: FileRows) -> bool:
+    """Make one file's rows the view ``_rows`` (``_seq``: the record's index in the file).
+    False when some line is not one JSON object (the file goes whole to the per-record path)."""
     assert rows.rows is not None
     data = rows.rows
     if "_id_line" not in data.column_names:
         data = data.append_column("_id_line", pa.nulls(len(data), pa.int32()))
     data = data.append_column("_version", pa.repeat(rows.version, len(data)))
+    data = data.append_column("_seq", pa.array(np.arange(len(data), dtype=np.int32)))
     con.register("_rows_arrow", data)
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW _rows AS SELECT _seq, _file, _line, _id_line, _version, "
+        "_json FROM _rows_arrow"
+    )
+    bad = "coalesce(json_type(try_cast(_json AS JSON)) <> 'OBJECT', true)"
+    return not con.sql(f"SELECT count(*) FROM _rows WHERE {bad}").fetchall()[0][0]
+
+
+def unstage(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the staged rows."""
+    con.execute("DROP VIEW IF EXISTS _rows")
+    con.unregister("_rows_arrow")
+
+
+def load_file(con: duckdb.DuckDBPyConnection, rows: FileRows, extra: Sequence[str] = ()) -> bool:
+    """Insert one file's rows into its table (`extra`: SELECT items for the columns after the
+    fields); False (nothing inserted) when ``stage`` refuses the file."""
     try:
-        con.execute(
-            "CREATE OR REPLACE TEMP TABLE _rows AS SELECT _file, _line, _id_line, _version, "
-            "_json, try_cast(try_cast(_json AS JSON) AS MAP(VARCHAR, JSON)) AS _m FROM _rows_arrow"
-        )
-        if con.sql("SELECT count(*) FROM _rows WHERE _m IS NULL").fetchall()[0][0]:
+        if not stage(con, rows):
             return False
         con.execute(insert_select(rows.table, extra))
         return True
     finally:
-        con.unregister("_rows_arrow")
-        con.execute("DROP TABLE IF EXISTS _rows")
+        unstage(con)
 
 
 def read_columns(

@@ -20,6 +20,7 @@ from venezuela_crisis.models import CURATED_TABLES, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord
 
 from ..progress import Progress
+from ..records.columns import Columns
 from ..records.jsonl import jsonl_record_files
 from ..records.load import RECORDS_DIR, Problem, RawRecord, record_files
 from . import cross_checks, passes
@@ -51,6 +52,9 @@ class Project:
     """Every curated table -> its valid records, sorted by id (only when collected)."""
     counts: dict[str, dict[ReviewStatus, int]] = field(default_factory=dict)
     """Every curated table -> effective review status -> number of valid (unique) records."""
+    columns: Columns | None = None
+    """The record tables the columnar pass read (``scan_project(..., keep_columns=True)``;
+    ``records.columns``): close them when done."""
 
     def accepted(self, table: str) -> list[CuratedRecord]:
         """Models of the effective-accepted records of `table`, sorted by id."""
@@ -103,6 +107,8 @@ def scan_project(
     progress: Progress | None = None,
     sink: Sink | None = None,
     jobs: int | None = None,
+    columnar: bool = True,
+    keep_columns: bool = False,
 ) -> tuple[Project, list[Problem]]:
     """Check every record in two streaming passes; memory holds only small per-record facts.
 
@@ -115,6 +121,12 @@ def scan_project(
     valid sources. `jobs`: worker processes for both passes (default: the CPUs when the record
     files are big, see ``passes.default_jobs``); `visit` and `collect` need the driver process,
     so they make it 1. The result is the same whatever `jobs` is.
+
+    `columnar` (the default): the checks run in DuckDB over every file
+    (``validate.columnar``) and only what they mark goes through the per-record path, which
+    words the problems: the problems are the same either way (``tests/build/validate/
+    test_columnar.py``). `keep_columns` keeps the record tables the columnar pass read, with
+    each record's effective status and whether pass 2 handed it on, in ``Project.columns``.
     """
     project = Project(root=root)
     if not (root / RECORDS_DIR).is_dir():
@@ -125,6 +137,22 @@ def scan_project(
         jobs = 1
     elif jobs is None:
         jobs = passes.default_jobs(files)
+    if columnar or keep_columns:
+        from .columnar import scan
+
+        found = scan.scan(
+            project,
+            files,
+            visit=_collector(project, visit, collect),
+            prepare=prepare,
+            progress=progress,
+            sink=sink,
+            jobs=jobs,
+            keep_columns=keep_columns,
+        )
+        for records in project.records.values():
+            records.sort(key=lambda r: r.raw.id)
+        return project, sorted(set(found), key=_order)
     ctx = passes.Context(root=root, sink=sink, visit=_collector(project, visit, collect))
     problems: list[Problem] = []
     index = passes.EntryIndex()

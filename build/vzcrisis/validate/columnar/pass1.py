@@ -1,0 +1,87 @@
+"""Columnar pass 1: every record file into its typed table, each record checked on its own in SQL.
+
+For each file the compiled reader can read, the queries of ``rules.failing_records`` mark the
+records the per-record path might refuse; the file's rows go into its table with ``_status``
+set to the declared review status of every record no query marked (its effective status: the
+hash matched) and NULL for the others. A file with a marked record, or one the reader could not
+read, is listed for the per-record path, which checks it whole and words its problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...progress import Progress
+from ...records import columns
+from ...records.schemas import schema_path
+from . import rules
+
+
+@dataclass
+class Pass1:
+    """What the columnar pass 1 found."""
+
+    cols: columns.Columns
+    python: list[Path] = field(default_factory=list)
+    """Files the per-record path checks whole (unread, or holding a marked record)."""
+    marked: dict[Path, set[int]] = field(default_factory=dict)
+    """Read files -> lines of the records the queries marked (for the differential tests)."""
+
+
+def run(
+    root: Path,
+    files: Sequence[Path],
+    *,
+    memory_limit: str = "512MB",
+    progress: Progress | None = None,
+) -> Pass1:
+    """Read and check every file (see the module docstring)."""
+    con, workdir = columns.connect(memory_limit)
+    columns.create_tables(con, columns.VERDICT_COLUMNS)
+    cols = columns.Columns(con, {t: t for t in columns.CURATED_TABLES}, workdir=workdir)
+    out = Pass1(cols)
+    task = progress.task("validate: columnar pass", len(files)) if progress else None
+    for path in files:
+        rows = columns.read_rows(path, root)
+        if rows.rows is None or not _check_file(root, out, rows):
+            cols.unread.append(path)
+            out.python.append(path)
+        else:
+            cols.read.append(path)
+        if progress and task is not None:
+            progress.advance(task)
+    return out
+
+
+def _check_file(root: Path, out: Pass1, rows: columns.FileRows) -> bool:
+    con = out.cols.con
+    try:
+        if not columns.stage(con, rows):
+            return False
+        text = schema_path(root, rows.table, rows.version).read_text(encoding="utf-8")
+        found = rules.checks(rows.table, rows.version, text)
+        items = found.items if found is not None else "SELECT _seq FROM _rows"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _marked AS {items}")
+        ok = found.ok if found is not None else "false"
+        status = (
+            f"CASE WHEN {ok} AND _seq NOT IN (SELECT _seq FROM _marked) "
+            'THEN _v."review"."status" END'
+        )
+        inner = found.inner if found is not None else ()
+        con.execute(columns.insert_select(rows.table, (status, "NULL"), inner))
+        assert rows.rows is not None
+        if len(rows.rows):
+            name = rows.rows["_file"][0].as_py()
+            marked = con.sql(
+                f"SELECT _line FROM {columns.q(rows.table)} WHERE _file = ? AND _status IS NULL",
+                params=[name],
+            ).fetchall()
+            if marked:
+                out.marked[rows.path] = {line for (line,) in marked}
+                out.python.append(rows.path)
+        return True
+    finally:
+        con.execute("DROP TABLE IF EXISTS _marked")
+        columns.unstage(con)
