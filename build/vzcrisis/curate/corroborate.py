@@ -5,7 +5,8 @@ A proposal whose table and type / category / kind equal an existing record's, wh
 content words (not names, not stop words) with the record's quotes or text (and, for sanctions,
 the same amount when both give one) corroborates that record: `vzcrisis draft` proposes to cite
 it instead of drafting a duplicate. A sanction a request names without its imposer ("the
-lifting of sanctions on 100 officials") is compared on the rest only.
+lifting of sanctions on 100 officials") is compared on the rest only; a SANCTION event only
+with an event whose text names the same kind of sanction (its cue rule).
 """
 
 from __future__ import annotations
@@ -50,7 +51,12 @@ def _kind_field(table: str) -> str:
 
 
 def corroborates(
-    table: str, record: dict[str, Any], text: str, existing: list[Existing], names: set[str]
+    table: str,
+    record: dict[str, Any],
+    text: str,
+    existing: list[Existing],
+    names: set[str],
+    named: re.Pattern[str] | None = None,
 ) -> str | None:
     """The id of the existing record this proposal says again, or None (module docstring)."""
     who, _ = _actor_fields(table)
@@ -71,6 +77,8 @@ def corroborates(
             [str(data.get(k) or "") for k in ("text", "summary", "description")]
             + [str(c.get("quote", "")) for c in data.get("citations") or []]
         )
+        if named is not None and not named.search(theirs):
+            continue  # a SANCTION event of another kind of sanction
         shared = len(mine & _words(theirs, names))
         if shared >= 2 and (best is None or shared > best[0]):
             best = (shared, other.id)

@@ -32,10 +32,10 @@ SANCTION               ``legal_case``          case (not "in case", "case for")
 SANCTION               ``sanctions_program``   sanction
 COERCE                 ``airspace_closure``    airspace (its possessor is a place, not an agent)
 MOBILIZE               ``military_deployment`` deploy
+REQUEST                terms (list follows)    terms, conditions, (counter-)demands, requests *
 REQUEST                demand                  ask, request, demand, urge, sought, seek, propos,
                                                called for, must, "willing to ... if", in
                                                exchange for, on condition *
-REQUEST                terms (list follows)    terms, conditions *
 ASSAULT                -                       strike, struck, attack, kill, bomb
 COERCE                 -                       seiz, blockad, closure, pressure
 OTHER                  -                       expir, lapse, came and went
@@ -112,12 +112,17 @@ RULES: tuple[Rule, ...] = (
     Rule("MOBILIZE", "military_deployment", r"deploy"),
     Rule(
         "REQUEST",
+        "terms",
+        r"terms\b|conditions\b|(?:counter-)?demands\b|requests\b",
+        takes_object=True,
+    ),
+    Rule(
+        "REQUEST",
         "demand",
         r"ask|request|demand|urge|sought|seek|propos|called for|must\b"
         r"|willing to [^,;]*?\bif\b|in exchange for|on condition",
         takes_object=True,
     ),
-    Rule("REQUEST", "terms", r"terms\b|conditions\b", takes_object=True),
     Rule("ASSAULT", None, r"strike|struck|attack|kill|bomb"),
     Rule("COERCE", None, r"seiz|blockad|closure|pressure"),
     Rule("OTHER", None, r"expir|lapse|came and went"),

@@ -44,7 +44,19 @@ RULES = cues_lib.RULES
 category = cues_lib.category
 _CONDITIONAL = re.compile(r"\b(?:would|will)\b.*\bif\b")
 _CLAUSE_BREAK = re.compile(r"[,;:]| [-–—] |\.\s*$")
-_CONTINUES = re.compile(r"\balso\b|\b(?:These|Those|They|This|It) includ", re.I)
+_CONTINUES = re.compile(
+    r"\balso\b|\bas well as\b|\balong with\b|\b(?:These|Those|They|This|It) includ", re.I
+)
+_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*")
+
+
+def headline(sentence: str) -> bool:
+    """A headline (no final stop; most words of four letters or more capitalised): facts are
+    quoted from the body."""
+    if sentence.rstrip().endswith((".", "!", "?", '"', "\u201d")):
+        return False
+    words = [w for w in _WORD.findall(sentence) if len(w) > 3]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 @dataclass
@@ -101,6 +113,8 @@ def propose(
         for a in out.actors
     ]
     for span in quotes.sentences(text):
+        if headline(span.text):
+            continue
         _sentence(out, sid, text, span, published, everyone, existing, names)
     return out
 
@@ -187,7 +201,8 @@ def _dated(date: extract.Resolved | None) -> dict[str, Any]:
 
 def _request_tables(out: Proposals, who: list[str], head: str) -> tuple[str, ...]:
     """A request that continues an earlier one of its requester ("He also asked", "These
-    included a request") is a demand of that occasion: no second REQUEST event."""
+    included a request", "as well as a proposal") is a demand of that occasion: no second
+    REQUEST event."""
     key = tuple(who)
     if key in out.requesters and _CONTINUES.search(head):
         return ("demands",)
@@ -236,14 +251,18 @@ def _sentence(
                 subject = [acting[0][2]]  # "Trump, however, dismissed ..."
             continue
         starts = roles_lib.starts(sentence, start, facts, mentions)
+        skipped_from: int | None = None  # a fact told before gives its start to the next
         for index, fact in enumerate(facts):
-            f_start = starts[index][0]
+            f_start = starts[index][0] if skipped_from is None else skipped_from
+            skipped_from = None
             own_end = starts[index + 1][0] if index + 1 < len(starts) else end
             quote_end = own_end if index + 1 < len(starts) and starts[index + 1][1] else end
             while quote_end > f_start and sentence[quote_end - 1] == " ":
                 quote_end -= 1
             lo = facts[index - 1].match.end() if index else start
             if roles_lib.skipped(sentence, lo, f_start, fact.match):
+                if roles_lib.told_before(sentence, max(lo, f_start), fact.match):
+                    skipped_from = f_start  # "That deadline expired": the expiry is the fact
                 continue
             who, whom, carries = roles_lib.roles(
                 out, sentence, fact, f_start, quote_end, mentions, subject
@@ -259,6 +278,7 @@ def _sentence(
                 kind, make = "THREATEN", ("events",)  # "would close the airspace if ..."
             if extra == "terms":
                 make = ("events",)
+                out.requesters.add(tuple(who))
             if kind == "REQUEST" and extra == "demand":
                 make = _request_tables(out, who, sentence[f_start : fact.match.start()])
             date = extract.find_date(sentence[f_start:own_end], published)
@@ -345,6 +365,12 @@ def segments(
     return out
 
 
+def _sanction_cue(kind: str | None) -> re.Pattern[str] | None:
+    """The cue pattern of a sanction kind (a SANCTION event corroborates an event that names
+    the same kind of sanction: a designation, not an indictment)."""
+    return next((r.pattern for r in RULES if r.kind == "SANCTION" and r.extra == kind), None)
+
+
 def _emit(
     out: Proposals,
     passage: Passage,
@@ -418,7 +444,8 @@ def _emit(
     if "events" in make:
         records.append(("events", event))
     for suffix, (table, record) in zip("abc", records, strict=False):
-        target = corroborates(table, record, quote, existing, names)
+        named = _sanction_cue(extra) if table == "events" and kind == "SANCTION" else None
+        target = corroborates(table, record, quote, existing, names, named)
         if target is not None:
             # what the passage says of the date and amount, for the curator to compare
             said = {k: record[k] for k in (*dated, "amount_usd") if k in record}

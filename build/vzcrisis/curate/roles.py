@@ -26,9 +26,12 @@ with no recipient targets another actor the passage names, else the state a coun
 names ("Venezuelan airspace").
 
 A fact is not proposed when it is an open question or a hypothesis ("whether", "if" or
-"unless" before its cue), negated ("not", "never", "n't" before its cue in the fact), inside
-an attribution ("sources familiar with the discussion said"), or passive without its agent
-("many of whom are accused of", "received an ultimatum"): its subject is then the target.
+"unless" before its cue), negated ("not", "never", "n't" before its cue in the fact), told
+before ("this request", "that dramatic conversation"), inside an attribution ("sources
+familiar with the discussion said"), passive without its agent ("many of whom are accused of",
+"received an ultimatum": its subject is then the target), or the circumstance of another
+("Trump delivered a message amid a pressure campaign": the campaign's actor is not named).
+A headline proposes nothing (`propose`).
 """
 
 from __future__ import annotations
@@ -63,6 +66,12 @@ _AGENTLESS = re.compile(r"\b(?:is|are|was|were|been|being|be)(?: \w+ly)? $")
 _RECEIVED = re.compile(
     r"\b(?:received|receives|receiving|got|gets|was given|were given)(?: \S+){0,2} $"
 )
+_TOLD_BEFORE = re.compile(
+    r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|That)\s+(?!(?:the|a|an)\b)(?:[a-z][\w-]*\s+)?$"
+)
+"""A demonstrative right before a cue noun (one adjective between): "this request". A
+lowercase "that" is a relative or a conjunction ("a deadline that expired")."""
+_CIRCUMSTANCE = re.compile(r"\bamid(?:st)?\b|\bdespite\b|\bin the context of\b")
 _OBJECT = re.compile(
     r"(?!.*\b(?:on|from|for|against|of|to|in|at|with|about|after|before)\b).*", re.S
 )
@@ -107,8 +116,16 @@ def starts(
     return out
 
 
+def told_before(sentence: str, f_start: int, cue: re.Match[str]) -> bool:
+    """ "this request", "That deadline": a fact the article told before."""
+    return bool(_TOLD_BEFORE.search(sentence, f_start, cue.start()))
+
+
 def skipped(sentence: str, lo: int, f_start: int, cue: re.Match[str]) -> bool:
-    """An open question, a hypothesis, a negation, or a cue inside an attribution."""
+    """An open question, a hypothesis, a negation, a fact told before ("this request"), or a
+    cue inside an attribution."""
+    if told_before(sentence, max(lo, f_start), cue):
+        return True
     if _NOT_A_FACT.search(sentence, lo, cue.start()) and "if" not in cue.group():
         return True
     if _NEGATED.search(sentence, f_start, cue.start()):
@@ -151,6 +168,8 @@ def roles(
     elif fact.rule.possessor_acts and before and adjacent(sentence, before[-1], cue.start()):
         who = [before[-1][2]]
     elif acting := [m for m in before if can_act(sentence, m)]:
+        if _CIRCUMSTANCE.search(sentence, acting[0][1], cue.start()):
+            return [], [], False  # "Trump delivered a message amid a pressure campaign"
         who = [acting[0][2]]
     elif subject and not consult:
         who = subject

@@ -126,7 +126,7 @@ def test_an_open_question_and_a_clause_without_actor_propose_nothing() -> None:
         r
         for table in ("events", "demands", "sanctions")
         for r in getattr(OUT, table)
-        if r["citations"][0]["char_start"] >= start
+        if start <= r["citations"][0]["char_start"] < start + len(sentence)
     ]
     assert _by_quote("events", "The talks come amid mounting U.S. pressure") == []
 
@@ -136,7 +136,7 @@ def test_cues_of_one_clause_and_objects_of_a_verb() -> None:
     found = cues.cues(sentence, 0, len(sentence))
     assert [(c.rule.kind, c.match.group()) for c in found] == [
         ("REJECT", "reject"),
-        ("REQUEST", "request"),
+        ("REQUEST", "requests"),
         ("CONSULT", "call"),
         ("DECLARE", "defend"),
         ("ASSAULT", "strike"),
@@ -159,3 +159,75 @@ def test_unanchored_relative_dates_stay_null_with_the_reasoning() -> None:
         2025, 12, 3
     )
     assert extract.dateline("News | By Staff December 2, 2025\n\nText.") == dt.date(2025, 12, 2)
+
+
+def test_a_headline_proposes_nothing() -> None:
+    title = "Maduro Asks Trump For Second Call As Deadline Nears"
+    assert p.headline(title)
+    assert not p.headline("Cabello was sanctioned by the United States in 2020.")
+    end = len(title)
+    assert not [
+        r
+        for table in ("events", "demands", "sanctions")
+        for r in getattr(OUT, table)
+        if r["citations"][0]["char_start"] < end
+    ]
+
+
+def test_counter_demands_are_the_occasion_and_what_continues_them_are_demands() -> None:
+    # a plural "counter-demands" is the REQUEST event whose demands follow
+    assert _roles("events", "Maduro presented a series of counter-demands") == [
+        ("REQUEST", ["nicolas-maduro"], [])
+    ]
+    assert _by_quote("demands", "Maduro presented a series of counter-demands") == []
+    # "These included ..., as well as ...": demands of that request, no REQUEST event
+    for quote, category in (
+        ("These included a request for immunity for his aides", "amnesty"),
+        ("as well as a proposal to hold new elections", "political_transition"),
+    ):
+        assert _roles("demands", quote) == [(category, ["nicolas-maduro"], [])]
+        assert _by_quote("events", quote) == []
+
+
+def test_a_fact_told_before_and_a_circumstance_propose_nothing() -> None:
+    start = ARTICLE.index("This request drew no reply")
+    assert not [
+        r
+        for table in ("events", "demands", "sanctions")
+        for r in getattr(OUT, table)
+        if r["citations"][0]["char_start"] >= start
+    ]
+    sentence = "That deadline expired on Friday"  # the deadline was told before; the expiry is new
+    out = p.propose(SID, "Trump rejected the offer. " + sentence + ".", PUBLISHED, ACTORS, [])
+    assert [(e["type"], e["actors"], e["date"]) for e in out.events[1:]] == [
+        ("OTHER", ["donald-trump"], "2025-11-28")
+    ]
+
+
+def test_a_sanction_event_corroborates_only_the_same_kind_of_sanction() -> None:
+    indictment = p.Existing(
+        "events",
+        "us-indicts-cabello",
+        {"type": "SANCTION", "actors": ["united-states"], "summary": "U.S. indicts Cabello."},
+    )
+    sentence = "The U.S. indicted Cabello on drug charges, the U.S. Justice Department said."
+    text = "Cabello was sanctioned by the United States over drug charges."
+    assert p.propose(SID, sentence, PUBLISHED, ACTORS, [indictment]).corroborations == []
+    existing = [
+        p.Existing(
+            "events",
+            "us-sanctions-cabello-2020",
+            {**indictment.data, "summary": "U.S. sanctions on Cabello over drug charges."},
+        )
+    ]
+    assert [
+        c["record"] for c in p.propose(SID, text, PUBLISHED, ACTORS, existing).corroborations
+    ] == ["us-sanctions-cabello-2020"]
+    other = [
+        p.Existing(
+            "events",
+            "us-indicts-cabello",
+            {**indictment.data, "summary": "U.S. indicts Cabello over drug charges."},
+        )
+    ]
+    assert p.propose(SID, text, PUBLISHED, ACTORS, other).corroborations == []

@@ -206,6 +206,8 @@ def test_a_request_already_recorded_is_a_citation_to_add_not_a_duplicate() -> No
     assert [d["category"] for d in out.demands if d["by"] == ["nicolas-maduro"]] == [
         "amnesty",  # (not the second call: a citation to add)
         "sanctions_relief",
+        "amnesty",
+        "political_transition",
     ]
 
 
@@ -217,6 +219,8 @@ def test_request_without_an_existing_record_is_a_demand_with_its_category() -> N
         ("draft-fixture-05a", ["donald-trump"], ["nicolas-maduro"], "departure"),
         ("draft-fixture-09a", ["nicolas-maduro"], [], "amnesty"),
         ("draft-fixture-10a", ["nicolas-maduro"], [], "sanctions_relief"),
+        ("draft-fixture-16", ["nicolas-maduro"], [], "amnesty"),
+        ("draft-fixture-17", ["nicolas-maduro"], [], "political_transition"),
     ]
     assert out.corroborations == []
 
