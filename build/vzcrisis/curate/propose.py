@@ -43,7 +43,9 @@ from .names import ActorNames, name_pattern, positions
 RULES = cues_lib.RULES
 category = cues_lib.category
 _CONDITIONAL = re.compile(r"\b(?:would|will)\b.*\bif\b")
-_CLAUSE_BREAK = re.compile(r"[,;:]| [-–—] |\.\s*$")
+_CLAUSE_BREAK = re.compile(r",(?!\d)(?!(?<=\d,) \d{4}\b)|[;:]| [-–—] |\.\s*$")
+"""Clause ends: , ; : a spaced dash, the final stop (not the commas of "March 3, 2025" and
+"1,000")."""
 _CONTINUES = re.compile(
     r"\balso\b|\bas well as\b|\balong with\b|\b(?:These|Those|They|This|It) includ", re.I
 )
@@ -296,7 +298,7 @@ def _sentence(
                     sid, text, span.start, sentence, seg_start, seg_end, seg_cue.end()
                 )
                 targets = seg_whom or roles_lib.targets(
-                    out, sentence, seg_start, seg_end, mentions, who
+                    out, sentence, seg_start, seg_end, mentions, who, seg_cue
                 )
                 named = None
                 seg_make = make

@@ -188,16 +188,24 @@ def roles(
 
 
 def targets(
-    out: Context, sentence: str, start: int, end: int, mentions: Mentions, who: list[str]
+    out: Context,
+    sentence: str,
+    start: int,
+    end: int,
+    mentions: Mentions,
+    who: list[str],
+    cue: re.Match[str],
 ) -> list[str]:
     """A sanction's target when no recipient follows its cue: another actor the passage
     names (possessive included: "Venezuela's airspace"), else the state a country adjective
-    names ("Venezuelan airspace" -> the state whose country is VEN)."""
+    right before the cue names ("Venezuelan airspace" -> the state whose country is VEN; not
+    "12 Venezuelan officials", who are not the state)."""
     named = [m[2] for m in mentions if start <= m[0] and m[1] <= end and m[2] not in who]
     if named:
         return named[:1]
+    before = sentence[start : cue.start()]
     for country, words in DEMONYMS.items():
-        if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", sentence[start:end]) for w in words):
+        if any(re.search(rf"(?<!\w){re.escape(w)} $", before) for w in words):
             states = [a for a, c in out.countries.items() if c == country]
             if len(states) == 1 and states[0] not in who:
                 return states

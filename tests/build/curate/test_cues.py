@@ -231,3 +231,16 @@ def test_a_sanction_event_corroborates_only_the_same_kind_of_sanction() -> None:
         )
     ]
     assert p.propose(SID, text, PUBLISHED, ACTORS, other).corroborations == []
+
+
+def test_clauses_keep_full_dates_and_thousands_and_a_country_adjective_targets_its_noun() -> None:
+    sentence = "The U.S. sanctioned 12 Venezuelan officials on March 3, 2025, and 1,000 more."
+    assert [sentence[a:b] for a, b in p.clauses(sentence)] == [
+        "The U.S. sanctioned 12 Venezuelan officials on March 3, 2025",
+        "1,000 more",
+    ]
+    out = p.propose(SID, sentence, PUBLISHED, ACTORS, [])
+    assert [(e["type"], e["actors"], e["date"]) for e in out.events] == [
+        ("SANCTION", ["united-states"], "2025-03-03")
+    ]
+    assert out.sanctions == []  # the officials are not the state Venezuela: no target named
