@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-from process import PY, run_child
+from process import PY, more, run_child
 
 ONE_LINER = 'VenezuelaCrisis().demands(by="Maduro").to_arrow()'
 """The README's one-liner, measured exactly as written (the bundled release)."""
@@ -54,12 +54,14 @@ def cold_start(release: Path, repeat: int) -> dict[str, Any]:
     cached for both sides (``process.use_bytecode_cache``)."""
     cases = {"readme": _one_liner(None), "benchmark release": _one_liner(release)}
     runs: dict[tuple[str, str], list[float]] = {}
-    for rep in range(repeat + 1):  # interleaved, so load on the machine hits every case alike
+    rounds = -1  # the first round is the warm-up (file cache, bytecode cache)
+    while rounds < 0 or more(rounds, repeat):  # interleaved: load hits every case alike
         for name, (sdk, raw, _) in cases.items():
             for kind, code in (("sdk", sdk), ("raw", raw)):
                 wall = run_child([PY, "-c", code])[0]
-                if rep:  # the first round is the warm-up (file cache, bytecode cache)
+                if rounds >= 0:
                     runs.setdefault((name, kind), []).append(wall)
+        rounds += 1
     out: dict[str, Any] = {}
     for name, (sdk, _, rows) in cases.items():
         sdk_s = statistics.median(runs[name, "sdk"])
@@ -70,7 +72,7 @@ def cold_start(release: Path, repeat: int) -> dict[str, Any]:
             "sdk_s": sdk_s,
             "raw_duckdb_s": raw_s,
             "ratio": sdk_s / raw_s,
-            "repeat": repeat,
+            "repeat": rounds,
         }
     out["ratio"] = out["readme"]["ratio"]
     return out

@@ -110,3 +110,18 @@ def _tree(pid: int) -> list[int]:
             except OSError:
                 continue
     return out
+
+
+LEAST = 3
+"""Timed repetitions every measurement makes, whatever its section's time allowance."""
+DEADLINE: float | None = None
+"""``time.monotonic()`` after which the running section stops adding repetitions (set by
+run.py from the time budget; None: every repetition asked for)."""
+
+
+def more(done: int, repeat: int) -> bool:
+    """Whether a measurement that has made `done` of `repeat` timed repetitions makes another:
+    always up to LEAST, then while the section's time allowance lasts."""
+    if done >= repeat:
+        return False
+    return done < LEAST or DEADLINE is None or time.monotonic() < DEADLINE

@@ -31,10 +31,14 @@ import corpus as cp
 import process
 import sections as sx
 
-LATER_SECTIONS_S = 150.0
+LATER_SECTIONS_S = 180.0
 """Seconds kept for the sections after the builds (SDK, cold start, Datasette, diff)."""
 DIFF_S = 30.0
 """Seconds kept for the diff section itself."""
+SHARES = {"queries": 0.3, "cold_start": 0.15, "datasette": 0.3, "diff": 0.1}
+"""Share of the time left after the builds that each later section may use: repetitions stop
+there (``process.more``; at least ``process.LEAST`` each); the rest is slack and the second
+release of the diff."""
 SYNTH_RATE_GUESS = 3000.0
 """Records/s assumed for generating a corpus before one has been timed (2 busy cores)."""
 MARGIN = 1.2
@@ -108,6 +112,8 @@ class Bench:
         self.args = args
         self.start = time.monotonic()
         self.notes: list[str] = list(args.note)
+        self.later_s = 0.0
+        """Seconds of the budget left when the sections after the builds start."""
         self.built: set[int] = set()
         """Sizes whose release this run built (others may have one from an earlier run)."""
         self.results: dict[str, Any] = {
@@ -134,13 +140,24 @@ class Bench:
             return
         print(f"{key} ...", flush=True)
         started = time.monotonic()
+        allowance = SHARES.get(key, 0.0) * self.later_s
+        process.DEADLINE = started + allowance if key in SHARES else None
         try:
             self.results[key] = fn(*a)
         except Exception as exc:  # a failing section is reported, the others still run
             first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
             self.results[key] = f"failed: {type(exc).__name__}: {first}"
             self.note(f"{key} failed: {type(exc).__name__}: {first}")
-        print(f"  {key}: {time.monotonic() - started:.1f}s", flush=True)
+        finally:
+            process.DEADLINE = None
+        took = time.monotonic() - started
+        if key in SHARES and took > allowance + 5:
+            self.note(
+                f"{key}: {took:.0f} s, over its {allowance:.0f} s share of the time left for "
+                f"the sections after the builds (each measurement keeps {process.LEAST} "
+                "repetitions at least)"
+            )
+        print(f"  {key}: {took:.1f}s", flush=True)
 
     def builds(self) -> None:
         """Per size, smallest first: the corpus (generated once), the floor and `vzcrisis
@@ -213,6 +230,7 @@ class Bench:
             self.builds()
         if not args.sections & {"queries", "cold_start", "datasette"}:
             return
+        self.later_s = max(0.0, self.remaining())
         releases = self.releases()
         if not releases:
             for key in ("queries", "cold_start", "datasette", "diff"):

@@ -18,7 +18,7 @@ import duckdb
 import process
 import pyarrow as pa
 from corpus import ROOT, Corpus
-from process import PY, run_child
+from process import PY, more, run_child
 from venezuela_crisis.models import TABLES
 from vzcrisis.records.jsonl import jsonl_record_files
 from vzcrisis.validate.passes import default_jobs
@@ -28,10 +28,11 @@ VERSION = "1.0.0"
 
 
 def median_time(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Median wall time of `repeat` calls (after one warm-up call) and the last result."""
+    """Median wall time of `repeat` calls (after one warm-up call; fewer, at least
+    ``process.LEAST``, when the section's time allowance runs out) and the last result."""
     result = fn()
-    times = []
-    for _ in range(repeat):
+    times: list[float] = []
+    while more(len(times), repeat):
         start = time.perf_counter()
         result = fn()
         times.append(time.perf_counter() - start)
@@ -44,8 +45,9 @@ def paired_times(
     """Median wall times of `a` and `b`, run alternately (after one warm-up call each), so load
     from other processes on a shared machine hits both alike; and their last results."""
     ra, rb = a(), b()
-    ta, tb = [], []
-    for _ in range(repeat):
+    ta: list[float] = []
+    tb: list[float] = []
+    while more(len(ta), repeat):
         start = time.perf_counter()
         ra = a()
         ta.append(time.perf_counter() - start)
@@ -131,25 +133,23 @@ TYPED_ROWS = 10_000
 """Typed rows are timed on at most this many rows of a result (the figure is µs per row)."""
 
 
-def _typed(vc: Any, call: Callable[[], Any], repeat: int) -> dict[str, float]:
-    """µs per row to turn the query's Arrow table into models: trusted and validated paths
-    (on the first ``TYPED_ROWS`` rows), and one full call building every model."""
-    start = time.perf_counter()
-    list(call())  # query + every model, once
-    listed = time.perf_counter() - start
-    try:
-        from venezuela_crisis.rows import trusted, validated
-    except ImportError:  # an SDK before lazy Results: the call itself built the models
-        return {"query_plus_models_ms": listed * 1e3}
-    result = call()
+def _typed(vc: Any, result: Any, query_s: float, repeat: int) -> dict[str, float]:
+    """µs per row to turn a query's Arrow table into models: trusted and validated paths (on
+    the first ``TYPED_ROWS`` rows); and every model of the result built once (after the query,
+    whose median time is `query_s`)."""
+    from venezuela_crisis.rows import trusted, validated
+
     arrow, model = result.to_arrow().slice(0, TYPED_ROWS), result.model
     rows = max(1, arrow.num_rows)
     fast, _ = median_time(lambda: trusted(model)(arrow.to_pylist()), repeat)
     checked, _ = median_time(lambda: validated(model, vc.version)(arrow.to_pylist()), repeat)
+    start = time.perf_counter()
+    list(result)  # every model, once
+    listed = time.perf_counter() - start
     return {
         "typed_trusted_us_per_row": fast * 1e6 / rows,
         "typed_validated_us_per_row": checked * 1e6 / rows,
-        "query_plus_models_ms": listed * 1e3,
+        "query_plus_models_ms": (query_s + listed) * 1e3,
     }
 
 
@@ -212,7 +212,7 @@ def queries(release: Path, repeat: int) -> dict[str, Any]:
         if not isinstance(result, pa.Table):
             assert result.to_arrow().equals(raw.select(result.to_arrow().column_names)), name
             if rows:
-                entry |= _typed(vc, call, max(1, repeat // 2))
+                entry |= _typed(vc, result, sdk_s, max(1, repeat // 2))
         assert raw.num_rows == rows, f"{name}: SDK {rows} rows, raw DuckDB {raw.num_rows}"
         out[name] = entry
     vc.close()
@@ -270,7 +270,7 @@ def datasette(corpus: Corpus, requests: int) -> dict[str, Any]:
             for name, (path, sql) in pages.items():
                 times, floor = [], []
                 client.get(path)  # warm-up: the first page fills the plugin's label caches
-                for _ in range(requests):
+                while more(len(times), requests):
                     start = time.perf_counter()
                     r = client.get(path)
                     times.append(time.perf_counter() - start)
