@@ -28,11 +28,11 @@ def _floor_sql(vc: Any, sql: str) -> str:
     )
 
 
-def _one_liner(path: Path | None) -> tuple[str, str, int]:
-    """(SDK code, floor code, rows) of the one-liner on the release at `path` (None: the bundled
-    one, as the README writes it). The floor is a new process doing ``import duckdb`` and the
-    SDK's own SQL over the same Parquet files to Arrow, the name already resolved (checked here:
-    the same rows and columns)."""
+def _one_liner(path: Path | None) -> tuple[str, str, dict[str, Any]]:
+    """(SDK code, floor code, facts: the call as shown, rows, actors) of the one-liner on the
+    release at `path` (None: the bundled one, as the README writes it). The floor is a new
+    process doing ``import duckdb`` and the SDK's own SQL over the same Parquet files to Arrow,
+    the name already resolved (checked here: the same rows and columns)."""
     from venezuela_crisis.client import VenezuelaCrisis
 
     opened = "" if path is None else f"path={str(path)!r}"
@@ -43,8 +43,14 @@ def _one_liner(path: Path | None) -> tuple[str, str, int]:
         sql, params = _floor_sql(vc, result.sql), list(result.params)
         floor = duckdb.connect().sql(sql, params=params).to_arrow_table()
         assert floor.equals(result.to_arrow()), "cold-start floor differs from the SDK's result"
+        facts = {
+            "code": call if path is None else ONE_LINER.replace("()", "(path=release)", 1),
+            "release": str(vc.path),
+            "rows": floor.num_rows,
+            "actors": vc.tables["actors"],
+        }
     raw = f"import duckdb\nduckdb.sql({sql!r}, params={params!r}).to_arrow_table()\n"
-    return sdk, raw, floor.num_rows
+    return sdk, raw, facts
 
 
 def cold_start(release: Path, repeat: int) -> dict[str, Any]:
@@ -63,12 +69,10 @@ def cold_start(release: Path, repeat: int) -> dict[str, Any]:
                     runs.setdefault((name, kind), []).append(wall)
         rounds += 1
     out: dict[str, Any] = {}
-    for name, (sdk, _, rows) in cases.items():
+    for name, (_, _, facts) in cases.items():
         sdk_s = statistics.median(runs[name, "sdk"])
         raw_s = statistics.median(runs[name, "raw"])
-        out[name] = {
-            "code": sdk.splitlines()[-1],
-            "rows": rows,
+        out[name] = facts | {
             "sdk_s": sdk_s,
             "raw_duckdb_s": raw_s,
             "ratio": sdk_s / raw_s,
