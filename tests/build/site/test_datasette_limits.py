@@ -205,3 +205,15 @@ async def test_whole_table_facets_are_counted_once(ds: Datasette) -> None:
         with capture_traces(traces):
             await ds.client.get(filtered)
         assert len(_facet_queries(traces)) == 5
+
+
+async def test_a_default_facet_asked_for_again_is_shown_once(ds: Datasette) -> None:
+    """``?_facet=type`` on events (a default facet): one `type` box, counted once."""
+    traces: list[dict[str, Any]] = []
+    with capture_traces(traces):
+        data = (await ds.client.get(f"/{DB}/events.json?_facet=type&_extra=facet_results")).json()
+    facets = data["facet_results"].get("results", data["facet_results"])
+    assert sorted(facets) == ["actors", "date", "date_precision", "type"]
+    assert len([q for q in _facet_queries(traces) if q.lstrip().startswith("select type ")]) == 1
+    page = await ds.client.get(f"/{DB}/events?_facet=type")
+    assert page.text.count('data-column="type"') == page.text.count('data-column="actors"')

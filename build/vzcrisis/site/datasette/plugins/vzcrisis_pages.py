@@ -133,13 +133,27 @@ class _KeptCounts:
 
 class WholeTableCounts:
     """Mixin of our facet classes: on a page without filters (``_whole_table``) of an
-    immutable database, facet queries go through `_KeptCounts`."""
+    immutable database, facet queries go through `_KeptCounts`. A facet asked for twice (a
+    table's default facet in the URL: ``?_facet=type`` on events) is shown and counted once:
+    Datasette 0.65 showed two identical boxes."""
 
     def __init__(self, ds: Datasette, request: Any, database: str, **kwargs: Any) -> None:
         super().__init__(ds, request, database, **kwargs)  # type: ignore[call-arg]
         sql, table = kwargs.get("sql"), kwargs.get("table")
         if sql and table and _whole_table(sql, table) and not ds.get_database(database).is_mutable:
             self.ds = _KeptCounts(ds)
+
+    def get_configs(self) -> list[dict[str, Any]]:
+        """Datasette's facet configs of this type, the first of each column (the table's
+        default facets come first)."""
+        seen: set[str] = set()
+        out: list[dict[str, Any]] = []
+        for item in super().get_configs():  # type: ignore[misc]
+            column = str(item["config"].get("column") or item["config"]["simple"])
+            if column not in seen:
+                seen.add(column)
+                out.append(item)
+        return out
 
 
 class ListFacet(WholeTableCounts, ArrayFacet):  # type: ignore[misc]
