@@ -19,8 +19,14 @@ Dates and amounts are checked on their own: every date (and sanction amount) a d
 proposes is compared with the gold record it matches on everything but the date, and every
 date (and amount) a proposed citation's passage gives with the record it would cite, when that
 record is a gold record of the article; one that matches nothing cannot be checked and is
-counted as unchecked. The anchor of relative dates is the source's ``published`` date, else
-the date its dateline or byline prints.
+counted as unchecked. Event quantities are checked the same way (value, unit and qualifier).
+The anchor of relative dates is the source's ``published`` date, else the date its dateline or
+byline prints.
+
+The report also lists, as a breakdown (not a score), each unchecked value with the curated
+value of the same kind quoted at the same place, and each curated record no draft found with
+what was drafted at its quotes (nothing, another kind, other actors, a citation of another
+record).
 """
 
 from __future__ import annotations
@@ -71,6 +77,11 @@ class Report:
     amounts: dict[str, int] = field(
         default_factory=lambda: {"proposed": 0, "right": 0, "wrong": 0, "unchecked": 0}
     )
+    quantities: dict[str, int] = field(
+        default_factory=lambda: {"proposed": 0, "right": 0, "wrong": 0, "unchecked": 0}
+    )
+    missed: list[str] = field(default_factory=list)
+    """Each curated record no draft found, with what was drafted at its quotes (breakdown)."""
     unchecked: list[str] = field(default_factory=list)
     """Each unchecked value, with the curated value of the same kind quoted at the same place
     (its actors differ), when there is one: a breakdown, not a score."""
@@ -157,6 +168,7 @@ def _score(report: Report, sid: str, drafts: Any, gold: dict[str, list[Any]]) ->
                 _check(report, report.dates, "date", record, date, same, "date", near)
             if table == "sanctions" and record.get("amount_usd") is not None:
                 _check(report, report.amounts, "amount", record, None, same, "amount_usd", near)
+            _quantities(report, record, same)
         for proposal in drafts.corroborations:
             if proposal["table"] != table:
                 continue
@@ -170,7 +182,53 @@ def _score(report: Report, sid: str, drafts: Any, gold: dict[str, list[Any]]) ->
                 _check(report, report.dates, "date", label, _date(proposal["date"]), cited, "date")
             if proposal.get("amount_usd") is not None:
                 _check(report, report.amounts, "amount", label, None, cited, "amount_usd")
+            _quantities(report, label, cited)
         score.gold_found += len(found)
+        for gid, g in gold[table]:
+            if gid not in found:
+                report.missed.append(f"{sid} {table} {gid}: {_why(table, g, drafts, sid)}")
+
+
+def _quantities(report: Report, record: dict[str, Any], same: list[tuple[str, Any]]) -> None:
+    """Each quantity a draft gives: right when a matching curated record has it (value, unit
+    and qualifier), wrong when none does, unchecked without a matching record."""
+    for q in record.get("quantities") or []:
+        report.quantities["proposed"] += 1
+        key = (q["value"], q["unit"], q["qualifier"])
+        if not same:
+            report.quantities["unchecked"] += 1
+        elif any(
+            key == (c.get("value"), c.get("unit"), c.get("qualifier"))
+            for _, g in same
+            for c in g.get("quantities") or []
+        ):
+            report.quantities["right"] += 1
+        else:
+            report.quantities["wrong"] += 1
+            report.wrong.append(f"{record['id']}: quantity {q['text']}")
+
+
+def _why(table: str, gold: dict[str, Any], drafts: Any, sid: str) -> str:
+    """What was drafted at a missed record's quotes: nothing, another kind, other actors."""
+    at = [r for r in getattr(drafts, table) if any(_overlaps(c, gold, sid) for c in r["citations"])]
+    at += [
+        {"citations": [c["citation"]], "record": c["record"]}
+        for c in drafts.corroborations
+        if c["table"] == table and _overlaps(c["citation"], gold, sid)
+    ]
+    if not at:
+        return "nothing drafted at its quotes"
+    parts = []
+    for r in at:
+        if "record" in r:
+            parts.append(f"a citation of {r['record']}")
+        elif r.get(KIND[table]) != gold.get(KIND[table]):
+            parts.append(f"drafted as {r.get(KIND[table])}")
+        elif not set(r.get(WHO[table]) or []) & set(gold.get(WHO[table]) or []):
+            parts.append(f"drafted by {', '.join(r.get(WHO[table]) or [])}")
+        else:
+            parts.append(f"drafted dated {_date(r.get('date'))}")
+    return "; ".join(dict.fromkeys(parts))
 
 
 def _check(
@@ -237,16 +295,25 @@ def markdown(report: Report) -> str:
         f"| **all** | {total.drafted} | {total.drafted_right} | {_pct(total.precision)} | "
         f"{total.gold} | {total.gold_found} | {_pct(total.recall)} |"
     )
-    d, a = report.dates, report.amounts
+    d, a, q = report.dates, report.amounts, report.quantities
     lines += [
         "",
         f"Dates proposed: {d['proposed']} (right {d['right']}, wrong {d['wrong']}, unchecked "
         f"{d['unchecked']}: no curated record to compare with).",
         f"Sanction amounts proposed: {a['proposed']} (right {a['right']}, wrong {a['wrong']}, "
         f"unchecked {a['unchecked']}).",
+        f"Event quantities proposed: {q['proposed']} (right {q['right']}, wrong {q['wrong']}, "
+        f"unchecked {q['unchecked']}).",
     ]
     if report.wrong:
         lines += ["", "Wrong values:", ""] + [f"- {w}" for w in report.wrong]
     if report.unchecked:
         lines += ["", "Unchecked values:", ""] + [f"- {u}" for u in report.unchecked]
+    if report.missed:
+        lines += [
+            "",
+            "Curated records no draft found (source, table, record: what was drafted at its",
+            "quotes):",
+            "",
+        ] + [f"- {m}" for m in report.missed]
     return "\n".join(lines) + "\n"

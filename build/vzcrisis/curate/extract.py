@@ -184,6 +184,7 @@ _QUANTITY = re.compile(
     r"(?: (?P<scale>million|billion))?(?: (?P<unit>[a-z]+))?",
     re.IGNORECASE,
 )
+_DAY_OF = re.compile(rf"\b(?:{_MONTHS}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?) $")
 _NOT_UNITS = frozenset({"and", "or", "to", "in", "on", "of", "for", "the", "a", "last", "that"})
 
 
@@ -191,6 +192,8 @@ def quantities(text: str) -> list[dict[str, Any]]:
     """Numbers of `text` with their qualifier, unit and verbatim phrase (Quantity fields)."""
     out: list[dict[str, Any]] = []
     for m in _QUANTITY.finditer(text):
+        if _DAY_OF.search(text, 0, m.start("n")):
+            continue  # "a November 21 call": the day of a date
         number = float(m.group("n").replace(",", ""))
         scale = {"million": 1_000_000, "billion": 1_000_000_000}.get(
             (m.group("scale") or "").lower(), 1

@@ -28,12 +28,12 @@ the date (and amount) the passage gives, for the curator to compare with the rec
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..records import quotes
+from . import clauses as clauses_lib
 from . import cues as cues_lib
 from . import extract
 from . import roles as roles_lib
@@ -41,24 +41,14 @@ from .corroborate import Existing, corroborates
 from .names import ActorNames, name_pattern, positions
 
 RULES = cues_lib.RULES
+clauses = clauses_lib.clauses
+headline = clauses_lib.headline
+segments = clauses_lib.segments
 category = cues_lib.category
 _CONDITIONAL = re.compile(r"\b(?:would|will)\b.*\bif\b")
-_CLAUSE_BREAK = re.compile(r",(?!\d)(?!(?<=\d,) \d{4}\b)|[;:]| [-–—] |\.\s*$")
-"""Clause ends: , ; : a spaced dash, the final stop (not the commas of "March 3, 2025" and
-"1,000")."""
 _CONTINUES = re.compile(
     r"\balso\b|\bas well as\b|\balong with\b|\b(?:These|Those|They|This|It) includ", re.I
 )
-_WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'’-]*")
-
-
-def headline(sentence: str) -> bool:
-    """A headline (no final stop; most words of four letters or more capitalised): facts are
-    quoted from the body."""
-    if sentence.rstrip().endswith((".", "!", "?", '"', "\u201d")):
-        return False
-    words = [w for w in _WORD.findall(sentence) if len(w) > 3]
-    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
 
 
 @dataclass
@@ -129,35 +119,6 @@ def _plain(pattern: re.Pattern[str]) -> str:
 
 def _cite(sid: str, text: str, start: int, end: int, credit: dict[str, str]) -> dict[str, Any]:
     return {**quotes.citation(sid, quotes.Match(start, end, text[start:end])), **credit}
-
-
-def clauses(sentence: str) -> list[tuple[int, int]]:
-    """The clauses of a sentence (split at , ; : dashes and the final stop), trimmed."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    for m in [*_CLAUSE_BREAK.finditer(sentence), None]:
-        end = m.start() if m else len(sentence)
-        s, e = start, end
-        while s < e and sentence[s].isspace():
-            s += 1
-        if m_and := re.match(r"(?:and|or|but) ", sentence[s:e]):
-            s += m_and.end()
-        while e > s and sentence[e - 1] in " .":
-            e -= 1
-        if e > s:
-            out.append((s, e))
-        start = m.end() if m else len(sentence)
-    return out
-
-
-def _items(sentence: str, start: int, end: int) -> list[tuple[int, int]]:
-    """A list item split at " and " when every part names a demand category."""
-    cuts = [m.start() for m in re.finditer(" and ", sentence[start:end])]
-    bounds = [start, *(start + c for c in cuts), end]
-    parts = [(a + (5 if i else 0), b) for i, (a, b) in enumerate(itertools.pairwise(bounds))]
-    if len(parts) > 1 and all(category(sentence[a:b]) != "other" for a, b in parts):
-        return parts
-    return [(start, end)]
 
 
 def _list_item(
@@ -240,7 +201,7 @@ def _sentence(
         listed = asking and category(sentence[start:end]) != "other"
         if not facts or (listed and facts[0].rule.kind not in ("REQUEST", "REJECT")):
             if listed:
-                for item_start, item_end in _items(sentence, start, end):
+                for item_start, item_end in clauses_lib.items(sentence, start, end):
                     passage = Passage(
                         sid, text, span.start, sentence, item_start, item_end, item_start
                     )
@@ -300,6 +261,13 @@ def _sentence(
                 targets = seg_whom or roles_lib.targets(
                     out, sentence, seg_start, seg_end, mentions, who, seg_cue
                 )
+                parts = [(seg_cue.end(), seg_end)]
+                if extra == "demand":  # "sought safe passage along with amnesty": two demands
+                    parts = clauses_lib.items(sentence, seg_cue.end(), seg_end)
+                seg_end = parts[0][1]
+                passage = Passage(
+                    sid, text, span.start, sentence, seg_start, seg_end, seg_cue.end()
+                )
                 named = None
                 seg_make = make
                 relief = category(sentence[seg_cue.end() : seg_end]) == "sanctions_relief"
@@ -325,6 +293,9 @@ def _sentence(
                     sanction_roles=(who, targets),
                     sanction=named,
                 )
+                for a, b in parts[1:]:
+                    item = Passage(sid, text, span.start, sentence, a, b, a)
+                    _list_item(out, item, who, mentions, credit, dated, existing, names)
             if extra in ("demand", "terms"):
                 asking = who
         pending = None
@@ -346,25 +317,6 @@ class Passage:
     start: int
     end: int
     cue_end: int
-
-
-def segments(
-    sentence: str, start: int, end: int, cue: re.Match[str], pattern: re.Pattern[str]
-) -> list[tuple[int, int, re.Match[str]]]:
-    """The clause [start, end) split before each " and " + another cue of the same rule.
-
-    "X demanded amnesty ... and asked for talks" gives two passages (two demands); the first
-    keeps the clause's start, so it quotes the subject.
-    """
-    out: list[tuple[int, int, re.Match[str]]] = []
-    seg_start, seg_cue = start, cue
-    for m in pattern.finditer(sentence, cue.end(), end):
-        head = sentence[: m.start()]
-        if head.endswith(" and "):
-            out.append((seg_start, len(head) - len(" and "), seg_cue))
-            seg_start, seg_cue = m.start(), m
-    out.append((seg_start, end, seg_cue))
-    return out
 
 
 def _sanction_cue(kind: str | None) -> re.Pattern[str] | None:
@@ -450,7 +402,7 @@ def _emit(
         target = corroborates(table, record, quote, existing, names, named)
         if target is not None:
             # what the passage says of the date and amount, for the curator to compare
-            said = {k: record[k] for k in (*dated, "amount_usd") if k in record}
+            said = {k: record[k] for k in (*dated, "amount_usd", "quantities") if k in record}
             out.corroborations.append(
                 {"table": table, "record": target, "citation": citation, **said}
             )

@@ -191,11 +191,12 @@ def test_counter_demands_are_the_occasion_and_what_continues_them_are_demands() 
 
 def test_a_fact_told_before_and_a_circumstance_propose_nothing() -> None:
     start = ARTICLE.index("This request drew no reply")
+    end = ARTICLE.index("Cabello sought safe passage")
     assert not [
         r
         for table in ("events", "demands", "sanctions")
         for r in getattr(OUT, table)
-        if r["citations"][0]["char_start"] >= start
+        if start <= r["citations"][0]["char_start"] < end
     ]
     sentence = "That deadline expired on Friday"  # the deadline was told before; the expiry is new
     out = p.propose(SID, "Trump rejected the offer. " + sentence + ".", PUBLISHED, ACTORS, [])
@@ -244,3 +245,15 @@ def test_clauses_keep_full_dates_and_thousands_and_a_country_adjective_targets_i
         ("SANCTION", ["united-states"], "2025-03-03")
     ]
     assert out.sanctions == []  # the officials are not the state Venezuela: no target named
+
+
+def test_one_request_joined_by_along_with_is_two_demands() -> None:
+    assert _roles("demands", "Cabello sought safe passage") == [
+        ("safe_passage", ["diosdado-cabello"], [])
+    ]
+    assert _roles("demands", "an amnesty for himself and his aides") == [
+        ("amnesty", ["diosdado-cabello"], [])
+    ]
+    assert _roles("events", "Cabello sought safe passage") == [
+        ("REQUEST", ["diosdado-cabello"], [])
+    ]

@@ -127,6 +127,7 @@ def test_draft_writes_each_table_and_the_citations_to_add(project: tuple[Path, s
         (f"draft-{short}-13", "COERCE"),
         (f"draft-{short}-14", "THREATEN"),
         (f"draft-{short}-15", "REQUEST"),
+        (f"draft-{short}-18b", "REQUEST"),
     ]
     assert [(d["id"], d["category"]) for d in out["tables"]["demands"]] == [
         (f"draft-{short}-03a", "departure"),
@@ -135,6 +136,8 @@ def test_draft_writes_each_table_and_the_citations_to_add(project: tuple[Path, s
         (f"draft-{short}-10a", "sanctions_relief"),
         (f"draft-{short}-16", "amnesty"),
         (f"draft-{short}-17", "political_transition"),
+        (f"draft-{short}-18a", "safe_passage"),
+        (f"draft-{short}-19", "amnesty"),
     ]
     assert [(s["kind"], s.get("amount_usd")) for s in out["tables"]["sanctions"]] == [
         ("reward", 15_000_000),
@@ -190,9 +193,9 @@ def test_review_shows_a_corroboration_and_accepting_appends_the_citation(
     assert w.cli(root, "draft", sid).exit_code == 0
     demands = w.records_file(root, "demands.yaml")
     before = demands.read_text("utf-8")
-    # the demand itself (pending) and the 6 drafted demands are skipped; then the citation
+    # the demand itself (pending) and the 8 drafted demands are skipped; then the citation
     # proposal is accepted
-    r = w.cli(root, "review", "--table", "demands", *w.REVIEW, input="s\n" * 7 + "a\n")
+    r = w.cli(root, "review", "--table", "demands", *w.REVIEW, input="s\n" * 9 + "a\n")
     assert r.exit_code == 0, r.output
     quote = "Venezuelan President Nicolás Maduro asked Donald Trump for a second call"
     start = FIXTURE.read_text("utf-8").index(quote)
@@ -210,7 +213,7 @@ def test_review_shows_a_corroboration_and_accepting_appends_the_citation(
         "accepting: appends citation 2 to seeds/records/demands.yaml (maduro-second-call); "
         "the record is still pending"
     ) in r.stdout
-    assert "accepted 1, rejected 0, skipped 7" in r.stdout, r.stdout
+    assert "accepted 1, rejected 0, skipped 9" in r.stdout, r.stdout
     after = demands.read_text("utf-8")
     assert after.startswith(before.rstrip("\n").removesuffix("    review: {status: pending}"))
     assert "    # a comment the review must keep\n" in after
@@ -240,7 +243,7 @@ def test_review_shows_a_corroboration_and_accepting_appends_the_citation(
 def test_review_shows_the_date_a_corroborating_passage_gives(project: tuple[Path, str]) -> None:
     root, sid = project
     assert w.cli(root, "draft", sid).exit_code == 0
-    r = w.cli(root, "review", "--table", "events", *w.REVIEW, input="s\n" * 14 + "q\n")
+    r = w.cli(root, "review", "--table", "events", *w.REVIEW, input="s\n" * 15 + "q\n")
     assert r.exit_code == 0, r.output
     assert "citation for events: trump-maduro-call" in r.stdout
     assert "the passage gives: date 2025-11-28 (record: 2025-11-28)" in r.stdout

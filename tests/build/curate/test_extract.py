@@ -62,6 +62,7 @@ def test_quantities_keep_their_qualifiers() -> None:
         },
         {"value": 48, "unit": "hours", "qualifier": "exactly", "text": "48 hours"},
     ]
+    assert extract.quantities("During a November 21 call, on Dec 3 talks") == []  # days
     assert extract.quantities("12 officers and $50 million, at least 3 boats") == [
         {"value": 12, "unit": "officers", "qualifier": "exactly", "text": "12 officers"},
         {"value": 50_000_000, "unit": "USD", "qualifier": "exactly", "text": "$50 million"},

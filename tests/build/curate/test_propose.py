@@ -221,6 +221,8 @@ def test_request_without_an_existing_record_is_a_demand_with_its_category() -> N
         ("draft-fixture-10a", ["nicolas-maduro"], [], "sanctions_relief"),
         ("draft-fixture-16", ["nicolas-maduro"], [], "amnesty"),
         ("draft-fixture-17", ["nicolas-maduro"], [], "political_transition"),
+        ("draft-fixture-18a", ["diosdado-cabello"], [], "safe_passage"),
+        ("draft-fixture-19", ["diosdado-cabello"], [], "amnesty"),
     ]
     assert out.corroborations == []
 
