@@ -15,13 +15,13 @@ the article. Per table:
 - precision = drafted facts (new records and citations to add) that match / drafted facts;
 - recall = gold records matched by at least one drafted fact / gold records.
 
-Dates and amounts are checked on their own: every date (and sanction amount) a drafted record
-proposes is compared with the gold record it matches on everything but the date, and every
-date (and amount) a proposed citation's passage gives with the record it would cite, when that
-record is a gold record of the article; one that matches nothing cannot be checked and is
-counted as unchecked. Event quantities are checked the same way (value, unit and qualifier).
-The anchor of relative dates is the source's ``published`` date, else the date its dateline or
-byline prints.
+Dates and amounts are checked on their own: every date (with its precision) and sanction
+amount a drafted record proposes is compared with the gold record it matches on everything but
+the date, and every date (and amount) a proposed citation's passage gives with the record it
+would cite, when that record is a gold record of the article; one that matches nothing cannot
+be checked and is counted as unchecked. Event quantities are checked the same way (value, unit
+and qualifier). The anchor of relative dates is the source's ``published`` date, else the date
+its dateline or byline prints.
 
 The report also lists, as a breakdown (not a score), each unchecked value with the curated
 value of the same kind quoted at the same place, and each curated record no draft found with
@@ -254,6 +254,9 @@ def _check(
         )
         return
     golds = [_date(g.get(key)) if key == "date" else g.get(key) for _, g in same]
+    if key == "date":  # the day and its precision
+        value = f"{value} ({record.get('date_precision')})"
+        golds = [f"{_date(g.get(key))} ({g.get('date_precision')})" for _, g in same]
     if value in golds:
         counts["right"] += 1
     else:
