@@ -183,6 +183,7 @@ def build_release(
         try:
             _read_unread(columns, root)
             transform.prepare(columns.con, columns.tables, project.texts)
+            project.texts.clear()  # DuckDB has its own copy of the released ones
             problems = transform.problems(columns.con)
             if problems:
                 raise InputError(problems)

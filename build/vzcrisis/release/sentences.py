@@ -1,36 +1,39 @@
 """Sentence bounds of every citation at once: ``format.evidence.sentence_bounds``, vectorised.
 
 ``sentence_bounds(text, start, end)`` scans the whole article for sentence ends on each call.
-A release cites each article many times, so the ends are found once per article
-(``bound_tables``: the rule of ``_END`` on code points with numpy, many articles at once, and
-the SDK's own ``_ABBREVIATION`` on the periods that may end one) and every citation's bounds
-come from two ASOF joins in DuckDB (``bounds_sql``):
+A release cites each article many times, so ``context_bounds`` finds the sentence ends of many
+articles at once (the rule of the SDK's ``_END`` on code points with numpy; the SDK's own
+``_ABBREVIATION`` on the periods that may end an abbreviation) and gives each quoted span its
+bounds with two binary searches over the ends (keys ``article << 32 | position``):
 
 * ``s``: the last end ``stop <= char_start`` (0 when none), moved past leading whitespace but
-  not beyond ``char_start``: ``least(s_skip, char_start)``, where ``s_skip`` is the first
+  not beyond ``char_start``: ``min(s_skip, char_start)``, where ``s_skip`` is the first
   non-space position from ``stop``, computed once per end;
 * ``e``: the first end whose match starts at or after ``char_end`` (its ``stop``, or its start
   for a line break; the text's length when none), moved back over trailing whitespace but not
-  below ``char_end``: ``greatest(e_back, char_end)``.
+  below ``char_end``: ``max(e_back, char_end)``.
 
-``tests/build/release/test_transform.py`` checks the result equals ``sentence_bounds`` for every
-(start, end) pair of quotes on the seed articles and on random offsets.
+No Python object per sentence end or per quote. ``tests/build/release/test_transform.py`` checks
+the result equals ``sentence_bounds`` for every (start, end) pair of a text of traps and for
+random pairs on the seed articles.
 """
 
 from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from functools import cache
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from venezuela_crisis.format.evidence import _ABBREVIATION
 
-STARTS_SCHEMA = pa.schema([("source_id", pa.string()), ("stop", pa.int64()), ("s", pa.int64())])
-ENDS_SCHEMA = pa.schema([("source_id", pa.string()), ("at", pa.int64()), ("e", pa.int64())])
-
+SPANS_SCHEMA = pa.schema(
+    [("source_id", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64())]
+)
+"""The quoted spans ``context_bounds`` takes (extra columns are ignored)."""
 
 SPACE, PUNCT, CLOSER, LETTER = 1, 2, 4, 8
 """Classes of code points: what ``str.isspace`` accepts (``_END``'s ``\\s``), terminal
@@ -66,29 +69,53 @@ def _walk(flags: np.ndarray, at: np.ndarray, bit: int, step: int) -> np.ndarray:
     return at
 
 
-def bound_tables(texts: Mapping[str, str], sources: Iterable[str]) -> tuple[pa.Table, pa.Table]:
-    """The starts table (``source_id, stop, s``) and ends table (``source_id, at, e``) of the
-    articles of `sources` (one row per sentence end, plus the text's start and end)."""
-    ids = [sid for sid in sources if sid in texts]
-    starts: list[pa.Table] = [STARTS_SCHEMA.empty_table()]
-    ends: list[pa.Table] = [ENDS_SCHEMA.empty_table()]
-    batch: list[str] = []
+def context_bounds(texts: Mapping[str, str], spans: pa.Table) -> pa.Table:
+    """`spans` (``source_id``, ``char_start``, ``char_end``) with ``context_start`` and
+    ``context_end``: the sentence bounds of each span in its article (null when `texts` has no
+    text for its source)."""
+    ids = sorted({str(s) for s in pc.unique(spans.column("source_id")).to_pylist()} & set(texts))
+    if not ids:
+        nulls = pa.nulls(spans.num_rows, pa.int64())
+        return spans.append_column("context_start", nulls).append_column("context_end", nulls)
+    starts, ends = _sentence_keys(texts, ids)
+    which = pc.index_in(spans.column("source_id"), value_set=pa.array(ids, pa.string()))
+    known = which.is_valid().to_numpy(zero_copy_only=False)
+    article = which.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64) << 32
+    first = spans.column("char_start").to_numpy().astype(np.int64)
+    last = spans.column("char_end").to_numpy().astype(np.int64)
+    found_s = starts[1][np.searchsorted(starts[0], article | first, side="right") - 1]
+    found_e = ends[1][np.minimum(np.searchsorted(ends[0], article | last), len(ends[0]) - 1)]
+    context_start = np.minimum(found_s - article, first)
+    context_end = np.maximum(found_e - article, last)
+    return spans.append_column("context_start", pa.array(context_start, mask=~known)).append_column(
+        "context_end", pa.array(context_end, mask=~known)
+    )
+
+
+def _sentence_keys(
+    texts: Mapping[str, str], ids: list[str]
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Per sentence end of the articles `ids` (article i = its index), sorted keys
+    ``i << 32 | position`` with the bound they give: starts (``stop`` -> ``s_skip``) and ends
+    (match start -> ``e_back``), each with the article's start and end."""
+    parts: list[tuple[np.ndarray, ...]] = [(np.zeros(0, np.int64),) * 4]
+    batch: list[int] = []
     size = 0
     for i, sid in enumerate(ids):
-        batch.append(sid)
+        batch.append(i)
         size += len(texts[sid]) + 1
         if size >= CHUNK or i == len(ids) - 1:
-            found = _batch_bounds(batch, [texts[b] for b in batch])
-            starts.append(found[0])
-            ends.append(found[1])
+            parts.append(_batch_keys(batch, [texts[ids[b]] for b in batch]))
             batch, size = [], 0
-    return pa.concat_tables(starts), pa.concat_tables(ends)
+    start_keys, start_values, end_keys, end_values = (
+        np.concatenate([part[k] for part in parts]) for k in range(4)
+    )
+    return (start_keys, start_values), (end_keys, end_values)
 
 
-def _batch_bounds(ids: list[str], texts: list[str]) -> tuple[pa.Table, pa.Table]:
-    """`bound_tables` of a few articles, joined by `_SEPARATOR` and handled as one array of
-    code points (numpy); only periods after a short run of letters go through
-    ``_ABBREVIATION`` itself."""
+def _batch_keys(articles: list[int], texts: list[str]) -> tuple[np.ndarray, ...]:
+    """`_sentence_keys` of a few articles, joined by `_SEPARATOR` and handled as one array of
+    code points; only periods after a short run of letters go through ``_ABBREVIATION``."""
     joined = _SEPARATOR + _SEPARATOR.join(texts) + _SEPARATOR
     code = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
     flags = _classes()[code]
@@ -114,20 +141,16 @@ def _batch_bounds(ids: list[str], texts: list[str]) -> tuple[pa.Table, pa.Table]
     end_owner = np.concatenate([owner, index])
     end_at = np.concatenate([at, offsets + lengths])
     end_e = _walk(flags, np.concatenate([bound, offsets + lengths]), SPACE, -1)
-    names = pa.array(ids, pa.string())
+    global_index = np.array(articles, np.int64)
 
-    def table(
-        owners: np.ndarray, first: np.ndarray, second: np.ndarray, schema: pa.Schema
-    ) -> pa.Table:
-        order = np.lexsort((first, owners))
-        base = offsets[owners[order]]
-        columns = [pa.array(owners[order]), first[order] - base, second[order] - base]
-        return pa.table([names.take(columns[0]), *map(pa.array, columns[1:])], schema=schema)
+    def keyed(owners: np.ndarray, key: np.ndarray, value: np.ndarray) -> tuple[np.ndarray, ...]:
+        base = offsets[owners]
+        article = global_index[owners] << 32
+        keys = article | (key - base)
+        order = np.argsort(keys, kind="stable")
+        return keys[order], (article | (value - base))[order]
 
-    return (
-        table(start_owner, start_stop, start_s, STARTS_SCHEMA),
-        table(end_owner, end_at, end_e, ENDS_SCHEMA),
-    )
+    return (*keyed(start_owner, start_stop, start_s), *keyed(end_owner, end_at, end_e))
 
 
 def _abbreviations(
@@ -148,19 +171,3 @@ def _abbreviations(
     for k, at, begin in zip(tried.tolist(), periods[tried].tolist(), first.tolist(), strict=True):
         out[k] = _ABBREVIATION.search(joined[max(begin, at - 12) : at + 1]) is not None
     return out
-
-
-def bounds_sql(citations: str, starts: str, ends: str) -> str:
-    """SQL adding ``context_start``/``context_end`` to the relation `citations` (columns
-    ``source_id``, ``char_start``, ``char_end``), from the tables above. Citations of a source
-    without text get NULL bounds."""
-    return f"""
-        SELECT c.*,
-            CASE WHEN b.stop IS NOT NULL AND f.at IS NOT NULL
-                THEN least(b.s, c.char_start) END AS context_start,
-            CASE WHEN b.stop IS NOT NULL AND f.at IS NOT NULL
-                THEN greatest(f.e, c.char_end) END AS context_end
-        FROM {citations} c
-        ASOF LEFT JOIN {starts} b ON c.source_id = b.source_id AND c.char_start >= b.stop
-        ASOF LEFT JOIN {ends} f ON c.source_id = f.source_id AND c.char_end <= f.at
-    """

@@ -37,11 +37,9 @@ from venezuela_crisis.format.evidence import OWN_SUFFIX
 from venezuela_crisis.models import CURATED_TABLES, TABLES
 from venezuela_crisis.models.base import Derived, references
 
-from .sentences import bound_tables, bounds_sql
+from .sentences import context_bounds
 
 ACCEPTED = "(review).status = 'accepted'"
-TEXT_BATCH = 1000
-"""Article texts handed to DuckDB at once."""
 
 
 def q(name: str) -> str:
@@ -66,54 +64,58 @@ def prepare(
 
     `inputs`: curated table -> relation holding its records (typed columns of the model);
     `texts`: source id -> article text (the articles validation read)."""
+    con.execute("SET enable_progress_bar = false")
     for table in CURATED_TABLES:
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {accepted_view(table)} AS "
-            f"SELECT * FROM {q(inputs[table])} WHERE {ACCEPTED}"
+            f"SELECT rowid AS _row, * FROM {q(inputs[table])} WHERE {ACCEPTED}"
         )
+    # tables in the connection's own database: on disk for records.columns (bounded memory)
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _released_sources AS "
+        "CREATE OR REPLACE TABLE _released_sources AS "
         f"SELECT id, origin FROM {accepted_view('sources')}"
     )
     ids = con.sql("SELECT id FROM _released_sources ORDER BY id").fetchall()
     released = [sid for (sid,) in ids if sid in texts]
-    con.execute("CREATE OR REPLACE TEMP TABLE _texts (id VARCHAR, text VARCHAR)")
-    for at in range(0, len(released), TEXT_BATCH):  # bounded memory: a batch of articles at once
-        batch = released[at : at + TEXT_BATCH]
-        _insert(con, "_texts", pa.table({"id": batch, "text": [texts[s] for s in batch]}))
-    starts, ends = bound_tables(texts, released)
-    for name, data in (("_starts", starts), ("_ends", ends)):
-        first, second = data.schema.names[1:]
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {name} "
-            f"(source_id VARCHAR, {q(first)} BIGINT, {q(second)} BIGINT)"
-        )
-        _insert(con, name, data)
-    del starts, ends
+    text_rows = pa.table(
+        {"id": pa.array(released, pa.string()), "text": [texts[s] for s in released]}
+    )
+    con.register("_texts", text_rows)  # scanned where sources.parquet is written, not copied
     quotes = " UNION ALL ".join(
-        f"SELECT {lit(table)} AS record_table, id AS record_id, _file, _line, "
+        f"SELECT {lit(table)} AS record_table, _row, id AS record_id, _file, _line, "
         f"unnest(citations) AS c FROM {accepted_view(table)}"
         for table in CURATED_TABLES
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _quotes AS SELECT record_id || '@' || c.source || ':' || "
+        "CREATE OR REPLACE TABLE _quotes AS SELECT record_id || '@' || c.source || ':' || "
         "CAST(c.char_start AS VARCHAR) AS id, record_table, record_id, c.source AS source_id, "
         "c.quote AS quote, c.char_start AS char_start, c.char_end AS char_end, "
-        "c.attribution AS attribution, c.attributed_to AS attributed_to, _file, _line "
+        "c.attribution AS attribution, c.attributed_to AS attributed_to, _row, _file, _line "
         f"FROM ({quotes})"
     )
+    spans = con.sql(
+        "SELECT DISTINCT source_id, char_start, char_end FROM _quotes "
+        "WHERE source_id IN (SELECT id FROM _released_sources)"
+    ).to_arrow_table()
+    con.execute(
+        "CREATE OR REPLACE TABLE _context (source_id VARCHAR, char_start BIGINT, "
+        "char_end BIGINT, context_start BIGINT, context_end BIGINT)"
+    )
+    _insert(con, "_context", context_bounds(texts, spans))
+    del spans
     con.execute(
         "CREATE OR REPLACE TEMP VIEW _cited AS SELECT q.*, CASE WHEN q.attribution = 'own' "
         f"THEN q.source_id || {lit(OWN_SUFFIX)} ELSE s.origin END AS origin FROM _quotes q "
         "JOIN _released_sources s ON q.source_id = s.id"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _citations AS " + bounds_sql("_cited", "_starts", "_ends")
+        "CREATE OR REPLACE TEMP VIEW _citations AS SELECT c.*, x.context_start, x.context_end "
+        "FROM _cited c LEFT JOIN _context x USING (source_id, char_start, char_end)"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _derived AS SELECT record_table, record_id, "
+        "CREATE OR REPLACE TABLE _derived AS SELECT record_table, _row, "
         "count(DISTINCT source_id) AS source_count, count(DISTINCT origin) AS origin_count "
-        "FROM _citations GROUP BY record_table, record_id"
+        "FROM _cited GROUP BY record_table, _row"
     )
 
 
@@ -141,7 +143,7 @@ def released_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
             items.append(_with_default(table, name, types[name]))
     joins = ""
     if issubclass(TABLES[table].row, Derived):
-        joins = f" LEFT JOIN _derived d ON d.record_table = {lit(table)} AND d.record_id = r.id"
+        joins = f" LEFT JOIN _derived d ON d.record_table = {lit(table)} AND d._row = r._row"
     if table == "sources":
         joins += " LEFT JOIN _texts t ON t.id = r.id"
     return f"SELECT {', '.join(items)} FROM {view} r{joins}"

@@ -8,13 +8,12 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pytest
 from venezuela_crisis.format.evidence import sentence_bounds
 from vzcrisis.records.columns import Columns, read_columns
 from vzcrisis.release import transform
-from vzcrisis.release.sentences import bound_tables, bounds_sql
+from vzcrisis.release.sentences import context_bounds
 from vzcrisis.validate.project import validate_project
 
 from tests.build import _release_project as H
@@ -81,21 +80,17 @@ def test_references_to_rows_left_out(mini: tuple[Columns, dict[str, str]]) -> No
 
 
 def _bounds(texts: dict[str, str], quotes: list[tuple[str, int, int]]) -> list[tuple[int, int]]:
-    con = duckdb.connect()
-    starts, ends = bound_tables(texts, sorted(texts))
-    cited = pa.table(
+    spans = pa.table(
         {
             "source_id": [q[0] for q in quotes],
             "char_start": [q[1] for q in quotes],
             "char_end": [q[2] for q in quotes],
-            "n": list(range(len(quotes))),
         }
     )
-    con.register("cited", cited)
-    con.register("starts", starts)
-    con.register("ends", ends)
-    sql = f"SELECT context_start, context_end FROM ({bounds_sql('cited', 'starts', 'ends')})"
-    return [(int(s), int(e)) for s, e in con.sql(sql + " ORDER BY n").fetchall()]
+    found = context_bounds(texts, spans)
+    starts = found.column("context_start").to_pylist()
+    ends = found.column("context_end").to_pylist()
+    return list(zip(starts, ends, strict=True))
 
 
 def test_sentence_bounds_equal_the_sdk_rule() -> None:
@@ -114,12 +109,10 @@ def test_sentence_bounds_equal_the_sdk_rule() -> None:
 
 
 def test_a_source_without_text_has_no_bounds() -> None:
-    texts = {"src-1": "One. Two."}
-    con = duckdb.connect()
-    starts, ends = bound_tables(texts, ["src-1", "src-2"])
-    cited = pa.table({"source_id": ["src-1", "src-2"], "char_start": [5, 5], "char_end": [8, 8]})
-    for name, data in (("cited", cited), ("starts", starts), ("ends", ends)):
-        con.register(name, data)
-    sql = bounds_sql("cited", "starts", "ends")
-    sql = f"SELECT source_id, context_start, context_end FROM ({sql})"
-    assert sorted(con.sql(sql).fetchall()) == [("src-1", 5, 9), ("src-2", None, None)]
+    spans = pa.table(
+        {"source_id": ["src-1", "src-2", "src-1"], "char_start": [5, 5, 0], "char_end": [8, 8, 3]}
+    )
+    found = context_bounds({"src-1": "One. Two."}, spans)
+    assert found.column("context_start").to_pylist() == [5, None, 0]
+    assert found.column("context_end").to_pylist() == [9, None, 4]
+    assert context_bounds({}, spans).column("context_end").to_pylist() == [None] * 3
