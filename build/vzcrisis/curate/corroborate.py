@@ -6,12 +6,15 @@ content words (not names, not stop words) with the record's quotes or text (and,
 the same amount when both give one) corroborates that record: `vzcrisis draft` proposes to cite
 it instead of drafting a duplicate. A sanction a request names without its imposer ("the
 lifting of sanctions on 100 officials") is compared on the rest only; a SANCTION event only
-with an event whose text names the same kind of sanction (its cue rule).
+with an event whose text names the same kind of sanction (its cue rule). A demand passage that
+names other parties than the record's (beyond who asks and who is asked: "amnesty for his
+allies", "for his family") does not corroborate it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +53,22 @@ def _kind_field(table: str) -> str:
     return {"events": "type", "demands": "category"}.get(table, "kind")
 
 
+def _other_parties(
+    table: str,
+    record: dict[str, Any],
+    text: str,
+    theirs: str,
+    names_in: Callable[[str], set[str]],
+) -> bool:
+    """The passage and the record each name parties beyond the actors, and none in common
+    ("amnesty for himself and his allies" is not "amnesty for himself and his family")."""
+    who, whom = _actor_fields(table)
+    roles = set(record.get(who) or []) | set(record.get(whom) or [])
+    mine = names_in(text) - roles
+    other = names_in(theirs) - roles
+    return bool(mine) and bool(other) and not mine & other
+
+
 def corroborates(
     table: str,
     record: dict[str, Any],
@@ -57,6 +76,7 @@ def corroborates(
     existing: list[Existing],
     names: set[str],
     named: re.Pattern[str] | None = None,
+    names_in: Callable[[str], set[str]] | None = None,
 ) -> str | None:
     """The id of the existing record this proposal says again, or None (module docstring)."""
     who, _ = _actor_fields(table)
@@ -79,6 +99,12 @@ def corroborates(
         )
         if named is not None and not named.search(theirs):
             continue  # a SANCTION event of another kind of sanction
+        if (
+            table == "demands"
+            and names_in
+            and _other_parties(table, record, text, theirs, names_in)
+        ):
+            continue
         shared = len(mine & _words(theirs, names))
         if shared >= 2 and (best is None or shared > best[0]):
             best = (shared, other.id)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,8 @@ class Proposals:
     """Actor id -> kind (person, group ...)."""
     countries: dict[str, str] = field(default_factory=dict)
     """State actor id -> its country code."""
+    names_in: Callable[[str], set[str]] = lambda _: set()
+    """The actors a text names (for corroboration)."""
 
 
 def propose(
@@ -104,6 +107,7 @@ def propose(
         ActorNames(a["id"], (name_pattern(a["name"]), name_pattern(a["aliases"][0])), "person")
         for a in out.actors
     ]
+    out.names_in = lambda passage: {m[2] for m in positions(passage, everyone)}
     for span in quotes.sentences(text):
         if headline(span.text):
             continue
@@ -399,7 +403,7 @@ def _emit(
         records.append(("events", event))
     for suffix, (table, record) in zip("abc", records, strict=False):
         named = _sanction_cue(extra) if table == "events" and kind == "SANCTION" else None
-        target = corroborates(table, record, quote, existing, names, named)
+        target = corroborates(table, record, quote, existing, names, named, out.names_in)
         if target is not None:
             # what the passage says of the date and amount, for the curator to compare
             said = {k: record[k] for k in (*dated, "amount_usd", "quantities") if k in record}

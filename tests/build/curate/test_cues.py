@@ -8,6 +8,7 @@ from typing import Any
 
 from vzcrisis.curate import cues, extract
 from vzcrisis.curate import propose as p
+from vzcrisis.curate.names import ActorNames, name_pattern
 
 from tests.build.curate.test_propose import ACTORS, ARTICLE, EXISTING, PUBLISHED, SID, _at
 
@@ -256,4 +257,29 @@ def test_one_request_joined_by_along_with_is_two_demands() -> None:
     ]
     assert _roles("events", "Cabello sought safe passage") == [
         ("REQUEST", ["diosdado-cabello"], [])
+    ]
+
+
+def test_a_demand_for_other_parties_is_not_a_citation_of_the_record() -> None:
+    actors = [
+        *ACTORS,
+        ActorNames("maduro-family", (name_pattern("his family"),), "group"),
+        ActorNames("maduro-allies", (name_pattern("his allies"),), "group"),
+    ]
+    family = p.Existing(
+        "demands",
+        "maduro-amnesty-family",
+        {
+            "by": ["nicolas-maduro"],
+            "category": "amnesty",
+            "text": "Full legal amnesty for himself and his family.",
+        },
+    )
+    text = "Maduro asked for full legal amnesty for himself and his {}."
+    for_family = p.propose(SID, text.format("family"), PUBLISHED, actors, [family])
+    assert [c["record"] for c in for_family.corroborations] == ["maduro-amnesty-family"]
+    for_allies = p.propose(SID, text.format("allies"), PUBLISHED, actors, [family])
+    assert for_allies.corroborations == []
+    assert [(d["category"], d["by"]) for d in for_allies.demands] == [
+        ("amnesty", ["nicolas-maduro"])
     ]
