@@ -5,8 +5,9 @@
 >>> vc.demands(by="Maduro")           # doctest: +SKIP
 
 Importing this package reads no file and starts no database; `VenezuelaCrisis()` does. It does
-not even import DuckDB, pyarrow or the data model until `VenezuelaCrisis` or `Results` is first
-used (PEP 562 module ``__getattr__``), so ``venezuela_crisis.errors`` stays cheap to import.
+not even import DuckDB or pyarrow until `VenezuelaCrisis` or `Results` is first used (PEP 562
+module ``__getattr__``), so ``venezuela_crisis.errors`` stays cheap to import; the data model
+(pydantic) is imported when a row is first read (``tests/sdk/test_cold_start.py``).
 """
 
 from __future__ import annotations
