@@ -39,7 +39,7 @@ def test_quick_benchmark_runs_every_section(tmp_path: Path) -> None:
     assert results["build"]["200"]["floor_ratio"] > 0
     cold = results["cold_start"]["readme"]
     assert cold["code"] == 'VenezuelaCrisis().demands(by="Maduro").to_arrow()'
-    assert cold["repeat"] == 4 and cold["ratio"] > 0
+    assert 3 <= cold["repeat"] <= 4 and cold["ratio"] > 0
     assert results["diff"]["ids"]["demands"]["removed"] >= 1, results["diff"]
     report = (out / "REPORT.md").read_text()
     assert "## Targets" in report and "| release diff |" in report, report
