@@ -44,7 +44,8 @@ def use_bytecode_cache(pyc: Path) -> None:
         "import importlib\n"
         f"for name in {WARM_MODULES!r}:\n"
         "    try:\n        importlib.import_module(name)\n"
-        "    except ImportError:\n        pass\n"
+        "    except Exception:  # a module missing or broken: its users will say so\n"
+        "        pass\n"
     )
     run_child([PY, "-c", code])
 
