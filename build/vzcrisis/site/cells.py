@@ -1,6 +1,6 @@
 """How the site shows a cell: names for ids, yes/no, dollars, dates at their precision.
 
-Read by the plugins (``vzcrisis_pages``, ``vz_tables``) and the spreadsheet export (``sheet``).
+Read by the plugins (``vz_facets``, ``vz_tables``) and the spreadsheet export (``sheet``).
 What a column is comes from the models, never from a list of names typed here: reference
 columns from ``x-references`` (lists become link tables), booleans from ``bool`` fields, amounts
 from the ``_usd`` suffix of an integer field, dates from a ``<column>_precision`` sibling field.
