@@ -81,7 +81,9 @@ def actor_names(root: Path) -> list[ActorNames]:
     for d, ids in described.items():
         if len(set(ids)) == 1:  # a description two persons share names neither
             extra.setdefault(ids[0], []).append((re.compile(d), False))
-    return [ActorNames(a.id, a.patterns + tuple(extra.get(a.id, [])), a.kind) for a in out]
+    return [
+        ActorNames(a.id, a.patterns + tuple(extra.get(a.id, [])), a.kind, a.country) for a in out
+    ]
 
 
 def name_pattern(name: str) -> tuple[re.Pattern[str], bool]:

@@ -46,6 +46,8 @@ clauses = clauses_lib.clauses
 headline = clauses_lib.headline
 segments = clauses_lib.segments
 category = cues_lib.category
+_TRAILING = re.compile(r"(?: (?:and|but))? *$")
+"""What a fact's quote does not end with: "Maduro declined to step down [and] presented"."""
 _CONDITIONAL = re.compile(r"\b(?:would|will)\b.*\bif\b")
 _CONTINUES = re.compile(
     r"\balso\b|\bas well as\b|\balong with\b|\b(?:These|Those|They|This|It) includ", re.I
@@ -224,8 +226,7 @@ def _sentence(
             skipped_from = None
             own_end = starts[index + 1][0] if index + 1 < len(starts) else end
             quote_end = own_end if index + 1 < len(starts) and starts[index + 1][1] else end
-            while quote_end > f_start and sentence[quote_end - 1] == " ":
-                quote_end -= 1
+            quote_end = f_start + len(_TRAILING.sub("", sentence[f_start:quote_end]))
             lo = facts[index - 1].match.end() if index else start
             if roles_lib.skipped(sentence, lo, f_start, fact.match):
                 if roles_lib.told_before(sentence, max(lo, f_start), fact.match):

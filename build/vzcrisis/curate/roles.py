@@ -109,8 +109,10 @@ def starts(
         lo, cue = before.match.end(), fact.match.start()
         breaks = list(cues_lib.BREAK.finditer(sentence, lo, cue))
         owner = [m for m in mentions if lo <= m[0] and adjacent(sentence, m, cue)]
-        if breaks:
-            out.append((breaks[-1].start() + 1, True))
+        if breaks:  # the subordinator is quoted ("after Trump declared"), "and" / "but" not
+            word = breaks[-1].group().strip()
+            skip = len(word) + 2 if word in ("and", "but") else 1
+            out.append((breaks[-1].start() + skip, True))
         else:
             out.append((owner[-1][0] if owner else lo, False))
     return out

@@ -283,3 +283,27 @@ def test_a_demand_for_other_parties_is_not_a_citation_of_the_record() -> None:
     assert [(d["category"], d["by"]) for d in for_allies.demands] == [
         ("amnesty", ["nicolas-maduro"])
     ]
+
+
+def test_the_project_actors_carry_kind_country_and_descriptions() -> None:
+    from vzcrisis.curate.names import actor_names, positions
+
+    from tests.build import _workflow as w
+
+    actors = {a.id: a for a in actor_names(w.REPO)}
+    assert (actors["venezuela"].kind, actors["venezuela"].country) == ("state", "VEN")
+    assert (actors["nicolas-maduro"].kind, actors["nicolas-maduro"].country) == ("person", "VEN")
+    text = "Venezuela's embattled leader met the U.S. president"
+    assert [(text[a:b], i) for a, b, i in positions(text, list(actors.values()))] == [
+        ("Venezuela's embattled leader", "nicolas-maduro"),
+        ("the U.S. president", "donald-trump"),
+    ]
+
+
+def test_a_fact_after_and_does_not_quote_the_and() -> None:
+    sentence = "Maduro declined to step down and presented a series of counter-demands."
+    out = p.propose(SID, sentence, PUBLISHED, ACTORS, [])
+    assert [(e["type"], e["citations"][0]["quote"]) for e in out.events] == [
+        ("REJECT", "Maduro declined to step down"),
+        ("REQUEST", "presented a series of counter-demands"),
+    ]
