@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
@@ -43,8 +44,10 @@ from venezuela_crisis.format.versions import is_version, parse_version
 from venezuela_crisis.models import TABLES
 
 from ..progress import Progress
-from ..records.columns import Columns, read_columns
+from ..records.columns import Columns, FileRows
+from ..records.columns import load_file as load_rows
 from ..site.sqlite import DB_FILE, build_sqlite
+from ..validate.passes import load_file
 from ..validate.project import scan_project
 from . import transform
 from .changes import check_version, diff_release, write_changes_markdown
@@ -63,7 +66,8 @@ from .verify import verify_release
 
 RELEASES_DIR = "releases"
 SPOOL_PREFIX = "vzcrisis-spool-"
-"""Scratch directories of a build in the system temporary directory: ``vzcrisis-spool-<pid>-*``."""
+"""Scratch directories of builds before the columnar release (``vzcrisis-spool-<pid>-*``), in
+the system temporary directory: removed when their process is gone."""
 
 
 @dataclass(frozen=True)
@@ -172,15 +176,13 @@ def build_release(
     progress = Progress.create(show_progress)
     schemas = {table: arrow_schema(table, version) for table in TABLES}
     keys = check_partition(partition, schemas)
-    with (
-        tempfile.TemporaryDirectory(prefix=f"{SPOOL_PREFIX}{os.getpid()}-"),
-        progress if progress is not None else contextlib.nullcontext(),
-    ):
-        project, found = scan_project(root, progress=progress, jobs=jobs)
-        if found:
-            raise InputError([str(p) for p in found])
-        columns = read_columns(root)
+    with progress if progress is not None else contextlib.nullcontext():
+        project, found = scan_project(root, keep_columns=True, progress=progress, jobs=jobs)
+        columns = project.columns
         try:
+            if found:
+                raise InputError([str(p) for p in found])
+            assert columns is not None  # keep_columns
             _read_unread(columns, root)
             transform.prepare(columns.con, columns.tables, project.texts)
             project.texts.clear()  # DuckDB has its own copy of the released ones
@@ -191,18 +193,38 @@ def build_release(
             step = _Step(columns, selects, schemas, keys)
             return _publish(root, version, release_date, releases, target, step, progress)
         finally:
-            columns.close()
+            if columns is not None:
+                columns.close()
 
 
 def _read_unread(columns: Columns, root: Path) -> None:
-    """Files the compiled reader left (it reads only what it reads exactly as the per-record
-    loader does): valid here, so read them with the loader and hand DuckDB their records."""
-    if not columns.unread:
-        return
-    raise ReleaseError(
-        "cannot read these record files into columns: "
-        + ", ".join(_display(p, root) for p in columns.unread)
-    )
+    """Records of the files the compiled reader left to the per-record path (a line it does not
+    read exactly as the loader does, e.g. ``,]`` inside a string): valid here, so they are read
+    with the loader and handed to DuckDB as JSON texts, with their verdict (every record of a
+    project without problems is valid; its effective status is its review's)."""
+    for path in columns.unread:
+        raws, _ = load_file(root, path)
+        if not raws:
+            continue
+        raw, schema_file = raws[0]
+        rows = pa.table(
+            {
+                "_file": pa.array([r.path for r, _ in raws], pa.string()),
+                "_line": pa.array([r.line for r, _ in raws], pa.int32()),
+                "_id_line": pa.array([r.line_of("id") for r, _ in raws], pa.int32()),
+                "_json": pa.array(
+                    [json.dumps(r.data, ensure_ascii=False) for r, _ in raws], pa.string()
+                ),
+            }
+        )
+        table = columns.tables[raw.table]
+        if not load_rows(
+            columns.con, FileRows(path, raw.table, Path(schema_file).stem, rows), ("NULL", "TRUE")
+        ):
+            raise ReleaseError(f"{_display(path, root)}: its records cannot be read into columns")
+        columns.con.execute(
+            f'UPDATE "{table}" SET _status = (review).status WHERE _status IS NULL AND _valid'
+        )
 
 
 @dataclass

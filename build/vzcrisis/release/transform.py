@@ -39,7 +39,8 @@ from venezuela_crisis.models.base import Derived, references
 
 from .sentences import context_bounds
 
-ACCEPTED = "(review).status = 'accepted'"
+ACCEPTED = "_valid AND _status = 'accepted'"
+"""Records the release takes: valid (the first with its id) and accepted (``records.columns``)."""
 
 
 def q(name: str) -> str:

@@ -4,17 +4,21 @@ equal to ``format.evidence.sentence_bounds``."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from venezuela_crisis.format.evidence import sentence_bounds
 from vzcrisis.records.columns import Columns, read_columns
+from vzcrisis.records.load import content_hash, read_record_file, to_plain
 from vzcrisis.release import transform
+from vzcrisis.release.build import build_release
 from vzcrisis.release.sentences import context_bounds
-from vzcrisis.validate.project import validate_project
+from vzcrisis.validate.project import scan_project
 
 from tests.build import _release_project as H
 
@@ -30,12 +34,12 @@ TRICKY = (
 @pytest.fixture
 def mini(tmp_path: Path) -> Iterator[tuple[Columns, dict[str, str]]]:
     root = H.copy_project(tmp_path / "project")
-    texts = validate_project(root).texts
-    columns = read_columns(root)
+    project, problems = scan_project(root, keep_columns=True)
+    assert problems == [] and project.columns is not None
     try:
-        yield columns, texts
+        yield project.columns, project.texts
     finally:
-        columns.close()
+        project.columns.close()
 
 
 def test_a_clean_project_has_no_problem(mini: tuple[Columns, dict[str, str]]) -> None:
@@ -116,3 +120,33 @@ def test_a_source_without_text_has_no_bounds() -> None:
     assert found.column("context_start").to_pylist() == [5, None, 0]
     assert found.column("context_end").to_pylist() == [9, None, 4]
     assert context_bounds({}, spans).column("context_end").to_pylist() == [None] * 3
+
+
+def test_records_the_compiled_reader_leaves_are_released(tmp_path: Path) -> None:
+    """A valid JSON Lines file the compiled reader does not read (``,]`` inside a string) goes
+    through the loader into the release, with the same values as any other record."""
+    root = H.copy_project(tmp_path / "project")
+    path = root / "seeds" / "records" / "actors.yaml"
+    parsed, problems = read_record_file(path, root)
+    assert parsed is not None and problems == []
+    records = []
+    for raw in parsed.records:
+        data = to_plain(raw.data)
+        if data["id"] == "examplia":
+            data["roles"] = ["a state [of the exercise, ]"]
+            data["review"]["content_hash"] = content_hash(data, plain=True)
+        records.append(json.dumps(data, ensure_ascii=False))
+    header = json.dumps({"schema_version": parsed.schema_version, "table": "actors"})
+    (root / "seeds" / "records" / "actors.jsonl").write_text(
+        "\n".join([header, *records]) + "\n", encoding="utf-8"
+    )
+    path.unlink()
+    columns = read_columns(root)
+    columns.close()
+    assert columns.unread == [root / "seeds" / "records" / "actors.jsonl"]
+    build_release(root, "1.0.0")
+    actors = pq.read_table(root / "releases" / "1.0.0" / "actors.parquet").to_pylist()
+    assert [a["roles"] for a in actors if a["id"] == "examplia"] == [
+        ["a state [of the exercise, ]"]
+    ]
+    assert [a["id"] for a in actors] == ["ana-perez-prueba", "examplia", "testland-government"]
