@@ -82,6 +82,8 @@ class Report:
     )
     missed: list[str] = field(default_factory=list)
     """Each curated record no draft found, with what was drafted at its quotes (breakdown)."""
+    left_null: int = 0
+    """Date phrases a draft quotes but leaves undated (relative, nothing anchors them)."""
     unchecked: list[str] = field(default_factory=list)
     """Each unchecked value, with the curated value of the same kind quoted at the same place
     (its actors differ), when there is one: a breakdown, not a score."""
@@ -166,6 +168,8 @@ def _score(report: Report, sid: str, drafts: Any, gold: dict[str, list[Any]]) ->
             near = [(gid, g) for gid, g in gold[table] if _near(table, record, g, sid)]
             if date is not None:
                 _check(report, report.dates, "date", record, date, same, "date", near)
+            elif record.get("date_text"):
+                report.left_null += 1
             if table == "sanctions" and record.get("amount_usd") is not None:
                 _check(report, report.amounts, "amount", record, None, same, "amount_usd", near)
             _quantities(report, record, same)
@@ -180,6 +184,8 @@ def _score(report: Report, sid: str, drafts: Any, gold: dict[str, list[Any]]) ->
             label = {**proposal, "id": f"citation of {proposal['record']}"}
             if proposal.get("date") is not None:
                 _check(report, report.dates, "date", label, _date(proposal["date"]), cited, "date")
+            elif proposal.get("date_text"):
+                report.left_null += 1
             if proposal.get("amount_usd") is not None:
                 _check(report, report.amounts, "amount", label, None, cited, "amount_usd")
             _quantities(report, label, cited)
@@ -302,7 +308,8 @@ def markdown(report: Report) -> str:
     lines += [
         "",
         f"Dates proposed: {d['proposed']} (right {d['right']}, wrong {d['wrong']}, unchecked "
-        f"{d['unchecked']}: no curated record to compare with).",
+        f"{d['unchecked']}: no curated record to compare with); {report.left_null} date "
+        "phrase(s) left undated (relative, and the article prints no date to anchor them).",
         f"Sanction amounts proposed: {a['proposed']} (right {a['right']}, wrong {a['wrong']}, "
         f"unchecked {a['unchecked']}).",
         f"Event quantities proposed: {q['proposed']} (right {q['right']}, wrong {q['wrong']}, "
