@@ -195,11 +195,14 @@ def readme(results: dict[str, Any]) -> str:
             f"{b['release_s']:.0f} s ({b['records_per_s']:,.0f} records/s)"
         )
         if "floor_ratio" in b:
-            text += f", {b['floor_ratio']:.1f}x DuckDB's `read_json` to Parquet of the same files"
+            text += (
+                f", {b['floor_ratio']:.1f}x DuckDB's `read_json` to Parquet of the same files "
+                f"(target: {BUILD_FLOOR_TARGET:.0f}x)"
+            )
         tree = b.get("peak_tree_pss_mib") or b["peak_rss_mib"]
         text += (
             f", with a peak of {b['peak_rss_mib']:,.0f} MiB in its largest process and "
-            f"{tree:,.0f} MiB over its process tree"
+            f"{tree:,.0f} MiB over its process tree (target: 1 GiB)"
         )
         g = growth(results)
         if g is not None:
@@ -211,7 +214,7 @@ def readme(results: dict[str, Any]) -> str:
         e = c["readme"]
         parts.append(
             f"A cold start of `{e['code']}` takes {e['ratio']:.2f}x `import duckdb` plus the "
-            "same query to Arrow."
+            f"same query to Arrow (target: {COLD_TARGET}x)."
         )
     q = results.get("queries")
     if isinstance(q, dict):
@@ -219,7 +222,7 @@ def readme(results: dict[str, Any]) -> str:
         if ratios:
             parts.append(
                 f"SDK queries run at {min(ratios):.2f}-{max(ratios):.2f}x the equivalent raw "
-                "DuckDB query."
+                f"DuckDB query (target: {QUERY_TARGET}x)."
             )
     f = results.get("diff")
     if isinstance(f, dict):
@@ -230,7 +233,8 @@ def readme(results: dict[str, Any]) -> str:
     if isinstance(d, dict) and all(isinstance(d.get(p), dict) for p in PAGE_TARGETS_MS):
         size = results.get("release_used", {}).get("records", 0)
         pages = ", ".join(f"{p} {d[p]['p50_ms']:.0f} ms" for p in PAGE_TARGETS_MS)
-        parts.append(f"Datasette at {size:,} records (p50): {pages}.")
+        limits = ", ".join(f"{t:.0f}" for t in PAGE_TARGETS_MS.values())
+        parts.append(f"Datasette at {size:,} records (p50): {pages} (targets: {limits} ms).")
     body = textwrap.fill(" ".join(parts), width=100, break_on_hyphens=False)
     return f"{README_BEGIN}\n{body}\n{README_END}"
 
