@@ -37,9 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from ..records.load import raw_records
+from .corroborate import Existing
 from .extract import dateline
 from .names import actor_names
-from .propose import Existing, propose
+from .propose import propose
 from .sources import read_article
 
 TABLES = ("events", "demands", "sanctions")
