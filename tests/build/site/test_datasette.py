@@ -405,3 +405,44 @@ async def test_home_page_describes_the_data(sample: Datasette) -> None:
     assert "Venezuela crisis 2025: a cited dataset" in page
     assert "CC-BY-4.0" in page
     assert '<a href="/timeline">timeline</a>' in page
+
+
+async def test_vocabulary_facets_of_a_filtered_page_are_counted_in_one_pass(
+    synth_db: Path,
+) -> None:
+    """On a filtered or searched page, the vocabulary and yes/no facets (events: type and
+    date_precision; demands: category, status, disputed; sanctions: kind, status) come from one
+    query, with Datasette's own results: values, counts, order, links, truncation."""
+    plain = Datasette(immutables=[str(synth_db)], metadata=build_metadata())
+    checked, truncated = 0, False
+    for table, columns in (
+        ("events", ["type", "date_precision"]),
+        ("demands", ["category", "status", "disputed"]),
+        ("sanctions", ["kind", "status"]),
+    ):
+        for args in (
+            "&id__gt=m&_facet_size=max",
+            "&_search=the",
+            f"&{columns[0]}__not=x&_facet_size=2",
+        ):
+            path = f"/{DB}/{table}.json?_extra=facet_results{args}"
+            traces: list[dict[str, Any]] = []
+            with capture_traces(traces):
+                ours = (await _json(_datasette(synth_db), path))["facet_results"]
+            ours = ours.get("results", ours)
+            counted = [t["sql"] for t in traces if " as count" in t["sql"]]
+            one = f"select {', '.join(columns)}, count(*) as count from ("
+            assert len([q for q in counted if one in q]) == 1, counted
+            assert not [q for q in counted if q.lstrip().startswith(f"select {columns[1]} ")]
+            theirs = (await _json(plain, path))["facet_results"]
+            theirs = theirs.get("results", theirs)
+            for column in columns:
+                if column == "disputed":  # ours reads no/yes, as its cells do
+                    for value in ours[column]["results"]:
+                        assert value.pop("label") == {0: "no", 1: "yes"}[value["value"]]
+                    for value in theirs[column]["results"]:
+                        value.pop("label")
+                assert ours[column] == theirs[column], (table, args, column)
+                checked += len(ours[column]["results"])
+                truncated = truncated or ours[column]["truncated"]
+    assert checked > 40 and truncated

@@ -15,6 +15,8 @@
 * A filter ``col__arraycontains=id`` on a reference list gets a second condition the link
   table answers by index (``filters_from_request``): the page of one actor's events no longer
   parses every row's JSON once per facet and for the count.
+* Vocabulary and yes/no column facets of a filtered or searched page are counted in one pass
+  over its rows (``VOCABULARY_FACET_SQL``), not one pass per facet.
 * The counts of a facet over a whole table are kept once computed: the database is opened
   immutable (``vzcrisis serve -i``), so, like the row counts Datasette keeps from the inspect
   file, they never change (``WholeTableCounts``). At a million records the default facets of the
@@ -35,7 +37,7 @@ from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from vzcrisis.site.browsing import LINK_ROLE
-from vzcrisis.site.cells import BOOLEANS, DATES, yes_no
+from vzcrisis.site.cells import BOOLEANS, CODES, DATES, yes_no
 from vzcrisis.site.cells import labels_for as _labels
 from vzcrisis.site.sqlite import DB_NAME, LinkTable, link_tables
 
@@ -285,17 +287,92 @@ class DayFacet(WholeTableCounts, DateFacet):  # type: ignore[misc]
         return results, timed_out
 
 
+VOCABULARY_FACET_SQL = """
+select {cols}, count(*) as count from ({sql}) group by {keys}
+"""
+"""The column facets of a filtered page, when every one counts a vocabulary (``cells.CODES``)
+or a yes/no column (``cells.BOOLEANS``), counted in one pass: one row per combination of their
+values (a few hundred at most), summed per column in Python. Datasette reads the filtered rows
+once per facet (events: ``type`` and ``date_precision``, ~50 ms each over 100,000 search
+hits); ``+`` keeps SQLite from walking a column's index instead of the filter's rows."""
+
+
+def _sqlite_order(value: Any) -> tuple[int, Any]:
+    """Sort key of a value as SQLite orders them: numbers, then text (code point order is UTF-8
+    byte order), then blobs."""
+    if isinstance(value, int | float):
+        return 0, value
+    return (1, value) if isinstance(value, str) else (2, value)
+
+
 class YesNoFacet(WholeTableCounts, ColumnFacet):  # type: ignore[misc]
     """Datasette 0.65.5's column facet, the 0/1 of a boolean column (``disputed``) labelled
-    no/yes as its cells read; the filter keeps the stored value."""
+    no/yes as its cells read; the filter keeps the stored value. Vocabulary and yes/no columns
+    of a filtered page are counted in one pass (``VOCABULARY_FACET_SQL``)."""
 
     async def facet_results(self) -> tuple[list[dict[str, Any]], list[str]]:
-        results, timed_out = await super().facet_results()
+        configs = self.get_configs()
+        columns = [str(c["config"].get("column") or c["config"]["simple"]) for c in configs]
+        vocabulary = CODES | BOOLEANS
+        if (
+            self.database == DB_NAME
+            and len(columns) > 1
+            and all((self.table, c) in vocabulary and not c.startswith("_") for c in columns)
+            and not _whole_table(self.sql, self.table or "")
+        ):
+            results, timed_out = await self._one_pass(configs, columns)
+        else:
+            results, timed_out = await super().facet_results()
         for facet in results if self.database == DB_NAME else []:
             if (self.table, facet["name"]) in BOOLEANS:
                 for value in facet["results"]:
                     value["label"] = yes_no(value["value"]) or value["label"]
         return results, timed_out
+
+    async def _one_pass(
+        self, configs: list[dict[str, Any]], columns: list[str]
+    ) -> tuple[list[dict[str, Any]], list[str]]:
+        """Datasette's column facet results for `columns`, counted by one query."""
+        names = [escape_sqlite(c) for c in columns]
+        sql = VOCABULARY_FACET_SQL.format(
+            cols=", ".join(names), sql=self.sql, keys=", ".join(f"+{n}" for n in names)
+        )
+        try:
+            rows = await self.ds.execute(
+                self.database,
+                sql,
+                self.params,
+                truncate=False,
+                custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+            )
+        except QueryInterrupted:
+            return [], columns
+        size = self.get_facet_size()
+        pairs = self.get_querystring_pairs()
+        results: list[dict[str, Any]] = []
+        for k, (item, column) in enumerate(zip(configs, columns, strict=True)):
+            counts: dict[Any, int] = {}
+            for row in rows.rows:
+                if row[k] is not None:
+                    counts[row[k]] = counts.get(row[k], 0) + row[len(columns)]
+            ordered = sorted(counts.items(), key=lambda vc: (-vc[1], _sqlite_order(vc[0])))
+            shown = ordered[:size]
+            labels = await self.ds.expand_foreign_keys(
+                self.database, self.table, column, [v for v, _ in shown]
+            )
+            values = []
+            for value, count in shown:
+                selected = (column, str(value)) in pairs
+                toggle = (path_with_removed_args if selected else path_with_added_args)(
+                    self.request, {column: str(value) if selected else value}
+                )
+                label = labels.get((column, value), value)
+                values.append(
+                    _facet_value(self, value, label, count, self.ds.urls.path(toggle), selected)
+                )
+            hide = self.ds.urls.path(path_with_removed_args(self.request, {"_facet": column}))
+            results.append(_facet_result(self, column, item, values, hide, len(ordered) > size))
+        return results, []
 
 
 @hookimpl
