@@ -25,7 +25,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from datasette.app import Datasette
-from datasette.utils import path_with_added_args, path_with_removed_args
+from datasette.utils import path_with_added_args, path_with_removed_args, to_css_class
+from markupsafe import Markup, escape
 
 from . import cells
 
@@ -57,7 +58,7 @@ def table_view(
     ``order``: indexes into ``display_columns`` (and each row's cells): the id (link column),
     the table's lead column, then the others in table order, less the ``hidden`` (review,
     hashes) and ``empty`` ones (no value on this page) unless the reader asked for all.
-    ``all_url`` shows them, ``fewer_url`` hides them again."""
+    ``all_url`` shows them, ``fewer_url`` hides them again; ``body()`` the rows (``rows_html``)."""
     names = [c["name"] for c in display_columns]
     lead = cells.LEAD_COLUMNS.get(table)
     order = list(range(len(names)))
@@ -80,6 +81,7 @@ def table_view(
     return {
         "order": order,
         "lead": lead,
+        "body": lambda: rows_html(display_rows, order, lead),
         "hidden": hidden,
         "empty": empty,
         "all_url": path_with_added_args(request, {ALL_COLUMNS: "all"}),
@@ -87,6 +89,28 @@ def table_view(
         if request.args.get(ALL_COLUMNS)
         else None,
     }
+
+
+def rows_html(display_rows: list[Any], order: list[int], lead: str | None) -> Markup:
+    """The ``<tr>`` of every row: the cells `order` picks, as Datasette 0.65's ``_table.html``
+    writes them (``col-<column> type-<value type>``, the lead column marked ``vz-lead-col``).
+    Written here rather than in Jinja: a page of 100 rows of 19 columns rendered cell by cell
+    in the async template took ~20 ms of a ~45 ms page."""
+    columns: dict[str, tuple[str, str]] = {}
+    out: list[str] = []
+    for row in display_rows:
+        out.append("<tr>")
+        for i in order:
+            cell = row.cells[i]
+            column = cell["column"]
+            if column not in columns:
+                lead_class = " vz-lead-col" if column == lead else ""
+                columns[column] = (f"col-{escape(to_css_class(column))}", lead_class)
+            css, lead_class = columns[column]
+            kind = escape(cell["value_type"])
+            out.append(f'<td class="{css} type-{kind}{lead_class}">{escape(cell["value"])}</td>')
+        out.append("</tr>\n")
+    return Markup("".join(out))
 
 
 async def more_pages(

@@ -16,11 +16,12 @@ from typing import Any
 
 import pytest
 from datasette.app import Datasette
+from markupsafe import Markup
 from vzcrisis.site import cells
 from vzcrisis.site.canned_queries import canned_queries
 from vzcrisis.site.metadata import LABEL_COLUMNS, build_metadata
 from vzcrisis.site.serve import TEMPLATES
-from vzcrisis.site.sheet import BOM
+from vzcrisis.site.sheet import BOM, rows_html
 from vzcrisis.site.sqlite import DB_FILE, DB_NAME
 
 from tests.build._site import site
@@ -466,3 +467,30 @@ async def test_spreadsheet_export_of_canned_queries(ds: Datasette) -> None:
         "“total amnesty for himself and his family” (Reuters)",
         "“full legal amnesty for himself and his family” (Reuters)",
     ]
+
+
+class _Row:
+    """A row as Datasette 0.65 hands it to the table template (``.cells``)."""
+
+    def __init__(self, cells: list[dict[str, Any]]) -> None:
+        self.cells = cells
+
+
+def test_rows_are_written_as_datasettes_table_template_writes_them() -> None:
+    """The picked cells in order, ``col-<column> type-<type>``, the lead marked, text escaped and
+    Markup kept (what the Jinja loop it replaces wrote)."""
+    row = _Row(
+        [
+            {"column": "id", "value": Markup('<a href="/x">x</a>'), "value_type": "pk"},
+            {"column": "review", "value": "{}", "value_type": "str"},
+            {"column": "text", "value": "Tom & <Jerry>", "value_type": "str"},
+            {"column": "my col", "value": 3, "value_type": "int"},
+        ]
+    )
+    html = rows_html([row, row], [0, 2, 3], "text")
+    one = (
+        '<tr><td class="col-id type-pk"><a href="/x">x</a></td>'
+        '<td class="col-text type-str vz-lead-col">Tom &amp; &lt;Jerry&gt;</td>'
+        '<td class="col-my-col-ad025c type-int">3</td></tr>\n'
+    )
+    assert isinstance(html, Markup) and html == one * 2
