@@ -107,8 +107,9 @@ def rows_html(display_rows: list[Any], order: list[int], lead: str | None) -> Ma
                 lead_class = " vz-lead-col" if column == lead else ""
                 columns[column] = (f"col-{escape(to_css_class(column))}", lead_class)
             css, lead_class = columns[column]
-            kind = escape(cell["value_type"])
-            out.append(f'<td class="{css} type-{kind}{lead_class}">{escape(cell["value"])}</td>')
+            kind, value = escape(cell["value_type"]), cell["value"]
+            text = value if isinstance(value, Markup) else escape(value)  # Markup is kept as is
+            out.append(f'<td class="{css} type-{kind}{lead_class}">{text}</td>')
         out.append("</tr>\n")
     return Markup("".join(out))
 
