@@ -184,8 +184,9 @@ def build_release(
                 raise InputError([str(p) for p in found])
             assert columns is not None  # keep_columns
             _read_unread(columns, root)
-            transform.prepare(columns.con, columns.tables, project.texts)
-            project.texts.clear()  # DuckDB has its own copy of the released ones
+            texts = transform.article_texts(project.texts)  # empties project.texts
+            transform.prepare(columns.con, columns.tables, texts)
+            del texts
             problems = transform.problems(columns.con)
             if problems:
                 raise InputError(problems)
@@ -260,7 +261,13 @@ def _publish(
         try:
             if progress is not None:
                 progress.task("release: write files", 1)
-            layout = write_tables(step.columns.con, step.selects, tmp, step.schemas, step.partition)
+            con, schemas = step.columns.con, step.schemas
+            # sources first: then the article texts can go
+            layout = write_tables(con, step.selects, tmp, {"sources": schemas["sources"]}, {})
+            transform.forget_texts(con)
+            rest = {t: s for t, s in schemas.items() if t != "sources"}
+            layout |= write_tables(con, step.selects, tmp, rest, step.partition)
+            layout = {table: layout[table] for table in schemas}
             tables = ReleasedTables(tmp, layout)
             changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
             check_version(version, changes)

@@ -44,7 +44,7 @@ def mini(tmp_path: Path) -> Iterator[tuple[Columns, dict[str, str]]]:
 
 def test_a_clean_project_has_no_problem(mini: tuple[Columns, dict[str, str]]) -> None:
     columns, texts = mini
-    transform.prepare(columns.con, columns.tables, texts)
+    transform.prepare(columns.con, columns.tables, transform.article_texts(texts))
     assert transform.problems(columns.con) == []
 
 
@@ -61,7 +61,7 @@ def test_references_to_rows_left_out(mini: tuple[Columns, dict[str, str]]) -> No
         "WHERE id = 'release-two-fishermen'"
     )
     con.execute("INSERT INTO actors SELECT * FROM actors WHERE id = 'examplia'")
-    transform.prepare(con, columns.tables, texts)
+    transform.prepare(con, columns.tables, transform.article_texts(texts))
     starts = con.sql(
         "SELECT c.char_start FROM (SELECT unnest(citations) AS c FROM demands "
         "WHERE id = 'release-two-fishermen')"
