@@ -121,7 +121,7 @@ def draft(
         typer.echo(f"{len(records)} draft {table} in {drafted.files[table]} (all pending)")
         for record in records:
             typer.echo(f"  {draft_lib.describe(table, record)}")
-    if drafted.citations_file:
+    if drafted.citations:
         typer.echo(
             f"{len(drafted.citations)} citations to add to existing records in "
             f"{drafted.citations_file} (pending)"
@@ -134,7 +134,11 @@ def draft(
         o = drafted.origin
         typer.echo(
             f"origin: probably {o['origin']} ({o['overlap']:.0%} of its 5-word phrases are in "
-            f"{o['source']}); confirm it in the source record"
+            f"{o['source']}); stored pending in {drafted.citations_file} (origin:)"
+        )
+        typer.echo(
+            f"  to confirm it: vzcrisis review --table sources --source {drafted.source} "
+            "(accepting sets the source record's origin)"
         )
 
 

@@ -195,7 +195,8 @@ def _write_citations(
         f"# Citations of {sid} that `vzcrisis draft` proposes to add to existing records (the\n"
         "# passage says what the record says). `vzcrisis review` offers each: accepting appends\n"
         "# the citation to the record; rejecting drops the proposal. `origin` is the upstream\n"
-        "# report the article probably relays (text reuse): confirm it in the source record.\n"
+        "# report the article probably relays (text reuse); review offers it too: accepting sets\n"
+        "# the source record's origin.\n"
         "proposals:\n"
     )
     doc = parse_document(path, header)

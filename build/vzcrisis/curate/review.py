@@ -5,7 +5,8 @@ content changed since, see ``records.load.content_hash``) is shown with each quo
 its paragraph, the other records citing the same passage, and the other versions of its disputes.
 Each decision is written at once (round trip, atomic; see ``records.write``), so quitting keeps
 every decision made so far. A record is only accepted when it passes validation and everything it
-references is accepted already.
+references is accepted already. Then come the citations `draft` proposes to add to existing
+records (``review_citations``) and the origins it suggests for sources (``review_origin``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ..records.load import RawRecord, content_hash, raw_records, to_plain
 from ..records.write import dump, load_document, round_trip_yaml, save, update_mapping
 from ..validate.cross_checks import unattributed
 from ..validate.project import load_project
-from . import review_citations
+from . import review_citations, review_origin
 from .sources import commented
 
 DRAFT_PREFIX = "DRAFT:"
@@ -323,7 +324,12 @@ def run_review(
     today = day or dt.date.today()
     items, evidence = collect(root, table, source)
     outcome = Outcome()
-    if not items and not review_citations.pending(root, source, table):
+    origins = table in (None, "sources")  # an origin suggestion edits a source record
+    if (
+        not items
+        and not review_citations.pending(root, source, table)
+        and not (origins and review_origin.pending(root, source))
+    ):
         show("nothing to review: no pending records match")
         return outcome
     for number, item in enumerate(items, 1):
@@ -361,6 +367,14 @@ def run_review(
             day=today,
             source=source,
             table=table,
+        )
+        outcome.accepted += accepted
+        outcome.rejected += rejected
+        outcome.skipped += skipped
+        outcome.quit = quit_
+    if not outcome.quit and origins:  # then the origins draft suggests for sources
+        accepted, rejected, skipped, quit_ = review_origin.run(
+            root, evidence.texts, ask=ask, show=show, reviewer=who, day=today, source=source
         )
         outcome.accepted += accepted
         outcome.rejected += rejected

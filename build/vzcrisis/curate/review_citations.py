@@ -3,9 +3,11 @@
 Each pending proposal of ``seeds/drafts/citations-<source>.yaml`` is shown with its quote in its
 paragraph, the record it would cite and what accepting changes (the citation appended, and
 whether the record stays accepted). Accepting appends the citation to the record in its file
-(round trip: only that record's lines change, comments kept); a record that was accepted is
-re-stamped by the same reviewer (the reviewer has just checked the new evidence), a pending one
-stays pending. Rejecting marks the proposal rejected. Nothing else is written.
+(round trip: only that record's lines change, comments kept); a record that was accepted (and
+unchanged since) is re-stamped by the same reviewer (the reviewer has just checked the new
+evidence), a pending one stays pending, and so does one changed since it was accepted (its other
+changes still need a review). Rejecting marks the proposal rejected. Nothing else is written.
+`restamp` is the rule for every edit review makes to a record (the origin too, review_origin).
 """
 
 from __future__ import annotations
@@ -97,13 +99,39 @@ def render(root: Path, proposal: Proposal, texts: dict[str, str], position: str)
             )
         )
     count = len(raw.data.get("citations") or [])
-    status = (raw.data.get("review") or {}).get("status", "pending")
-    after = "re-stamped accepted by you" if status == "accepted" else f"still {status}"
     lines.append(
         f"accepting: appends citation {count + 1} to {raw.path} ({proposal.record}); "
-        f"the record is {after}"
+        f"the record is {after_edit(raw.data)}"
     )
     return lines
+
+
+def will_restamp(data: dict[str, Any]) -> bool:
+    """Whether an edit review makes to this record re-stamps it: accepted and unchanged since."""
+    review = data.get("review")
+    return (
+        isinstance(review, dict)
+        and review.get("status") == ReviewStatus.accepted.value
+        and review.get("content_hash") == content_hash(data)
+    )
+
+
+def after_edit(data: dict[str, Any]) -> str:
+    """What an edit review makes leaves the record as, in words (see `restamp`)."""
+    if will_restamp(data):
+        return "re-stamped accepted by you"
+    status = (data.get("review") or {}).get("status", ReviewStatus.pending.value)
+    if status == ReviewStatus.accepted.value:
+        return "still pending (changed since it was accepted: review it again)"
+    return f"still {status}"
+
+
+def restamp(node: CommentedMap, reviewer: str, day: dt.date) -> None:
+    """Re-stamp an edited record that `will_restamp`: the reviewer, the day, the new hash."""
+    review = node["review"]
+    review["reviewer"] = reviewer
+    review["date"] = day
+    review["content_hash"] = content_hash(to_plain(node))
 
 
 def accept(root: Path, proposal: Proposal, *, reviewer: str, day: dt.date) -> None:
@@ -114,12 +142,10 @@ def accept(root: Path, proposal: Proposal, *, reviewer: str, day: dt.date) -> No
     doc = load_document(root / raw.path)
     index = next(i for i, r in enumerate(doc.records) if r.get("id") == proposal.record)
     node = doc.records[index]
+    restamps = will_restamp(to_plain(node))
     node["citations"].append(commented(proposal.citation))
-    review = node.get("review")
-    if isinstance(review, CommentedMap) and review.get("status") == "accepted":
-        review["reviewer"] = reviewer
-        review["date"] = day
-        review["content_hash"] = content_hash(to_plain(node))
+    if restamps:
+        restamp(node, reviewer, day)
     save(doc, index)
     _mark(proposal, ReviewStatus.accepted, reviewer, day)
 

@@ -45,12 +45,19 @@ def test_draft_prints_and_stores_the_suggestion(tmp_path: Path) -> None:
     sid = r.stdout.split()[1].rstrip(":")
     r = w.cli(root, "draft", sid)
     assert r.exit_code == 0, r.output
-    assert r.stdout.splitlines()[-1].startswith("origin: probably Reuters (8% of its 5-word")
+    other = next(s for s in project_sids(root) if s != sid)
+    # where the suggestion is stored and how to confirm it
+    assert r.stdout.splitlines()[-2:] == [
+        f"origin: probably Reuters (8% of its 5-word phrases are in {other}); stored pending in "
+        f"seeds/drafts/citations-{sid}.yaml (origin:)",
+        f"  to confirm it: vzcrisis review --table sources --source {sid} (accepting sets the "
+        "source record's origin)",
+    ]
+    assert "citations to add" not in r.stdout  # the file holds no citation proposal
     # stored with the draft's proposals, pending, for the curator to confirm
     stored = YAML(typ="safe").load(
         (root / "seeds" / "drafts" / f"citations-{sid}.yaml").read_text("utf-8")
     )
-    other = next(s for s in project_sids(root) if s != sid)
     assert stored["origin"] == {
         "suggested": "Reuters",
         "shares_wording_with": other,
