@@ -3,8 +3,8 @@
 The input is one DuckDB relation per curated table with a typed column per field of the record
 model (``records.columns``: what validation read). ``prepare`` creates, in the connection:
 
-* ``_released_sources`` (``id``, ``origin``) and ``_texts`` (``id``, ``text``, from the articles
-  validation read) of the accepted sources;
+* ``_released_sources`` (``id``, ``origin``) of the accepted sources, and ``_texts`` (``id``,
+  ``text``: the articles validation read, an Arrow table DuckDB scans in place);
 * ``_citations``: one row per quote of an accepted record of any table whose source is
   released: ``id`` = ``record@source:start``, the record's table and id, the quote's fields, its
   independent origin (``format.evidence.independent_origin``: ``<source> (own writing)`` for an
@@ -107,7 +107,7 @@ def prepare(con: duckdb.DuckDBPyConnection, inputs: Mapping[str, str], texts: pa
     for table in CURATED_TABLES:
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {accepted_view(table)} AS "
-            f"SELECT rowid AS _row, * FROM {q(inputs[table])} WHERE {ACCEPTED}"
+            f"SELECT * FROM {q(inputs[table])} WHERE {ACCEPTED}"
         )
     # tables in the connection's own database: on disk for records.columns (bounded memory)
     con.execute(
@@ -116,7 +116,7 @@ def prepare(con: duckdb.DuckDBPyConnection, inputs: Mapping[str, str], texts: pa
     )
     con.register("_texts", texts)
     quotes = " UNION ALL ".join(
-        f"SELECT {lit(table)} AS record_table, _row, id AS record_id, _file, _line, "
+        f"SELECT {lit(table)} AS record_table, id AS record_id, _file, _line, "
         f"unnest(citations) AS c FROM {accepted_view(table)}"
         for table in CURATED_TABLES
     )
@@ -124,7 +124,7 @@ def prepare(con: duckdb.DuckDBPyConnection, inputs: Mapping[str, str], texts: pa
         "CREATE OR REPLACE TABLE _quotes AS SELECT record_id || '@' || c.source || ':' || "
         "CAST(c.char_start AS VARCHAR) AS id, record_table, record_id, c.source AS source_id, "
         "c.quote AS quote, c.char_start AS char_start, c.char_end AS char_end, "
-        "c.attribution AS attribution, c.attributed_to AS attributed_to, _row, _file, _line "
+        "c.attribution AS attribution, c.attributed_to AS attributed_to, _file, _line "
         f"FROM ({quotes})"
     )
     spans = con.sql(
@@ -147,9 +147,9 @@ def prepare(con: duckdb.DuckDBPyConnection, inputs: Mapping[str, str], texts: pa
         "FROM _cited c LEFT JOIN _context x USING (source_id, char_start, char_end)"
     )
     con.execute(
-        "CREATE OR REPLACE TABLE _derived AS SELECT record_table, _row, "
+        "CREATE OR REPLACE TABLE _derived AS SELECT record_table, record_id, "
         "count(DISTINCT source_id) AS source_count, count(DISTINCT origin) AS origin_count "
-        "FROM _cited GROUP BY record_table, _row"
+        "FROM _cited GROUP BY record_table, record_id"
     )
 
 
@@ -182,7 +182,8 @@ def released_sql(con: duckdb.DuckDBPyConnection, table: str) -> str:
             items.append(_with_default(table, name, types[name]))
     joins = ""
     if issubclass(TABLES[table].row, Derived):
-        joins = f" LEFT JOIN _derived d ON d.record_table = {lit(table)} AND d._row = r._row"
+        # ids are unique among released rows (``problems`` stops the release otherwise)
+        joins = f" LEFT JOIN _derived d ON d.record_table = {lit(table)} AND d.record_id = r.id"
     if table == "sources":
         joins += " LEFT JOIN _texts t ON t.id = r.id"
     return f"SELECT {', '.join(items)} FROM {view} r{joins}"

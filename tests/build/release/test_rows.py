@@ -1,5 +1,6 @@
-"""Released rows are not validated twice while building (``vzcrisis.release.rows``): every row
-of a synthetic release validates with its released row model when read back."""
+"""Released rows are not validated again while building (``vzcrisis.release.transform`` selects
+them in SQL): every row of a synthetic release validates with its released row model when read
+back."""
 
 from __future__ import annotations
 
