@@ -247,6 +247,13 @@ def datasette(corpus: Corpus, requests: int) -> dict[str, Any]:
             f"/{db}/events?_facet=type",
             "select type, count(*) from events group by type order by 2 desc",
         ),
+        # context, not a target: a filtered page's facets are counted on every visit (the
+        # whole-table counts of the two pages above are kept per server, the database being
+        # immutable)
+        "filtered page": (
+            f"/{db}/events?type=ASSAULT",
+            "select * from events where type = 'ASSAULT' order by date limit 101",
+        ),
         "FTS search": (
             f"/{db}/events?_search=strike",
             "select * from events where rowid in (select rowid from events_fts "
