@@ -37,7 +37,7 @@ browser:  ## install Debian's chromium for the browser tests when missing (needs
 validate: setup  ## check every curated record
 	$(BIN)/vzcrisis validate
 
-schemas: setup  ## regenerate the JSON Schemas of the curated tables (and schema/registry.json) from the models
+schemas: setup  ## regenerate the files derived from the models: JSON Schemas (and schema/registry.json), the SDK's columns.py and literals.py
 	$(BIN)/vzcrisis schemas
 
 lint: setup  ## ruff + mypy --strict on the SDK

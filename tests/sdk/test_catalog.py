@@ -47,8 +47,7 @@ def test_a_spec_naming_a_missing_column_fails(change: dict[str, object]) -> None
 def test_columns_module_is_generated_from_the_row_models() -> None:
     path = Path(columns.__file__)
     assert path.read_text(encoding="utf-8") == registry.columns_module(), (
-        "regenerate: python -c 'from venezuela_crisis.models.registry import write_columns; "
-        "write_columns()'"
+        "regenerate it: run `vzcrisis schemas` (it rewrites every file derived from the models)"
     )
     assert columns.SCHEMA_VERSIONS == catalog.SCHEMA_VERSIONS
     assert {t: tuple(s.row.model_fields) for t, s in TABLES.items()} == columns.ROW_FIELDS

@@ -38,8 +38,7 @@ def test_each_literal_lists_exactly_the_enum_values(enum: type) -> None:
 def test_literals_module_is_generated_from_the_enums() -> None:
     path = ROOT / "sdk" / "venezuela_crisis" / "literals.py"
     assert path.read_text(encoding="utf-8") == vocab.literals_module(), (
-        "regenerate: python -c 'from venezuela_crisis.models.vocab import write_literals; "
-        "write_literals()'"
+        "regenerate it: run `vzcrisis schemas` (it rewrites every file derived from the models)"
     )
 
 

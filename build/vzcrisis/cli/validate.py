@@ -42,19 +42,20 @@ def validate(
 
 
 def schemas(root: RootOption = Path("."), as_json: JsonOption = False) -> None:
-    """Write the JSON Schema of every curated table's current version and the hash registry.
+    """Write the files derived from the models: each curated table's JSON Schema, the hash
+    registry, and the SDK's columns.py and literals.py (under sdk/venezuela_crisis/).
 
     Refuses to change a published version or to publish a breaking change without a major bump.
     """
-    from ..records.schemas import write_schemas
+    from ..records.schemas import write_model_files
 
-    result = run(lambda: write_schemas(root))
+    result = run(lambda: write_model_files(root))
     if as_json:
         print_json(result.as_dict())
         return
     for path in result.written:
         typer.echo(f"wrote {path}")
-    typer.echo(f"{len(result.written)} written, {len(result.unchanged)} schemas unchanged")
+    typer.echo(f"{len(result.written)} written, {len(result.unchanged)} unchanged")
 
 
 def register(app: typer.Typer) -> None:

@@ -4,7 +4,9 @@ One schema per curated table and version: ``schema/<table>/<version>.json`` (dra
 one record). ``schema/registry.json`` holds the sha256 of every published schema file: a
 published version never changes. Changing a model means bumping its version in
 ``venezuela_crisis/catalog.py`` (major for a breaking change) and running
-``vzcrisis schemas``.
+``vzcrisis schemas``, which also regenerates the SDK's modules derived from the models
+(``write_model_files``: ``columns.py`` and ``literals.py`` under the project's
+``sdk/venezuela_crisis/``).
 
 Schema ids are ``{ID_BASE}<table>/<version>.json``, e.g.
 ``https://venezuela-crisis.example/schema/demands/1.0.0.json``; the path after ``ID_BASE`` is
@@ -23,11 +25,15 @@ from typing import Any
 from venezuela_crisis.errors import InputError
 from venezuela_crisis.format.versions import is_version, parse_version
 from venezuela_crisis.models import CURATED_TABLES, TABLES, VOCAB_DOCS
+from venezuela_crisis.models.registry import columns_module, write_columns
+from venezuela_crisis.models.vocab import literals_module, write_literals
 
 from .schema_compat import compare
 
 SCHEMA_DIR = Path("schema")
 REGISTRY_FILE = SCHEMA_DIR / "registry.json"
+SDK_DIR = Path("sdk") / "venezuela_crisis"
+"""Where a project holds the SDK's sources, with the modules generated from the models."""
 ID_BASE = "https://venezuela-crisis.example/schema/"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ENUM_DOCS: dict[str, dict[str, str]] = {cls.__name__: docs for cls, docs in VOCAB_DOCS.items()}
@@ -223,3 +229,30 @@ def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8", newline="\n")
     os.replace(tmp, path)
+
+
+def write_model_files(root: Path) -> SchemasResult:
+    """Every file `vzcrisis schemas` derives from the models (the ones imported).
+
+    The JSON Schemas and their registry (``write_schemas``; a refusal writes nothing), then the
+    SDK's ``columns.py`` (``models.registry.write_columns``) and ``literals.py``
+    (``models.vocab.write_literals``) into ``root/sdk/venezuela_crisis/`` when the project holds
+    the SDK's sources there (a data-only project has none). A file already up to date is not
+    rewritten; `written` and `unchanged` list the paths under `root`.
+    """
+    result = write_schemas(root)
+    package = root / SDK_DIR
+    if not package.is_dir():
+        return result
+    modules = (
+        ("columns.py", columns_module(), write_columns),
+        ("literals.py", literals_module(), write_literals),
+    )
+    for name, text, write in modules:
+        path, rel = package / name, (SDK_DIR / name).as_posix()
+        if path.is_file() and path.read_text("utf-8") == text:
+            result.unchanged.append(rel)
+            continue
+        write(package)
+        result.written.append(rel)
+    return result

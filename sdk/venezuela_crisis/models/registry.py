@@ -10,11 +10,13 @@ field that does not exist, fails here, not at release time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from os import PathLike
 
 from .. import catalog
 from ..catalog import TableSpec as Spec
 from . import tables as _tables
 from .base import CuratedRecord, StrictModel
+from .vocab import write_module
 
 
 @dataclass(frozen=True)
@@ -120,10 +122,7 @@ def columns_module() -> str:
     return "\n".join(lines)
 
 
-def write_columns() -> str:
-    """Write ``venezuela_crisis/columns.py`` from the row models; returns its path."""
-    from pathlib import Path
-
-    target = Path(__file__).resolve().parent.parent / "columns.py"
-    target.write_text(columns_module(), encoding="utf-8")
-    return str(target)
+def write_columns(directory: str | PathLike[str] | None = None) -> str:
+    """Write ``columns.py`` from the row models into `directory` (default: this installed
+    ``venezuela_crisis`` package); returns its path. ``vzcrisis schemas`` calls it."""
+    return write_module("columns.py", columns_module(), directory)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from os import PathLike
 
 from ..catalog import CURATED_TABLE_NAMES
 from .base import Attribution, DatePrecision, Qualifier, ReviewStatus
@@ -246,10 +247,21 @@ def literals_module() -> str:
     return "\n".join(lines)
 
 
-def write_literals() -> str:
-    """Write ``venezuela_crisis/literals.py`` from the enums; returns its path."""
+def write_literals(directory: str | PathLike[str] | None = None) -> str:
+    """Write ``literals.py`` from the enums into `directory` (default: this installed
+    ``venezuela_crisis`` package); returns its path. ``vzcrisis schemas`` calls it."""
+    return write_module("literals.py", literals_module(), directory)
+
+
+def write_module(name: str, text: str, directory: str | PathLike[str] | None = None) -> str:
+    """Write a generated module `name` into `directory` (default: the installed package),
+    atomically (a temporary file in the same directory, then replaced); returns its path."""
+    import os
     from pathlib import Path
 
-    target = Path(__file__).resolve().parent.parent / "literals.py"
-    target.write_text(literals_module(), encoding="utf-8")
+    folder = Path(directory) if directory is not None else Path(__file__).resolve().parent.parent
+    target = folder / name
+    tmp = folder / f".{name}.tmp"
+    tmp.write_text(text, encoding="utf-8", newline="\n")
+    os.replace(tmp, target)
     return str(target)

@@ -6,6 +6,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 from venezuela_crisis.format.versions import parse_version
-from venezuela_crisis.models import CURATED_TABLES, TABLES
+from venezuela_crisis.models import CURATED_TABLES, TABLES, registry, vocab
 from vzcrisis.cli import app
 from vzcrisis.records.schema_compat import compare
 from vzcrisis.records.schemas import (
@@ -238,7 +239,7 @@ def test_current_models_against_themselves(table: str) -> None:
 def test_schemas_writes_what_is_committed_and_is_idempotent(tmp_path: Path) -> None:
     r = run_schemas(tmp_path)
     assert r.exit_code == 0, r.output
-    assert r.output.splitlines()[-1] == "7 written, 0 schemas unchanged"
+    assert r.output.splitlines()[-1] == "7 written, 0 unchanged"
     for table in CURATED_TABLES:
         version = TABLES[table].schema_version
         written = schema_path(tmp_path, table, version).read_text(encoding="utf-8")
@@ -250,7 +251,44 @@ def test_schemas_writes_what_is_committed_and_is_idempotent(tmp_path: Path) -> N
     }
     r = run_schemas(tmp_path)
     assert r.exit_code == 0, r.output
-    assert r.output == "0 written, 6 schemas unchanged\n"
+    assert r.output == "0 written, 6 unchanged\n"
+
+
+def test_schemas_rewrites_the_sdk_modules_generated_from_the_models(tmp_path: Path) -> None:
+    sdk = ROOT / "sdk" / "venezuela_crisis"
+    real = {name: (sdk / name).read_bytes() for name in ("columns.py", "literals.py")}
+    shutil.copytree(SCHEMA, tmp_path / "schema")
+    copy = tmp_path / "sdk" / "venezuela_crisis"
+    copy.mkdir(parents=True)
+    for name, data in real.items():
+        (copy / name).write_bytes(data)
+    drifted = real["columns.py"].replace(b'        "summary",\n', b"", 1)
+    assert drifted != real["columns.py"]
+    (copy / "columns.py").write_bytes(drifted)
+    r = CliRunner().invoke(app, ["schemas", "--root", str(tmp_path), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout) == {
+        "written": ["sdk/venezuela_crisis/columns.py"],
+        "unchanged": [
+            *(f"schema/{t}/{TABLES[t].schema_version}.json" for t in CURATED_TABLES),
+            "sdk/venezuela_crisis/literals.py",
+        ],
+    }
+    assert (copy / "columns.py").read_text("utf-8") == registry.columns_module()
+    assert (copy / "columns.py").read_bytes() == real["columns.py"]
+    assert sorted(p.name for p in copy.iterdir()) == ["columns.py", "literals.py"]  # no tmp
+    # the installed SDK's files were not touched
+    assert {name: (sdk / name).read_bytes() for name in real} == real
+    r = CliRunner().invoke(app, ["schemas", "--root", str(tmp_path)])
+    assert r.output == "0 written, 8 unchanged\n"
+
+
+def test_the_sdk_modules_are_written_into_a_given_directory(tmp_path: Path) -> None:
+    assert registry.write_columns(tmp_path) == str(tmp_path / "columns.py")
+    assert vocab.write_literals(tmp_path) == str(tmp_path / "literals.py")
+    assert (tmp_path / "columns.py").read_text("utf-8") == registry.columns_module()
+    assert (tmp_path / "literals.py").read_text("utf-8") == vocab.literals_module()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["columns.py", "literals.py"]
 
 
 def test_schemas_refuses_to_change_a_published_version(tmp_path: Path) -> None:
