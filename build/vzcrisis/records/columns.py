@@ -48,6 +48,8 @@ VERDICT_COLUMNS = (("_status", "VARCHAR"), ("_valid", "BOOLEAN"))
 """Columns every table ends with, filled by the validator: the effective review status (NULL when
 the record failed a per-record check) and whether the record is the one the per-record path
 hands on (it passed every per-record check and is the first record with its id)."""
+BATCH = 2048
+"""Rows per Arrow batch handed to DuckDB (it scans batches in parallel)."""
 _SUSPECT_SYNTAX = re.compile(rb",[ \t\r\n]*[\]}]")
 """A trailing comma: DuckDB's JSON reader accepts it, Python's refuses (the file goes whole to the
 per-record path, which words the problem)."""
@@ -267,13 +269,16 @@ def read_jsonl_rows(path: Path, root: Path) -> FileRows:
     if table not in CURATED_TABLES or not schema_path(root, table, version).is_file():
         return out
     keep[header_no] = False
-    index = pa.array(np.flatnonzero(keep))
-    text = pc.utf8_rtrim(pc.take(lines, index), characters="\n")
+    index = np.flatnonzero(keep)
+    if len(index) and index[-1] - index[0] + 1 == len(index):  # no blank line between: a slice
+        kept = lines.slice(int(index[0]), len(index))
+    else:
+        kept = pc.take(lines, pa.array(index))
     out.rows = pa.table(
         {
             "_file": pa.repeat(rel, len(index)),
-            "_line": pc.take(pa.array(numbers), index),
-            "_json": text,
+            "_line": pa.array(numbers[index]),
+            "_json": pc.utf8_rtrim(kept, characters="\n"),
         }
     )
     out.table, out.version = table, version
@@ -364,7 +369,7 @@ def connect(memory_limit: str = "512MB") -> tuple[duckdb.DuckDBPyConnection, Pat
     con = duckdb.connect(str(workdir / "records.duckdb"))
     con.execute(f"SET memory_limit = {lit(memory_limit)}")
     con.execute(f"SET temp_directory = {lit(str(workdir / 'spill'))}")
-    con.execute("SET preserve_insertion_order = true")
+    con.execute("SET preserve_insertion_order = false")
     return con, workdir
 
 
@@ -375,11 +380,18 @@ def create_tables(con: duckdb.DuckDBPyConnection, extra: Sequence[tuple[str, str
         con.execute(f"CREATE TABLE {q(table)} ({cols})")
 
 
-def insert_select(table: str, extra: Sequence[str] = (), inner: Sequence[str] = ()) -> str:
-    """The INSERT of one file's staged rows (``_rows``) into `table`: each record read once into
-    its struct ``_v`` (``read_struct``: DuckDB's ``json_transform``, which converts, so the
-    typed columns are the record's values when the record is valid). `extra`: SELECT items for
-    the columns after the fields; `inner`: more items computed next to ``_v`` (for `extra`)."""
+def parse_select(table: str, inner: Sequence[str] = ()) -> str:
+    """SELECT of one file's staged rows (``_rows``) with each record read once into its struct
+    ``_v`` (``read_struct``: DuckDB's ``json_transform``, which converts, so the typed columns
+    are the record's values when the record is valid), and the `inner` items next to it."""
+    read = ", ".join([f"{read_struct(table)} AS _v", *inner])
+    return f"SELECT *, {read} FROM _rows"
+
+
+def insert_select(table: str, extra: Sequence[str] = (), parsed: str | None = None) -> str:
+    """The INSERT of one file's records into `table`, from `parsed` (a table or subquery of
+    ``parse_select``; by default that SELECT). `extra`: SELECT items for the columns after the
+    fields (they may use ``_v`` and the rows' columns)."""
     items = [
         "_file",
         "_line",
@@ -389,8 +401,8 @@ def insert_select(table: str, extra: Sequence[str] = (), inner: Sequence[str] = 
         *field_columns(table),
         *extra,
     ]
-    read = ", ".join([f"{read_struct(table)} AS _v", *inner])
-    return f"INSERT INTO {q(table)} SELECT {', '.join(items)} FROM (SELECT *, {read} FROM _rows)"
+    source = parsed if parsed is not None else f"({parse_select(table)})"
+    return f"INSERT INTO {q(table)} SELECT {', '.join(items)} FROM {source}"
 
 
 def iter_rows(root: Path, files: Sequence[Path]) -> Iterator[FileRows]:
@@ -408,12 +420,13 @@ def stage(con: duckdb.DuckDBPyConnection, rows: FileRows) -> bool:
         data = data.append_column("_id_line", pa.nulls(len(data), pa.int32()))
     data = data.append_column("_version", pa.repeat(rows.version, len(data)))
     data = data.append_column("_seq", pa.array(np.arange(len(data), dtype=np.int32)))
-    con.register("_rows_arrow", data)
+    con.register("_rows_arrow", pa.Table.from_batches(data.to_batches(max_chunksize=BATCH)))
     con.execute(
         "CREATE OR REPLACE TEMP VIEW _rows AS SELECT _seq, _file, _line, _id_line, _version, "
         "_json FROM _rows_arrow"
     )
-    bad = "coalesce(json_type(try_cast(_json AS JSON)) <> 'OBJECT', true)"
+    space = "' ' || chr(9) || chr(10) || chr(13)"  # JSON whitespace
+    bad = f"NOT (json_valid(_json) AND starts_with(ltrim(_json, {space}), '{{'))"
     return not con.sql(f"SELECT count(*) FROM _rows WHERE {bad}").fetchall()[0][0]
 
 

@@ -266,3 +266,24 @@ def test_property_generated_records(
         lines.insert(2 + index, lines[1 + index])
     path.write_text("\n".join(lines), encoding="utf-8")
     assert_same(root)
+
+
+def test_integral_floats(corpus: Path, tmp_path: Path) -> None:
+    """118.0 is an integer for JSON Schema and the model: columns agree, hash included."""
+    root = tmp_path / "project"
+    shutil.copytree(corpus, root)
+    path, lines = _records(root, "sanctions")
+    for index, (amount, rehash) in enumerate([(1000.0, True), (1000.0, False), (100.5, True)]):
+        data = json.loads(lines[1 + index])
+        data["amount_usd"] = amount
+        for key in ("char_start", "char_end"):
+            data["citations"][0][key] = float(data["citations"][0][key])
+        if rehash:
+            data["review"]["content_hash"] = content_hash(data, plain=True)
+        lines[1 + index] = json.dumps(data, ensure_ascii=False)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    problems = assert_same(root)
+    assert [p.split(": ", 2)[2] for p in problems] == [
+        "review.content_hash: changed since it was accepted; re-review it",
+        "amount_usd: expected integer or null, got number 100.5",
+    ]

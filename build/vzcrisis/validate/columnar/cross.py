@@ -44,30 +44,30 @@ def _reference_query(table: str, complete: bool) -> str | None:
     for name, target in fields.items():
         value = q(name) if kinds[name].kind == "array" else f"[{q(name)}]"
         targets.append(
-            f"SELECT _file, _line, _json, _effective, unnest({value}) AS ref, "
+            f"SELECT _file, _line, _effective, unnest({value}) AS ref, "
             f"{lit(target)} AS target FROM r"
         )
     targets.append(
-        "SELECT _file, _line, _json, _effective, unnest(citations).source AS ref, "
+        "SELECT _file, _line, _effective, unnest(citations).source AS ref, "
         "'sources' AS target FROM r"
     )
     unknown = "g.id IS NULL" if complete else "false"
     return (
         f"WITH r AS ({_records(table)}), refs AS ({' UNION ALL '.join(targets)}) "
-        "SELECT DISTINCT x._file, x._line, x._json FROM refs x LEFT JOIN _ids g ON g.id = x.ref "
+        "SELECT DISTINCT x._file, x._line FROM refs x LEFT JOIN _ids g ON g.id = x.ref "
         f"AND g.rn = 1 WHERE x.ref IS NOT NULL AND ({unknown} OR g.tbl <> x.target OR "
         "(x._effective = 'accepted' AND g.status IS NOT NULL AND g.status <> 'accepted'))"
     )
 
 
 def _quote_query(table: str) -> str:
-    cites = "SELECT _file, _line, _json, unnest(citations) AS c FROM r"
+    cites = "SELECT _file, _line, unnest(citations) AS c FROM r"
     return (
         f"WITH r AS ({_records(table)}), c AS ({cites}) "
-        "SELECT DISTINCT _file, _line, _json FROM ("
-        "SELECT _file, _line, _json FROM c GROUP BY _file, _line, _json, c.source, c.char_start "
+        "SELECT DISTINCT _file, _line FROM ("
+        "SELECT _file, _line FROM c GROUP BY _file, _line, c.source, c.char_start "
         "HAVING count(*) > 1 UNION ALL "
-        "SELECT _file, _line, _json FROM c JOIN _texts t ON t.source = c.c.source "
+        "SELECT _file, _line FROM c JOIN _texts t ON t.source = c.c.source "
         "WHERE substring(t.text, c.c.char_start + 1, c.c.char_end - c.c.char_start) "
         "IS DISTINCT FROM c.c.quote)"
     )
@@ -80,10 +80,10 @@ def _date_query(table: str) -> str:
         "WHEN 'approximate' THEN NULL ELSE s.published END"
     )
     return (
-        f"WITH r AS ({_records(table)}), c AS (SELECT DISTINCT _file, _line, _json, date, "
+        f"WITH r AS ({_records(table)}), c AS (SELECT DISTINCT _file, _line, date, "
         "unnest(citations).source AS sid FROM r WHERE date IS NOT NULL) "
-        f"SELECT _file, _line, _json FROM c JOIN _sources s ON s.id = c.sid "
-        "WHERE s.published IS NOT NULL GROUP BY _file, _line, _json, date "
+        f"SELECT _file, _line FROM c JOIN _sources s ON s.id = c.sid "
+        "WHERE s.published IS NOT NULL GROUP BY _file, _line, date "
         f"HAVING NOT bool_or(s.precision = 'approximate') AND date > max({bound})"
     )
 
@@ -113,9 +113,21 @@ def marked(
             queries = [_reference_query(table, complete), _quote_query(table)]
             if "date" in TABLES[table].record.model_fields:  # type: ignore[union-attr]
                 queries.append(_date_query(table))
+            found = set()
             for query in queries:
                 if query is not None:
-                    out.update(con.sql(query).fetchall())
+                    found.update(con.sql(query).fetchall())
+            if found:
+                con.register(
+                    "_found", pa.table({"f": [f for f, _ in found], "l": [n for _, n in found]})
+                )
+                out.update(
+                    con.sql(
+                        f"SELECT _file, _line, _json FROM {q(table)} SEMI JOIN _found "
+                        "ON f = _file AND l = _line"
+                    ).fetchall()
+                )
+                con.unregister("_found")
         return sorted(out)
     finally:
         con.unregister("_texts")

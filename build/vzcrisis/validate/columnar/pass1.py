@@ -62,26 +62,28 @@ def _check_file(root: Path, out: Pass1, rows: columns.FileRows) -> bool:
             return False
         text = schema_path(root, rows.table, rows.version).read_text(encoding="utf-8")
         found = rules.checks(rows.table, rows.version, text)
-        items = found.items if found is not None else "SELECT _seq FROM _rows"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _marked AS {items}")
-        ok = found.ok if found is not None else "false"
-        status = (
-            f"CASE WHEN {ok} AND _seq NOT IN (SELECT _seq FROM _marked) "
-            'THEN _v."review"."status" END'
-        )
         inner = found.inner if found is not None else ()
-        con.execute(columns.insert_select(rows.table, (status, "NULL"), inner))
-        assert rows.rows is not None
-        if len(rows.rows):
-            name = rows.rows["_file"][0].as_py()
-            marked = con.sql(
-                f"SELECT _line FROM {columns.q(rows.table)} WHERE _file = ? AND _status IS NULL",
-                params=[name],
-            ).fetchall()
-            if marked:
-                out.marked[rows.path] = {line for (line,) in marked}
-                out.python.append(rows.path)
+        # each step materialised: DuckDB would parse again for each check that uses a value
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _parsed AS {columns.parse_select(rows.table, inner)}"
+        )
+        for statement in found.stage if found is not None else ():
+            con.execute(statement)
+        items = found.items if found is not None else "SELECT _seq FROM _parsed"
+        ok = found.ok if found is not None else "false"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE _ok AS SELECT _seq, _line, {ok} AND _seq NOT IN "
+            f"({items}) AS _ok FROM _parsed"
+        )
+        status = 'CASE WHEN _ok THEN _v."review"."status" END'
+        source = "(SELECT * FROM _parsed JOIN _ok USING (_seq, _line))"
+        con.execute(columns.insert_select(rows.table, (status, "NULL"), source))
+        marked = con.sql("SELECT _line FROM _ok WHERE NOT _ok").fetchall()
+        if marked:
+            out.marked[rows.path] = {line for (line,) in marked}
+            out.python.append(rows.path)
         return True
     finally:
-        con.execute("DROP TABLE IF EXISTS _marked")
+        con.execute("DROP TABLE IF EXISTS _ok")
+        con.execute("DROP TABLE IF EXISTS _parsed")
         columns.unstage(con)

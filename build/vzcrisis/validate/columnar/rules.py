@@ -28,7 +28,7 @@ from functools import cache
 
 from venezuela_crisis.format.versions import is_version, parse_version
 
-from ...records.columns import Node, lit, model_node, q, schema_node, structure
+from ...records.columns import Node, lit, model_node, q, schema_node
 from ..cross_checks import ATTRIBUTION_FROM
 
 UNSAFE = (
@@ -43,7 +43,10 @@ EXEMPT = frozenset({"citations[].quote"})
 """Strings the character check skips (a quote must equal the article text exactly)."""
 INTEGER_TYPES = "('BIGINT', 'UBIGINT')"
 """JSON types DuckDB gives an integer. A number written with a fraction or exponent (118.0) is
-a DOUBLE: the model accepts it when integral, but here it goes to the per-record path."""
+a DOUBLE: JSON Schema and the model take it when it is integral (checked on its value)."""
+FRACTION = ":[ ]*-?[0-9]+[.eE]"
+"""A number written with a fraction or exponent after a key: the hash then needs the number as
+written (Python writes 118.0 back as 118.0), so the canonical text is rebuilt exactly."""
 _UPPER_ESCAPES = ("0B", "0E", "0F", "1A", "1B", "1C", "1D", "1E", "1F")
 """Control characters DuckDB's JSON writer escapes as ``\\u00XX`` in upper case, where Python's
 ``json.dumps`` writes lower case (every other character is written alike)."""
@@ -131,7 +134,12 @@ def _field(node: Node, level: Level, name: str, path: str, required: bool) -> st
     if kind == "string":
         valid = [f"{t} = 'VARCHAR'", *_string(node, v, path)]
     elif kind == "integer":
-        valid = [f"{t} IN {INTEGER_TYPES}", *_number(node, v, path)]
+        number = f"try_cast(json_extract({level.json}, {lit(jpath)}) AS DOUBLE)"
+        integral = f"(isfinite({number}) AND {number} = floor({number}))"
+        kinds = (
+            f"CASE WHEN {t} IN {INTEGER_TYPES} THEN true WHEN {t} = 'DOUBLE' THEN {integral} END"
+        )
+        valid = [kinds, *_number(node, v, path)]
     elif kind == "boolean":
         _only(node, set(), path)
         valid = [f"{t} = 'BOOLEAN'"]
@@ -234,14 +242,17 @@ def canonical_sql(table: str) -> str:
 
     The record's struct of values ``_v`` has its keys (and its items' keys) sorted and DuckDB
     writes a struct in order, so only the members of absent keys need removing. When the
-    record's text holds no ``null`` at all, every null written is an absent key; otherwise the
-    record is rebuilt from its own keys (slower, exact: an explicit null stays)."""
+    record's text holds no ``:null`` (or ``: null``), every null written is an absent key (a
+    null spelled otherwise only makes the hash differ: the record goes to the per-record path);
+    otherwise the record is rebuilt from its own keys (slower, exact: an explicit null stays)."""
     node = model_node(table)
     body = ", ".join(f"{q(n)} := _v.{q(n)}" for n, _ in sorted(node.properties) if n != "review")
     fast = f"to_json(struct_pack({body}))::VARCHAR"
     fast = f"regexp_replace({fast}, {lit(ABSENT_INSIDE)}, '', 'g')"
     fast = f"regexp_replace({fast}, {lit(ABSENT_FIRST)}, '{{', 'g')"
-    out = f"CASE WHEN contains(_json, 'null') THEN {_exact(node)} ELSE {fast} END"
+    null = "(contains(_json, ':null') OR contains(_json, ': null'))"
+    null = f"({null} OR regexp_matches(_json, {lit(FRACTION)}))"
+    out = f"CASE WHEN {null} THEN {_exact(node)} ELSE {fast} END"
     fixed = out
     for digits in _UPPER_ESCAPES:
         fixed = f"replace({fixed}, '\\u00{digits}', '\\u00{digits.lower()}')"
@@ -278,8 +289,13 @@ class Checks:
     ok: str
     """Boolean over ``_v``, ``_t``, ``_k``, ``_json``: the record passes every check of its own
     (the items of its lists of objects aside)."""
+    stage: tuple[str, ...]
+    """Statements to run first: one temporary table ``_i<n>`` per list of objects (citations,
+    quantities), one row per item (materialised: DuckDB would parse an item again for each check
+    that reads one of its types)."""
     items: str
-    """Query over ``_rows``: the ``_seq`` of records with an item that fails a check."""
+    """Query over ``_parsed`` (the rows with ``_v``) and the ``_i<n>`` tables: the ``_seq`` of
+    records with an item that fails a check."""
 
 
 @cache
@@ -324,11 +340,12 @@ def _checks(table: str, version: str, nodes: list[Node]) -> Checks:
         f"json_keys(_json, {_list(key_paths)}) AS _k",
     )
     gate = is_version(version) and parse_version(version) >= ATTRIBUTION_FROM
-    selects = []
-    status = "json_extract_string(_json, '$.review.status') = 'accepted'"
-    for name, item in sorted(lists.items()):
-        level = Level("_e", "_v", [], "_k", {})
-        item_conds: dict[str, None] = {"_type = 'OBJECT'": None}
+    selects: list[str] = []
+    staged: list[str] = []
+    status = """_v."review"."status" = 'accepted'"""
+    for name in sorted(lists):
+        level = Level("_e", "_v", ["$"], "_k", {})  # _t[1]: the item's own type
+        item_conds: dict[str, None] = {"_t[1] = 'OBJECT'": None}
         for node in nodes:
             child = dict(node.properties).get(name)
             if child is not None and child.items is not None and child.items.kind == "object":
@@ -337,18 +354,16 @@ def _checks(table: str, version: str, nodes: list[Node]) -> Checks:
         item_conds.update(dict.fromkeys(item_rules.get(name, [])))
         if gate and name == "citations":
             item_conds['(NOT _accepted OR _v."attribution" IS NOT NULL)'] = None
-        read = lit(json.dumps(_item_structure(item)))
         each = lit(f"$.{json.dumps(name)}[*]")
+        staged.append(
+            f"CREATE OR REPLACE TEMP TABLE _i{len(staged)} AS SELECT _seq, _accepted, _iv AS _v, "
+            f"_e, json_type(_e, {_list(level.paths)}) AS _t, json_keys(_e) AS _k FROM "
+            f"(SELECT _seq, {status} AS _accepted, unnest(_v.{q(name)}) AS _iv, "
+            f"unnest(json_extract(_json, {each})) AS _e FROM _parsed)"
+        )
         selects.append(
-            f"SELECT _seq FROM (SELECT _seq, _accepted, json_transform(_e, {read}) AS _v, "
-            f"json_type(_e, {_list(level.paths)}) AS _t, json_keys(_e) AS _k, "
-            f"json_type(_e) AS _type FROM (SELECT _seq, {status} AS _accepted, "
-            f"unnest(json_extract(_json, {each})) AS _e FROM _rows)) "
+            f"SELECT _seq FROM _i{len(staged) - 1} "
             f"WHERE NOT coalesce({_all(list(item_conds))}, false)"
         )
-    items = " UNION ".join(selects) if selects else "SELECT _seq FROM _rows WHERE false"
-    return Checks(inner, f"coalesce({_all(list(conds))}, false)", items)
-
-
-def _item_structure(node: Node) -> object:
-    return structure(node)
+    items = " UNION ".join(selects) if selects else "SELECT _seq FROM _parsed WHERE false"
+    return Checks(inner, f"coalesce({_all(list(conds))}, false)", tuple(staged), items)
