@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
+from vzcrisis.records.load import content_hash
 from vzcrisis.release.build import build_release
 
 from tests.build import _workflow as w
@@ -258,3 +259,46 @@ def test_draft_is_deterministic(project: tuple[Path, str]) -> None:
         path.unlink()
     assert w.cli(root, "draft", sid).exit_code == 0
     assert {path: path.read_bytes() for path in written} == first
+
+
+@pytest.mark.parametrize("edited", [False, True])
+def test_accepting_a_citation_re_stamps_an_accepted_record_unless_changed_since(
+    project: tuple[Path, str], edited: bool
+) -> None:
+    root, sid = project
+    demands = w.records_file(root, "demands.yaml")
+    yaml = YAML(typ="safe")
+    text = demands.read_text("utf-8").replace(
+        "        char_end: 1495\n", "        char_end: 1495\n        attribution: own\n"
+    )
+    (record,) = yaml.load(text)["records"]
+    stamp = (
+        "{status: accepted, reviewer: curator, date: 2025-12-04, "
+        f"content_hash: {content_hash(record)}}}"
+    )
+    text = text.replace("review: {status: pending}", f"review: {stamp}")
+    if edited:  # changed by hand after it was accepted: pending again, until reviewed
+        text = text.replace("Another (a second) phone call", "A second phone call")
+    demands.write_text(text, "utf-8")
+    assert w.cli(root, "draft", sid).exit_code == 0
+    skips = 9 if edited else 8  # the drafted demands (and the changed record)
+    r = w.cli(root, "review", "--table", "demands", *w.REVIEW, input="s\n" * skips + "a\n")
+    assert r.exit_code == 0, r.output
+    after = (
+        "still pending (changed since it was accepted: review it again)"
+        if edited
+        else ("re-stamped accepted by you")
+    )
+    assert f"(maduro-second-call); the record is {after}" in r.stdout
+    (saved,) = yaml.load(demands.read_text("utf-8"))["records"]
+    assert len(saved["citations"]) == 2
+    if edited:  # its review is kept: the hand edit still needs a review
+        assert saved["review"]["content_hash"] == content_hash(record)
+        assert saved["review"]["reviewer"] == "curator"
+    else:
+        assert saved["review"] == {
+            "status": "accepted",
+            "reviewer": "tester",
+            "date": dt.date(2025, 12, 5),
+            "content_hash": content_hash(saved),
+        }
