@@ -420,7 +420,8 @@ def stage(con: duckdb.DuckDBPyConnection, rows: FileRows) -> bool:
         data = data.append_column("_id_line", pa.nulls(len(data), pa.int32()))
     data = data.append_column("_version", pa.repeat(rows.version, len(data)))
     data = data.append_column("_seq", pa.array(np.arange(len(data), dtype=np.int32)))
-    con.register("_rows_arrow", pa.Table.from_batches(data.to_batches(max_chunksize=BATCH)))
+    batches = data.to_batches(max_chunksize=BATCH)
+    con.register("_rows_arrow", pa.Table.from_batches(batches, schema=data.schema))
     con.execute(
         "CREATE OR REPLACE TEMP VIEW _rows AS SELECT _seq, _file, _line, _id_line, _version, "
         "_json FROM _rows_arrow"

@@ -287,3 +287,27 @@ def test_integral_floats(corpus: Path, tmp_path: Path) -> None:
         "review.content_hash: changed since it was accepted; re-review it",
         "amount_usd: expected integer or null, got number 100.5",
     ]
+
+
+def test_files_without_records(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(hostile.MINI, root)
+    records = root / "seeds/records"
+    header = '{"schema_version": "1.1.0", "table": "events"}\n'
+    (records / "zz-empty.jsonl").write_text(header, encoding="utf-8")
+    (records / "zz-blank.jsonl").write_text(header + "\n  \n", encoding="utf-8")
+    (records / "zz-empty.yaml").write_text(
+        'schema_version: "1.1.0"\ntable: events\nrecords: []\n', encoding="utf-8"
+    )
+    assert assert_same(root) == []
+    project, problems = scan_project(root, keep_columns=True)
+    assert problems == []
+    assert project.columns is not None
+    try:
+        rows = project.columns.con.sql("SELECT _file, _line, _status, _valid FROM events")
+        assert sorted(rows.fetchall()) == [
+            ("seeds/records/events.yaml", 4, "accepted", True),
+            ("seeds/records/events.yaml", 19, "accepted", True),
+        ]
+    finally:
+        project.columns.close()
