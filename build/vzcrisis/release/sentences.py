@@ -2,8 +2,9 @@
 
 ``sentence_bounds(text, start, end)`` scans the whole article for sentence ends on each call.
 A release cites each article many times, so ``context_bounds`` finds the sentence ends of many
-articles at once (the rule of the SDK's ``_END`` on code points with numpy; the SDK's own
-``_ABBREVIATION`` on the periods that may end an abbreviation) and gives each quoted span its
+articles at once (the rule of the SDK's ``_END`` on code points with numpy; abbreviations from
+the words of the SDK's ``_ABBREVIATION``, or by that pattern itself should its shape change)
+and gives each quoted span its
 bounds with two binary searches over the ends (keys ``article << 32 | position``):
 
 * ``s``: the last end ``stop <= char_start`` (0 when none), moved past leading whitespace but
@@ -153,18 +154,70 @@ def _batch_keys(articles: list[int], texts: list[str]) -> tuple[np.ndarray, ...]
     return (*keyed(start_owner, start_stop, start_s), *keyed(end_owner, end_at, end_e))
 
 
+def _abbreviation_words() -> tuple[str, ...] | None:
+    """The words of ``_ABBREVIATION`` when the pattern has the shape ``_abbreviations`` decides
+    with numpy (else None: the pattern itself decides)."""
+    found = re.search(r"\\b\(\?:((?:[A-Za-z]+\|)*[A-Za-z]+)\)", _ABBREVIATION.pattern)
+    if found is None:
+        return None
+    words = tuple(found.group(1).split("|"))
+    shape = r"(?:\b(?:[A-Za-z]\.)*[A-Za-z]|\b(?:" + "|".join(words) + r"))\.$"
+    return words if shape == _ABBREVIATION.pattern else None
+
+
+_WORDS = _abbreviation_words()
+
+
 def _abbreviations(
     code: np.ndarray, flags: np.ndarray, periods: np.ndarray, joined: str, offsets: np.ndarray
 ) -> np.ndarray:
     """Which of the punctuation marks at `periods` end an abbreviation (``_ABBREVIATION`` on
-    the 12 characters before, within the article): only periods after 1 to
-    ``_ABBREVIATION_LETTERS`` ASCII letters are tried."""
+    the 12 characters before, within the article): a period after a single letter starting a
+    word, or after one of the pattern's words starting a word (``\\b``: the character before is
+    not a word character or the article starts there)."""
+    dots = code[periods] == 46
+    if _WORDS is None:
+        return _abbreviations_by_pattern(flags, periods, dots, joined, offsets)
+    out = np.zeros(len(periods), bool)
+    letter_before = dots & ((flags[periods - 1] & LETTER) != 0)
+    at = periods[letter_before]
+    found = _boundary(code, joined, at - 2)  # a single letter: "U.S.", "A."
+    for word in _WORDS:
+        size = len(word)
+        fits = at - size - 1 >= 0
+        same = fits.copy()
+        for k, char in enumerate(word):
+            same &= code[np.maximum(at - size + k, 0)] == ord(char)
+        found |= same & _boundary(code, joined, np.maximum(at - size - 1, 0))
+    out[np.flatnonzero(letter_before)] = found
+    return out
+
+
+def _boundary(code: np.ndarray, joined: str, before: np.ndarray) -> np.ndarray:
+    """Whether the characters at `before` are not word characters (``\\w``: ``isalnum`` or
+    ``_``; the separator between articles is none), so a word starts right after them."""
+    chars = code[before]
+    ascii_word = np.zeros(128, bool)
+    ascii_word[[ord(c) for c in string.ascii_letters + string.digits + "_"]] = True
+    word = np.zeros(len(before), bool)
+    small = chars < 128
+    word[small] = ascii_word[chars[small]]
+    for k in np.flatnonzero(~small).tolist():  # rare outside ASCII: Python decides
+        char = joined[int(before[k])]
+        word[k] = char.isalnum() or char == "_"
+    return ~word
+
+
+def _abbreviations_by_pattern(
+    flags: np.ndarray, periods: np.ndarray, dots: np.ndarray, joined: str, offsets: np.ndarray
+) -> np.ndarray:
+    """`_abbreviations` by the pattern itself, on periods after 1 to ``_ABBREVIATION_LETTERS``
+    ASCII letters (the others cannot match it)."""
     run = np.zeros(len(periods), np.int64)
     going = np.ones(len(periods), bool)
     for back in range(1, _ABBREVIATION_LETTERS + 2):
         going &= (flags[periods - back] & LETTER) != 0
         run += going
-    dots = code[periods] == 46
     tried = np.flatnonzero(dots & (run >= 1) & (run <= _ABBREVIATION_LETTERS))
     out = np.zeros(len(periods), bool)
     first = offsets[np.searchsorted(offsets, periods[tried], side="right") - 1]

@@ -15,7 +15,7 @@ import pytest
 from venezuela_crisis.format.evidence import sentence_bounds
 from vzcrisis.records.columns import Columns, read_columns
 from vzcrisis.records.load import content_hash, read_record_file, to_plain
-from vzcrisis.release import transform
+from vzcrisis.release import sentences, transform
 from vzcrisis.release.build import build_release
 from vzcrisis.release.sentences import context_bounds
 from vzcrisis.validate.project import scan_project
@@ -27,7 +27,8 @@ ARTICLES = ROOT / "seeds" / "articles"
 TRICKY = (
     'The U.S. said no.\n\n  "Leave now!" he said.  Mr. Smith left at 5 p.m. on Nov. 3.\n'
     "She asked: why?) Then (quietly.) left…  Gen. Padrino López said “enough.” End?!\u00a0Wait... "
-    "no.\u2003Yes.\x1cA. B. Co.\tSept. 5 éMr. X. 3.5 U.S.A.\nLast word."
+    "no.\u2003Yes.\x1cA. B. Co.\tSept. 5 éMr. X. 3.5 U.S.A.\nLast word. _Mr. Go. 3Mr. Go. "
+    "xMr. Go. (Gen. Go. —Sr. Go. ÄA. Go. ٣A. Go. Nos. 4 etc.\nCo.) Go. MR. Go. vs. Go. I. Go."
 )
 
 
@@ -97,9 +98,13 @@ def _bounds(texts: dict[str, str], quotes: list[tuple[str, int, int]]) -> list[t
     return list(zip(starts, ends, strict=True))
 
 
-def test_sentence_bounds_equal_the_sdk_rule() -> None:
+@pytest.mark.parametrize("decide", ["numpy", "pattern"])
+def test_sentence_bounds_equal_the_sdk_rule(decide: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every pair of offsets tried on the seed articles and a text full of traps (abbreviations,
-    closing quotes and brackets, line breaks, runs of spaces)."""
+    closing quotes and brackets, line breaks, runs of spaces); abbreviations decided with numpy
+    from the pattern's words, or by the pattern itself (its fallback)."""
+    if decide == "pattern":
+        monkeypatch.setattr(sentences, "_WORDS", None)
     texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))}
     texts["tricky"] = TRICKY
     rng = random.Random(17)
