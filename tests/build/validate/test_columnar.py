@@ -311,3 +311,13 @@ def test_files_without_records(tmp_path: Path) -> None:
         ]
     finally:
         project.columns.close()
+
+
+def test_a_valid_project_goes_through_columns_alone(corpus: Path) -> None:
+    """Nothing valid is left to the per-record path (else the columns would only cost time)."""
+    for root in (hostile.MINI, corpus):
+        found = pass1.run(root, project_files(root))
+        try:
+            assert (found.python, found.marked, found.cols.unread) == ([], {}, [])
+        finally:
+            found.cols.close()
