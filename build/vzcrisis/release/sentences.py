@@ -2,10 +2,10 @@
 
 ``sentence_bounds(text, start, end)`` scans the whole article for sentence ends on each call.
 A release cites each article many times, so ``context_bounds`` finds the sentence ends of many
-articles at once (the rule of the SDK's ``_END`` on code points with numpy; abbreviations from
-the words of the SDK's ``_ABBREVIATION``, or by that pattern itself should its shape change)
-and gives each quoted span its
-bounds with two binary searches over the ends (keys ``article << 32 | position``):
+articles at once (the rule of the SDK's ``SENTENCE_END`` on code points with numpy;
+abbreviations from the words of the SDK's ``ABBREVIATION``, or by that pattern itself should its
+shape change) and gives each quoted span its bounds with two binary searches over the ends
+(keys ``article << 32 | position``):
 
 * ``s``: the last end ``stop <= char_start`` (0 when none), moved past leading whitespace but
   not beyond ``char_start``: ``min(s_skip, char_start)``, where ``s_skip`` is the first
@@ -29,7 +29,7 @@ from functools import cache
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from venezuela_crisis.format.evidence import _ABBREVIATION
+from venezuela_crisis.format.evidence import ABBREVIATION
 
 SPANS_SCHEMA = pa.schema(
     [("source_id", pa.string()), ("char_start", pa.int64()), ("char_end", pa.int64())]
@@ -37,10 +37,10 @@ SPANS_SCHEMA = pa.schema(
 """The quoted spans ``context_bounds`` takes (extra columns are ignored)."""
 
 SPACE, PUNCT, CLOSER, LETTER = 1, 2, 4, 8
-"""Classes of code points: what ``str.isspace`` accepts (``_END``'s ``\\s``), terminal
-punctuation, closing quotes and brackets (``_END``), ASCII letters (``_ABBREVIATION``)."""
-_ABBREVIATION_LETTERS = max(len(w) for w in re.findall(r"[A-Za-z]+", _ABBREVIATION.pattern))
-"""An upper bound on the letters before a period that ``_ABBREVIATION`` can match."""
+"""Classes of code points: what ``str.isspace`` accepts (``SENTENCE_END``'s ``\\s``), terminal
+punctuation, closing quotes and brackets (``SENTENCE_END``), ASCII letters (``ABBREVIATION``)."""
+_ABBREVIATION_LETTERS = max(len(w) for w in re.findall(r"[A-Za-z]+", ABBREVIATION.pattern))
+"""An upper bound on the letters before a period that ``ABBREVIATION`` can match."""
 _SEPARATOR = "\x00"
 """Between two articles of a batch: of no class above, and not a space."""
 CHUNK = 1 << 20
@@ -116,7 +116,7 @@ def _sentence_keys(
 
 def _batch_keys(articles: list[int], texts: list[str]) -> tuple[np.ndarray, ...]:
     """`_sentence_keys` of a few articles, joined by `_SEPARATOR` and handled as one array of
-    code points; only periods after a short run of letters go through ``_ABBREVIATION``."""
+    code points; only periods after a short run of letters go through ``ABBREVIATION``."""
     joined = _SEPARATOR + _SEPARATOR.join(texts) + _SEPARATOR
     code = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
     flags = _classes()[code]
@@ -155,14 +155,14 @@ def _batch_keys(articles: list[int], texts: list[str]) -> tuple[np.ndarray, ...]
 
 
 def _abbreviation_words() -> tuple[str, ...] | None:
-    """The words of ``_ABBREVIATION`` when the pattern has the shape ``_abbreviations`` decides
+    """The words of ``ABBREVIATION`` when the pattern has the shape ``_abbreviations`` decides
     with numpy (else None: the pattern itself decides)."""
-    found = re.search(r"\\b\(\?:((?:[A-Za-z]+\|)*[A-Za-z]+)\)", _ABBREVIATION.pattern)
+    found = re.search(r"\\b\(\?:((?:[A-Za-z]+\|)*[A-Za-z]+)\)", ABBREVIATION.pattern)
     if found is None:
         return None
     words = tuple(found.group(1).split("|"))
     shape = r"(?:\b(?:[A-Za-z]\.)*[A-Za-z]|\b(?:" + "|".join(words) + r"))\.$"
-    return words if shape == _ABBREVIATION.pattern else None
+    return words if shape == ABBREVIATION.pattern else None
 
 
 _WORDS = _abbreviation_words()
@@ -171,7 +171,7 @@ _WORDS = _abbreviation_words()
 def _abbreviations(
     code: np.ndarray, flags: np.ndarray, periods: np.ndarray, joined: str, offsets: np.ndarray
 ) -> np.ndarray:
-    """Which of the punctuation marks at `periods` end an abbreviation (``_ABBREVIATION`` on
+    """Which of the punctuation marks at `periods` end an abbreviation (``ABBREVIATION`` on
     the 12 characters before, within the article): a period after a single letter starting a
     word, or after one of the pattern's words starting a word (``\\b``: the character before is
     not a word character or the article starts there)."""
@@ -222,5 +222,5 @@ def _abbreviations_by_pattern(
     out = np.zeros(len(periods), bool)
     first = offsets[np.searchsorted(offsets, periods[tried], side="right") - 1]
     for k, at, begin in zip(tried.tolist(), periods[tried].tolist(), first.tolist(), strict=True):
-        out[k] = _ABBREVIATION.search(joined[max(begin, at - 12) : at + 1]) is not None
+        out[k] = ABBREVIATION.search(joined[max(begin, at - 12) : at + 1]) is not None
     return out

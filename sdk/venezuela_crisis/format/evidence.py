@@ -28,11 +28,11 @@ def independent_origin(attribution: str | None, source_id: str, source_origin: s
     return source_origin
 
 
-_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
+SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s)|\n")
 """A candidate sentence end: terminal punctuation (with closing quotes or brackets) before
 whitespace, or a line break."""
 
-_ABBREVIATION = re.compile(
+ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Za-z]\.)*[A-Za-z]|\b(?:Mr|Mrs|Ms|Dr|Jr|Sr|St|Gen|Gov|Sen|Rep|Lt|Col|Sgt|Capt|"
     r"Adm|No|Nos|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|vs|etc|Inc|Corp|Ltd|Co))\.$"
 )
@@ -47,12 +47,12 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     line break (headlines, paragraphs). Leading and trailing whitespace is left out.
     """
     s, e = 0, len(text)
-    for match in _END.finditer(text):
+    for match in SENTENCE_END.finditer(text):
         stop = match.end()
         if (
             match.group() != "\n"
             and match.group()[0] == "."
-            and _ABBREVIATION.search(text[max(0, match.start() - 12) : match.start() + 1])
+            and ABBREVIATION.search(text[max(0, match.start() - 12) : match.start() + 1])
         ):
             continue
         if stop <= start:
