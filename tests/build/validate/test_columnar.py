@@ -28,6 +28,7 @@ from vzcrisis.records.load import content_hash
 from vzcrisis.synth.corpus import synth
 from vzcrisis.validate import passes
 from vzcrisis.validate.columnar import pass1, rules
+from vzcrisis.validate.columnar.cross import CHUNK, _slice
 from vzcrisis.validate.project import scan_project
 
 from tests.hostile import _corpus as hostile
@@ -321,3 +322,21 @@ def test_a_valid_project_goes_through_columns_alone(corpus: Path) -> None:
             assert (found.python, found.marked, found.cols.unread) == ([], {}, [])
         finally:
             found.cols.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from("ab é😀\r\n\u202e"), max_size=700),
+    start=st.integers(0, 800),
+    length=st.integers(1, 600),
+)
+def test_quote_slices_are_pythons(text: str, start: int, length: int) -> None:
+    """The chunked slice of the quote check is Python's ``text[start:end]`` on code points."""
+    chunks = [text[k : k + CHUNK] for k in range(0, len(text), CHUNK)]
+    con = duckdb.connect()
+    query = _slice("c", "s", "e")
+    got = con.sql(
+        f"SELECT {query} FROM (SELECT ?::VARCHAR[] AS c, ?::BIGINT AS s, ?::BIGINT AS e)",
+        params=[chunks, start, start + length],
+    ).fetchall()[0][0]
+    assert got == text[start : start + length]

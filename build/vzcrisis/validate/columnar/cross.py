@@ -10,7 +10,8 @@ mirrors one of those functions:
   only accepted records (a target invalid on its own is not held against it); an unknown id
   counts only when every file loaded (`complete`);
 - quotes: no two citations of a record share (source, char_start); the quote is the article's
-  text at its offsets (``substring`` counts code points, like Python's slicing);
+  text at its offsets (``substring`` counts code points, like Python's slicing; the text is
+  held in chunks so a citation reads only the chunks it spans);
 - dates: a record's date is not after the end of the publication period of every valid source
   it cites (an approximate publication date bounds nothing).
 """
@@ -60,6 +61,19 @@ def _reference_query(table: str, complete: bool) -> str | None:
     )
 
 
+CHUNK = 256
+"""Article texts are held as chunks of this many code points: a quote is cut from the chunks it
+spans (``substring`` walks a string from its start, so a whole article per citation was the
+cost of the check)."""
+
+
+def _slice(chunks: str, start: str, end: str) -> str:
+    """SQL: ``text[start:end]`` (Python slicing) of the text held as `chunks`."""
+    first, last = f"({start} // {CHUNK})", f"(({end} - 1) // {CHUNK})"
+    piece = f"array_to_string(list_slice({chunks}, {first} + 1, {last} + 1), '')"
+    return f"substring({piece}, {start} - {first} * {CHUNK} + 1, {end} - {start})"
+
+
 def _quote_query(table: str) -> str:
     cites = "SELECT _file, _line, unnest(citations) AS c FROM r"
     return (
@@ -68,7 +82,7 @@ def _quote_query(table: str) -> str:
         "SELECT _file, _line FROM c GROUP BY _file, _line, c.source, c.char_start "
         "HAVING count(*) > 1 UNION ALL "
         "SELECT _file, _line FROM c JOIN _texts t ON t.source = c.c.source "
-        "WHERE substring(t.text, c.c.char_start + 1, c.c.char_end - c.c.char_start) "
+        f"WHERE {_slice('t.chunks', 'c.c.char_start', 'c.c.char_end')} "
         "IS DISTINCT FROM c.c.quote)"
     )
 
@@ -93,7 +107,8 @@ def marked(
 ) -> list[tuple[str, int, str]]:
     """(file, line, JSON text) of every record a check across records may refuse."""
     ids = sorted(texts)
-    con.register("_texts", pa.table({"source": ids, "text": [texts[i] for i in ids]}))
+    chunks = [[texts[i][k : k + CHUNK] for k in range(0, len(texts[i]), CHUNK)] for i in ids]
+    con.register("_texts", pa.table({"source": ids, "chunks": chunks}))
     valid = sorted(sources)
     published = [sources[s].published for s in valid]
     precision = [str(sources[s].published_precision or "") or None for s in valid]

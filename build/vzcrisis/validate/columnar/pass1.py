@@ -10,6 +10,7 @@ read, is listed for the per-record path, which checks it whole and words its pro
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,15 +44,22 @@ def run(
     cols = columns.Columns(con, {t: t for t in columns.CURATED_TABLES}, workdir=workdir)
     out = Pass1(cols)
     task = progress.task("validate: columnar pass", len(files)) if progress else None
-    for path in files:
-        rows = columns.read_rows(path, root)
-        if rows.rows is None or not _check_file(root, out, rows):
-            cols.unread.append(path)
-            out.python.append(path)
-        else:
-            cols.read.append(path)
-        if progress and task is not None:
-            progress.advance(task)
+    with ThreadPoolExecutor(1) as pool:
+        # the next file is split into lines (numpy, Arrow) while DuckDB checks this one
+        ahead = pool.submit(columns.read_rows, files[0], root) if files else None
+        for i, path in enumerate(files):
+            assert ahead is not None
+            rows = ahead.result()
+            ahead = (
+                pool.submit(columns.read_rows, files[i + 1], root) if i + 1 < len(files) else None
+            )
+            if rows.rows is None or not _check_file(root, out, rows):
+                cols.unread.append(path)
+                out.python.append(path)
+            else:
+                cols.read.append(path)
+            if progress and task is not None:
+                progress.advance(task)
     return out
 
 
@@ -63,27 +71,32 @@ def _check_file(root: Path, out: Pass1, rows: columns.FileRows) -> bool:
         text = schema_path(root, rows.table, rows.version).read_text(encoding="utf-8")
         found = rules.checks(rows.table, rows.version, text)
         inner = found.inner if found is not None else ()
-        # each step materialised: DuckDB would parse again for each check that uses a value
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _parsed AS {columns.parse_select(rows.table, inner)}"
-        )
-        for statement in found.stage if found is not None else ():
-            con.execute(statement)
-        items = found.items if found is not None else "SELECT _seq FROM _parsed"
         ok = found.ok if found is not None else "false"
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE _ok AS SELECT _seq, _line, {ok} AND _seq NOT IN "
-            f"({items}) AS _ok FROM _parsed"
+        items = found.items if found is not None else "SELECT _seq FROM _parsed"
+        # one statement, each step materialised once: DuckDB would parse again for every check
+        # reading a value, and it scans a small temporary table with one thread only
+        ctes = [
+            f"_parsed AS MATERIALIZED ({columns.parse_select(rows.table, inner)})",
+            *(found.stage if found is not None else ()),
+            f"_marked AS MATERIALIZED ({items})",
+        ]
+        status = (
+            f"CASE WHEN {ok} AND _seq NOT IN (SELECT _seq FROM _marked) "
+            'THEN _v."review"."status" END'
         )
-        status = 'CASE WHEN _ok THEN _v."review"."status" END'
-        source = "(SELECT * FROM _parsed JOIN _ok USING (_seq, _line))"
-        con.execute(columns.insert_select(rows.table, (status, "NULL"), source))
-        marked = con.sql("SELECT _line FROM _ok WHERE NOT _ok").fetchall()
+        insert = columns.insert_select(rows.table, (status, "NULL"), "_parsed")
+        into, select = insert.split(" SELECT ", 1)
+        con.execute(f"{into} WITH {', '.join(ctes)} SELECT {select}")
+        assert rows.rows is not None
+        name = rows.rows["_file"][0].as_py() if len(rows.rows) else ""
+        result = con.sql(
+            f"SELECT _line FROM {columns.q(rows.table)} WHERE _file = ? AND _status IS NULL",
+            params=[name],
+        ).fetchall()
+        marked = {line for (line,) in result}
         if marked:
-            out.marked[rows.path] = {line for (line,) in marked}
+            out.marked[rows.path] = marked
             out.python.append(rows.path)
         return True
     finally:
-        con.execute("DROP TABLE IF EXISTS _ok")
-        con.execute("DROP TABLE IF EXISTS _parsed")
         columns.unstage(con)

@@ -305,12 +305,12 @@ class Checks:
     """Boolean over ``_v``, ``_t``, ``_k``, ``_json``: the record passes every check of its own
     (the items of its lists of objects aside)."""
     stage: tuple[str, ...]
-    """Statements to run first: one temporary table ``_i<n>`` per list of objects (citations,
-    quantities), one row per item (materialised: DuckDB would parse an item again for each check
-    that reads one of its types)."""
+    """Common table expressions ``_i<n> AS MATERIALIZED (...)`` over ``_parsed``: one per list
+    of objects (citations, quantities), one row per item (materialised: DuckDB would parse an
+    item again for each check that reads one of its types)."""
     items: str
-    """Query over ``_parsed`` (the rows with ``_v``) and the ``_i<n>`` tables: the ``_seq`` of
-    records with an item that fails a check."""
+    """Query over ``_parsed`` (the rows with ``_v``) and the ``_i<n>``: the ``_seq`` of records
+    with an item that fails a check."""
 
 
 @cache
@@ -374,10 +374,10 @@ def _checks(table: str, version: str, nodes: list[Node]) -> Checks:
             item_conds['(NOT _accepted OR _v."attribution" IS NOT NULL)'] = None
         each = lit(f"$.{json.dumps(name)}[*]")
         staged.append(
-            f"CREATE OR REPLACE TEMP TABLE _i{len(staged)} AS SELECT _seq, _accepted, _iv AS _v, "
+            f"_i{len(staged)} AS MATERIALIZED (SELECT _seq, _accepted, _iv AS _v, "
             f"_e, json_type(_e, {_list(level.paths)}) AS _t, json_keys(_e) AS _k FROM "
             f"(SELECT _seq, {status} AS _accepted, unnest(_v.{q(name)}) AS _iv, "
-            f"unnest(json_extract(_json, {each})) AS _e FROM _parsed)"
+            f"unnest(json_extract(_json, {each})) AS _e FROM _parsed))"
         )
         selects.append(
             f"SELECT _seq FROM _i{len(staged) - 1} "
