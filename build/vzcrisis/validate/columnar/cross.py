@@ -28,11 +28,13 @@ from venezuela_crisis.models.base import references
 from ...records.columns import lit, model_node, q
 
 
-def _records(table: str) -> str:
-    """SQL: the rows of `table` that pass 2 checks (first with their id, valid on their own)."""
+def _records(table: str, fields: list[str]) -> str:
+    """SQL: `fields` of the rows of `table` that pass 2 checks (first with their id, valid on
+    their own). Only the columns a check reads: a CTE read twice is materialised whole."""
+    wanted = ", ".join(f"t.{q(name)}" for name in ["_file", "_line", *fields])
     return (
-        f"SELECT t.*, f.status AS _effective FROM {q(table)} t JOIN _ids f ON NOT f.py AND "
-        "f.path = t._file AND f.seq = t._line AND f.rn = 1 AND f.status IS NOT NULL"
+        f"SELECT {wanted}, f.status AS _effective FROM {q(table)} t JOIN _ids f ON NOT f.py "
+        "AND f.path = t._file AND f.seq = t._line AND f.rn = 1 AND f.status IS NOT NULL"
     )
 
 
@@ -54,7 +56,8 @@ def _reference_query(table: str, complete: bool) -> str | None:
     )
     unknown = "g.id IS NULL" if complete else "false"
     return (
-        f"WITH r AS ({_records(table)}), refs AS ({' UNION ALL '.join(targets)}) "
+        f"WITH r AS ({_records(table, [*fields, 'citations'])}), "
+        f"refs AS ({' UNION ALL '.join(targets)}) "
         "SELECT DISTINCT x._file, x._line FROM refs x LEFT JOIN _ids g ON g.id = x.ref "
         f"AND g.rn = 1 WHERE x.ref IS NOT NULL AND ({unknown} OR g.tbl <> x.target OR "
         "(x._effective = 'accepted' AND g.status IS NOT NULL AND g.status <> 'accepted'))"
@@ -77,7 +80,7 @@ def _slice(chunks: str, start: str, end: str) -> str:
 def _quote_query(table: str) -> str:
     cites = "SELECT _file, _line, unnest(citations) AS c FROM r"
     return (
-        f"WITH r AS ({_records(table)}), c AS ({cites}) "
+        f"WITH r AS ({_records(table, ['citations'])}), c AS ({cites}) "
         "SELECT DISTINCT _file, _line FROM ("
         "SELECT _file, _line FROM c GROUP BY _file, _line, c.source, c.char_start "
         "HAVING count(*) > 1 UNION ALL "
@@ -94,7 +97,8 @@ def _date_query(table: str) -> str:
         "WHEN 'approximate' THEN NULL ELSE s.published END"
     )
     return (
-        f"WITH r AS ({_records(table)}), c AS (SELECT DISTINCT _file, _line, date, "
+        f"WITH r AS ({_records(table, ['date', 'citations'])}), c AS (SELECT DISTINCT _file, "
+        "_line, date, "
         "unnest(citations).source AS sid FROM r WHERE date IS NOT NULL) "
         f"SELECT _file, _line FROM c JOIN _sources s ON s.id = c.sid "
         "WHERE s.published IS NOT NULL GROUP BY _file, _line, date "
