@@ -23,6 +23,7 @@ refuses...) is not read: it is listed in ``Columns.unread`` and goes whole to th
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -363,9 +364,14 @@ class Columns:
             self.workdir = None
 
 
+SCRATCH_PREFIX = "vzcrisis-columns-"
+"""The DuckDB database of a build, in the system temporary directory: ``vzcrisis-columns-<pid>-*``
+(a later build removes those whose process is gone: ``release.build.remove_stale``)."""
+
+
 def connect(memory_limit: str = "512MB") -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A DuckDB database in a new temporary directory, bounded in memory (spills there)."""
-    workdir = Path(tempfile.mkdtemp(prefix="vzcrisis-columns-"))
+    workdir = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
     con = duckdb.connect(str(workdir / "records.duckdb"))
     con.execute(f"SET memory_limit = {lit(memory_limit)}")
     con.execute(f"SET temp_directory = {lit(str(workdir / 'spill'))}")

@@ -44,7 +44,7 @@ from venezuela_crisis.format.versions import is_version, parse_version
 from venezuela_crisis.models import TABLES
 
 from ..progress import Progress
-from ..records.columns import Columns, FileRows
+from ..records.columns import SCRATCH_PREFIX, Columns, FileRows
 from ..records.columns import load_file as load_rows
 from ..site.sqlite import DB_FILE, build_sqlite
 from ..validate.passes import load_file
@@ -65,9 +65,10 @@ from .table_files import (
 from .verify import verify_release
 
 RELEASES_DIR = "releases"
-SPOOL_PREFIX = "vzcrisis-spool-"
-"""Scratch directories of builds before the columnar release (``vzcrisis-spool-<pid>-*``), in
-the system temporary directory: removed when their process is gone."""
+SCRATCH_PREFIXES = ("vzcrisis-spool-", SCRATCH_PREFIX)
+"""Scratch directories of builds in the system temporary directory (``<prefix><pid>-*``; the
+spool of builds before the columnar release, the columns' DuckDB database): removed when their
+process is gone."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,8 @@ def build_release(
             f"{_display(target, root)} already exists; releases are immutable: pick a new "
             "version number"
         )
-    remove_stale(Path(tempfile.gettempdir()), SPOOL_PREFIX)
+    for prefix in SCRATCH_PREFIXES:
+        remove_stale(Path(tempfile.gettempdir()), prefix)
     remove_stale(releases, ".tmp-")
     progress = Progress.create(show_progress)
     schemas = {table: arrow_schema(table, version) for table in TABLES}

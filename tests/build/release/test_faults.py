@@ -156,8 +156,16 @@ def test_next_release_removes_what_a_killed_build_left(released: Path, tmp_path:
     )
     pid = int(dead.stdout)
     releases = root / "releases"
-    stale = [scratch / f"vzcrisis-spool-{pid}-abc", releases / f".tmp-{pid}-1.0.1-xyz"]
-    kept = [scratch / f"vzcrisis-spool-{os.getpid()}-abc", releases / ".tmp-1.0.1-old"]
+    stale = [
+        scratch / f"vzcrisis-spool-{pid}-abc",
+        scratch / f"vzcrisis-columns-{pid}-abc",
+        releases / f".tmp-{pid}-1.0.1-xyz",
+    ]
+    kept = [
+        scratch / f"vzcrisis-columns-{os.getpid()}-abc",
+        scratch / "vzcrisis-columns-abc",
+        releases / ".tmp-1.0.1-old",
+    ]
     for path in [*stale, *kept]:
         (path / "sub").mkdir(parents=True)
         (path / "sub" / "part.parquet").write_bytes(b"x")
@@ -169,9 +177,10 @@ def test_next_release_removes_what_a_killed_build_left(released: Path, tmp_path:
         text=True,
     )
     assert done.returncode == 0, done.stderr
-    assert [p.exists() for p in stale] == [False, False]
-    assert [p.exists() for p in kept] == [True, True]
-    assert sorted(p.name for p in scratch.iterdir()) == [kept[0].name]  # its own spool is gone
+    assert [p.exists() for p in stale] == [False, False, False]
+    assert [p.exists() for p in kept] == [True, True, True]
+    # its own scratch directory is gone
+    assert sorted(p.name for p in scratch.iterdir()) == sorted([kept[0].name, kept[1].name])
     assert verify_release(releases / "1.0.1") == []
 
 
