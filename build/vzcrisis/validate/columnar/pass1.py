@@ -40,7 +40,7 @@ def run(
     root: Path,
     files: Sequence[Path],
     *,
-    memory_limit: str = "256MB",
+    memory_limit: str = "512MB",
     progress: Progress | None = None,
 ) -> Pass1:
     """Read and check every file (see the module docstring)."""
