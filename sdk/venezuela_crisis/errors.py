@@ -19,6 +19,10 @@ class ReleaseIntegrityError(ReleaseError):
     """A release file is missing, extra, or does not match its manifest size or sha256."""
 
 
+class OutOfMemoryError(VenezuelaCrisisError):
+    """A build step ran out of the memory it is given; nothing was written."""
+
+
 class QueryError(VenezuelaCrisisError):
     """A query or filter value is invalid."""
 

@@ -364,6 +364,16 @@ class Columns:
             self.workdir = None
 
 
+def out_of_memory(step: str, exc: Exception) -> str:
+    """The message of a DuckDB out-of-memory error met while `step`: what ran out, what to do."""
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return (
+        f"DuckDB ran out of memory while {step} ({first.removeprefix('Out of Memory Error: ')}); "
+        "nothing was written: free memory or disk for its spill files (in the system temporary "
+        "directory) and run again"
+    )
+
+
 SCRATCH_PREFIX = "vzcrisis-columns-"
 """The DuckDB database of a build, in the system temporary directory: ``vzcrisis-columns-<pid>-*``
 (a later build removes those whose process is gone: ``release.build.remove_stale``)."""

@@ -34,17 +34,23 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from venezuela_crisis.errors import InputError, ReleaseError, ReleaseIntegrityError
+from venezuela_crisis.errors import (
+    InputError,
+    OutOfMemoryError,
+    ReleaseError,
+    ReleaseIntegrityError,
+)
 from venezuela_crisis.format.arrow import arrow_schema
 from venezuela_crisis.format.manifest import MANIFEST, read_manifest
 from venezuela_crisis.format.versions import is_version, parse_version
 from venezuela_crisis.models import TABLES
 
 from ..progress import Progress
-from ..records.columns import SCRATCH_PREFIX, Columns, FileRows
+from ..records.columns import SCRATCH_PREFIX, Columns, FileRows, out_of_memory
 from ..records.columns import load_file as load_rows
 from ..site.sqlite import DB_FILE, build_sqlite
 from ..validate.passes import load_file
@@ -195,6 +201,8 @@ def build_release(
             selects = {table: transform.released_sql(columns.con, table) for table in TABLES}
             step = _Step(columns, selects, schemas, keys)
             return _publish(root, version, release_date, releases, target, step, progress)
+        except duckdb.OutOfMemoryException as exc:
+            raise OutOfMemoryError(out_of_memory("writing the release", exc)) from None
         finally:
             if columns is not None:
                 columns.close()

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from venezuela_crisis.errors import InputError
+from venezuela_crisis.errors import InputError, OutOfMemoryError
 from venezuela_crisis.models import CURATED_TABLES, ReviewStatus, SourceRecord
 from venezuela_crisis.models.base import CuratedRecord
 
 from ..progress import Progress
-from ..records.columns import Columns
+from ..records.columns import Columns, out_of_memory
 from ..records.jsonl import jsonl_record_files
 from ..records.load import RECORDS_DIR, Problem, RawRecord, record_files
 from . import cross_checks, passes
@@ -148,18 +148,23 @@ def scan_project(
     if columnar is None:
         columnar = sum(p.stat().st_size for p in files if p.is_file()) >= COLUMNAR_BYTES
     if columnar or keep_columns:
+        import duckdb
+
         from .columnar import scan
 
-        found = scan.scan(
-            project,
-            files,
-            visit=_collector(project, visit, collect),
-            prepare=prepare,
-            progress=progress,
-            sink=sink,
-            jobs=jobs,
-            keep_columns=keep_columns,
-        )
+        try:
+            found = scan.scan(
+                project,
+                files,
+                visit=_collector(project, visit, collect),
+                prepare=prepare,
+                progress=progress,
+                sink=sink,
+                jobs=jobs,
+                keep_columns=keep_columns,
+            )
+        except duckdb.OutOfMemoryException as exc:
+            raise OutOfMemoryError(out_of_memory("checking the records", exc)) from None
         for records in project.records.values():
             records.sort(key=lambda r: r.raw.id)
         return project, sorted(set(found), key=_order)

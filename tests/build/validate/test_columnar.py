@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
+from venezuela_crisis.errors import OutOfMemoryError
 from venezuela_crisis.models import TABLES
 from venezuela_crisis.models.base import CitationRef, Quantity, Review
 from vzcrisis.records.columns import project_files, read_struct
@@ -340,3 +342,28 @@ def test_quote_slices_are_pythons(text: str, start: int, length: int) -> None:
         params=[chunks, start, start + length],
     ).fetchall()[0][0]
     assert got == text[start : start + length]
+
+
+def test_out_of_memory_is_one_clear_error(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB running out of its memory is an error naming the step, not a traceback, and no
+    scratch database is left behind."""
+    monkeypatch.setattr(pass1, "MEMORY_LIMIT", "1MB")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    tempfile.tempdir = None  # TMPDIR is read again
+    try:
+        with pytest.raises(OutOfMemoryError) as caught:
+            scan_project(corpus, columnar=True)
+    finally:
+        tempfile.tempdir = None
+    message = str(caught.value)
+    # DuckDB's own words vary with where it ran out ("could not allocate block", "failed to
+    # allocate data"): the size it had is in both
+    assert message.startswith("DuckDB ran out of memory while checking the records (")
+    assert "KiB used)" in message
+    assert message.endswith(
+        "); nothing was written: free memory or disk for its spill files (in the system "
+        "temporary directory) and run again"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -36,15 +36,20 @@ class Pass1:
     """Read files -> lines of the records the queries marked (for the differential tests)."""
 
 
+MEMORY_LIMIT = "512MB"
+"""DuckDB's memory in the columnar pass (it spills to disk beyond; at 1M records the cross
+checks need more than 256 MB)."""
+
+
 def run(
     root: Path,
     files: Sequence[Path],
     *,
-    memory_limit: str = "512MB",
+    memory_limit: str | None = None,
     progress: Progress | None = None,
 ) -> Pass1:
     """Read and check every file (see the module docstring)."""
-    con, workdir = columns.connect(memory_limit)
+    con, workdir = columns.connect(memory_limit or MEMORY_LIMIT)
     columns.create_tables(con, columns.VERDICT_COLUMNS)
     cols = columns.Columns(con, {t: t for t in columns.CURATED_TABLES}, workdir=workdir)
     out = Pass1(cols)
@@ -58,18 +63,22 @@ def run(
         finally:
             cursor.close()
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        for path, marked in zip(files, pool.map(check, files), strict=True):
-            if marked is None:
-                cols.unread.append(path)
-                out.python.append(path)
-            else:
-                cols.read.append(path)
-                if marked:
-                    out.marked[path] = marked
+    try:
+        with ThreadPoolExecutor(WORKERS) as pool:
+            for path, marked in zip(files, pool.map(check, files), strict=True):
+                if marked is None:
+                    cols.unread.append(path)
                     out.python.append(path)
-            if progress and task is not None:
-                progress.advance(task)
+                else:
+                    cols.read.append(path)
+                    if marked:
+                        out.marked[path] = marked
+                        out.python.append(path)
+                if progress and task is not None:
+                    progress.advance(task)
+    except BaseException:
+        cols.close()  # the scratch database goes with the failure
+        raise
     return out
 
 

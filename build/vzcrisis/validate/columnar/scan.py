@@ -55,6 +55,7 @@ def scan(
     root = project.root
     found = pass1.run(root, files, progress=progress)
     cols, con = found.cols, found.cols.con
+    kept = False  # the columns are handed to the caller (keep_columns) only on success
     try:
         ctx = passes.Context(root=root, sink=sink, visit=visit)
         python = [p for p in files if p in set(found.python)]
@@ -106,10 +107,10 @@ def scan(
             problems += _recheck(ctx, con, root, marked, python, jobs)
         if keep_columns:
             _verdicts(con)
-            project.columns = cols
+            project.columns, kept = cols, True
         return problems
     finally:
-        if not keep_columns:
+        if not kept:
             cols.close()
 
 
