@@ -13,10 +13,10 @@ changes still need a review). Rejecting marks the proposal rejected. Nothing els
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from rich.markup import escape
 from ruamel.yaml.comments import CommentedMap
@@ -29,6 +29,7 @@ from .draft import CITATIONS_DIR
 from .sources import commented
 
 KEYS = "[a]ccept / [r]eject / [s]kip / [q]uit"
+P = TypeVar("P")
 
 
 @dataclass
@@ -169,12 +170,44 @@ def run(
     table: str | None = None,
 ) -> tuple[list[str], list[str], list[str], bool]:
     """Walk pending proposals; returns (accepted, rejected, skipped, quit) labels."""
+
+    def accepted(proposal: Proposal) -> str:
+        accept(root, proposal, reviewer=reviewer, day=day)
+        return f"accepted: citation appended to {escape(proposal.record)}"
+
+    def rejected(proposal: Proposal) -> str:
+        _mark(proposal, ReviewStatus.rejected, reviewer, day)
+        return f"rejected: citation for {escape(proposal.record)}"
+
+    return walk(
+        pending(root, source, table),
+        lines=lambda proposal, position: render(root, proposal, texts, position),
+        label=lambda proposal: f"{proposal.record}+{proposal.citation['source']}",
+        on_accept=accepted,
+        on_reject=rejected,
+        ask=ask,
+        show=show,
+    )
+
+
+def walk(
+    items: Sequence[P],
+    *,
+    lines: Callable[[P, str], list[str]],
+    label: Callable[[P], str],
+    on_accept: Callable[[P], str],
+    on_reject: Callable[[P], str],
+    ask: Callable[[str], str],
+    show: Callable[[str], None],
+) -> tuple[list[str], list[str], list[str], bool]:
+    """Show each proposal and ask a/r/s/q until one of them (end of input: quit); `on_accept` /
+    `on_reject` act and return the line to show. Returns (accepted, rejected, skipped, quit)
+    labels."""
     accepted: list[str] = []
     rejected: list[str] = []
     skipped: list[str] = []
-    items = pending(root, source, table)
     for number, proposal in enumerate(items, 1):
-        for line in render(root, proposal, texts, f"{number}/{len(items)}"):
+        for line in lines(proposal, f"{number}/{len(items)}"):
             show(line)
         try:
             key = ""
@@ -182,17 +215,14 @@ def run(
                 key = ask(KEYS).strip().lower()[:1]
         except EOFError:
             key = "q"
-        label = f"{proposal.record}+{proposal.citation['source']}"
         if key == "q":
             return accepted, rejected, skipped, True
         if key == "s":
-            skipped.append(label)
+            skipped.append(label(proposal))
         elif key == "a":
-            accept(root, proposal, reviewer=reviewer, day=day)
-            accepted.append(label)
-            show(f"accepted: citation appended to {escape(proposal.record)}")
+            show(on_accept(proposal))
+            accepted.append(label(proposal))
         else:
-            _mark(proposal, ReviewStatus.rejected, reviewer, day)
-            rejected.append(label)
-            show(f"rejected: citation for {escape(proposal.record)}")
+            show(on_reject(proposal))
+            rejected.append(label(proposal))
     return accepted, rejected, skipped, False

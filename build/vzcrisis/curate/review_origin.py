@@ -27,7 +27,7 @@ from ..records.load import RawRecord, raw_records, to_plain
 from ..records.write import atomic_write_text, dump, load_document, save
 from . import origin as origin_lib
 from .draft import CITATIONS_DIR
-from .review_citations import KEYS, after_edit, restamp, will_restamp
+from .review_citations import after_edit, restamp, walk, will_restamp
 from .sources import commented, read_article
 
 
@@ -174,30 +174,21 @@ def run(
     source: str | None = None,
 ) -> tuple[list[str], list[str], list[str], bool]:
     """Walk pending origin suggestions; returns (accepted, rejected, skipped, quit) labels."""
-    accepted: list[str] = []
-    rejected: list[str] = []
-    skipped: list[str] = []
-    items = pending(root, source)
-    for number, proposal in enumerate(items, 1):
-        for line in render(root, proposal, texts, f"{number}/{len(items)}"):
-            show(line)
-        try:
-            key = ""
-            while key not in ("a", "r", "s", "q"):
-                key = ask(KEYS).strip().lower()[:1]
-        except EOFError:
-            key = "q"
-        label = f"{proposal.source}.origin"
-        if key == "q":
-            return accepted, rejected, skipped, True
-        if key == "s":
-            skipped.append(label)
-        elif key == "a":
-            accept(root, proposal, reviewer=reviewer, day=day)
-            accepted.append(label)
-            show(f"accepted: origin of {escape(proposal.source)} is {escape(proposal.suggested)}")
-        else:
-            _mark(proposal, ReviewStatus.rejected, reviewer, day)
-            rejected.append(label)
-            show(f"rejected: origin suggestion for {escape(proposal.source)}")
-    return accepted, rejected, skipped, False
+
+    def accepted(proposal: OriginProposal) -> str:
+        accept(root, proposal, reviewer=reviewer, day=day)
+        return f"accepted: origin of {escape(proposal.source)} is {escape(proposal.suggested)}"
+
+    def rejected(proposal: OriginProposal) -> str:
+        _mark(proposal, ReviewStatus.rejected, reviewer, day)
+        return f"rejected: origin suggestion for {escape(proposal.source)}"
+
+    return walk(
+        pending(root, source),
+        lines=lambda proposal, position: render(root, proposal, texts, position),
+        label=lambda proposal: f"{proposal.source}.origin",
+        on_accept=accepted,
+        on_reject=rejected,
+        ask=ask,
+        show=show,
+    )
