@@ -9,7 +9,7 @@ Two ways, same classes, same values:
 * ``trusted(model)``: what ``model.model_construct`` does, with nested models and enums built
   the same way, no validation. Used for verified releases: every file matched the sha256 in
   the manifest, and the build made every released row from a record validated with these same
-  field definitions plus derived columns it computed (``tests/build/test_release_rows.py``
+  field definitions plus derived columns it computed (``tests/build/release/test_rows.py``
   validates every row of a synthetic release with these models), so re-validating on every read
   would check the same bytes again. The
   trade-off: a release built by a buggy builder whose manifest still matches would not be caught

@@ -4,7 +4,8 @@
 its own and returns small facts per record (``Scanned``); the driver merges them in file order
 (so "the first record with an id wins" does not depend on the workers) into the id index. Pass 2
 (``pass2_file``) reads a file again and runs the checks across records with that index, handing
-each valid record to the sink (the release's row builder), which writes one spool part per file.
+each valid record to the sink, if any (a release reads the validated records from the columns
+instead: ``columnar``).
 
 With ``jobs > 1`` both passes run in a ``fork`` process pool: the workers inherit the index, the
 article texts and the sink from the driver (set in ``_CONTEXT`` just before the pool starts), so
