@@ -12,19 +12,9 @@ import pytest
 from venezuela_crisis import AmbiguousActorError, VenezuelaCrisis
 from venezuela_crisis.errors import VenezuelaCrisisError
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests._committed import MADURO_DEMANDS
 
-MADURO_DEMANDS = [
-    "maduro-amnesty-allies",
-    "maduro-amnesty-family",
-    "maduro-drop-icc-case",
-    "maduro-keep-armed-forces",
-    "maduro-lift-us-sanctions",
-    "maduro-rodriguez-interim-government",
-    "maduro-safe-passage",
-    "maduro-sanctions-relief-officials",
-    "maduro-second-call",
-]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from vzcrisis.site.home import SEARCH_TABLES, fts_query, read_release
 from vzcrisis.site.metadata import build_metadata
 from vzcrisis.site.sqlite import DB_FILE, link_tables
 
+from tests._committed import MADURO_DEMANDS
 from tests.build._site import sample_site, site
 
 DB = "venezuela-crisis"
@@ -173,17 +174,7 @@ async def test_landing_page_asks_questions_that_lead_to_answers(real: Datasette)
     for href in QUESTIONS.values():
         await _html(real, href)
     maduro = await _json(real, f"/{DB}/demands.json?_shape=array&by__arraycontains=nicolas-maduro")
-    assert sorted(d["id"] for d in maduro) == [
-        "maduro-amnesty-allies",
-        "maduro-amnesty-family",
-        "maduro-drop-icc-case",
-        "maduro-keep-armed-forces",
-        "maduro-lift-us-sanctions",
-        "maduro-rodriguez-interim-government",
-        "maduro-safe-passage",
-        "maduro-sanctions-relief-officials",
-        "maduro-second-call",
-    ]
+    assert sorted(d["id"] for d in maduro) == MADURO_DEMANDS
     assert {d["status"] for d in maduro} == {"partly_rejected", "unknown", "expired", "pending"}
     for query in ("disputed_claims", "single_origin_claims"):
         assert await _json(real, f"/{DB}/{query}.json?_shape=array&_size=max"), query

@@ -24,23 +24,12 @@ from vzcrisis.site.serve import TEMPLATES
 from vzcrisis.site.sheet import BOM, rows_html
 from vzcrisis.site.sqlite import DB_FILE, DB_NAME
 
+from tests._committed import MADURO_DEMANDS
 from tests.build._site import site
 
 ROOT = Path(__file__).resolve().parents[3]
 DB = ROOT / "releases" / "1.1.0" / DB_FILE
 TEMPLATE_DIR = Path(TEMPLATES)
-
-MADURO_DEMANDS = [
-    "maduro-amnesty-allies",
-    "maduro-amnesty-family",
-    "maduro-drop-icc-case",
-    "maduro-keep-armed-forces",
-    "maduro-lift-us-sanctions",
-    "maduro-rodriguez-interim-government",
-    "maduro-safe-passage",
-    "maduro-sanctions-relief-officials",
-    "maduro-second-call",
-]
 
 
 def _datasette(**settings: Any) -> Datasette:
