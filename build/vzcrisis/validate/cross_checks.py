@@ -223,6 +223,22 @@ def check_source_file(
         return None, problems
 
 
+def check_source_files(
+    root: Path,
+    sources: Mapping[str, SourceRecord],
+    raws: Mapping[str, RawRecord],
+    texts: dict[str, str],
+) -> list[Problem]:
+    """`check_source_file` for every valid source, in id order; the texts read go into `texts`."""
+    problems: list[Problem] = []
+    for sid in sorted(sources):
+        text, found = check_source_file(root, raws[sid], sources[sid])
+        problems.extend(found)
+        if text is not None:
+            texts[sid] = text
+    return problems
+
+
 def check_quotes(raw: RawRecord, model: CuratedRecord, texts: dict[str, str]) -> list[Problem]:
     """Each quote is exactly ``text[char_start:char_end]`` of its source, and cited once."""
     problems: list[Problem] = []

@@ -197,11 +197,7 @@ def scan_project(
             index.add(item.id, item.entry)
         if progress and task is not None:
             progress.advance(task)
-    for sid in sorted(sources):
-        text, found = cross_checks.check_source_file(root, source_raws[sid], sources[sid])
-        problems.extend(found)
-        if text is not None:
-            ctx.texts[sid] = text
+    problems += cross_checks.check_source_files(root, sources, source_raws, ctx.texts)
     project.texts = ctx.texts
     del source_raws
     if prepare is not None:

@@ -87,11 +87,7 @@ def scan(
         for raw in _sql_sources(con, root):
             model = SourceRecord.model_validate_json(json.dumps(raw.data), strict=True)
             sources[raw.id], source_raws[raw.id] = model, raw
-        for sid in sorted(sources):
-            text, bad = cross_checks.check_source_file(root, source_raws[sid], sources[sid])
-            problems.extend(bad)
-            if text is not None:
-                ctx.texts[sid] = text
+        problems += cross_checks.check_source_files(root, sources, source_raws, ctx.texts)
         project.texts = ctx.texts
         project.counts = _counts(con)
         ctx.sources = sources
