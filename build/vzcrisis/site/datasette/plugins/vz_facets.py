@@ -118,6 +118,20 @@ class WholeTableCounts:
         if sql and table and _whole_table(sql, table) and not ds.get_database(database).is_mutable:
             self.ds = _KeptCounts(ds)
 
+    async def count(self, sql: str, params: Any) -> Any | None:
+        """Datasette's result of a facet query within ``facet_time_limit_ms``; None when it
+        timed out (the page lists the facet as timed out)."""
+        try:
+            return await self.ds.execute(
+                self.database,  # type: ignore[attr-defined]
+                sql,
+                params,
+                truncate=False,
+                custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+            )
+        except QueryInterrupted:
+            return None
+
     def get_configs(self) -> list[dict[str, Any]]:
         """Datasette's facet configs of this type, the first of each column (the table's
         default facets come first)."""
@@ -150,15 +164,8 @@ class ListFacet(WholeTableCounts, ArrayFacet):  # type: ignore[misc]
                     right=link.right, link=link.name, role=LINK_ROLE, limit=size + 1
                 )
                 params = {"vz_role": column}
-            try:
-                rows = await self.ds.execute(
-                    self.database,
-                    sql,
-                    params,
-                    truncate=False,
-                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-                )
-            except QueryInterrupted:
+            rows = await self.count(sql, params)
+            if rows is None:
                 timed_out.append(column)
                 continue
             labels: dict[str, str] = {}
@@ -261,15 +268,8 @@ class DayFacet(WholeTableCounts, DateFacet):  # type: ignore[misc]
         for item in self.get_configs():
             column = item["config"].get("column") or item["config"]["simple"]
             sql = template.format(col=escape_sqlite(column), sql=self.sql, limit=size + 1)
-            try:
-                rows = await self.ds.execute(
-                    self.database,
-                    sql,
-                    self.params,
-                    truncate=False,
-                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-                )
-            except QueryInterrupted:
+            rows = await self.count(sql, self.params)
+            if rows is None:
                 timed_out.append(column)
                 continue
             values = []
@@ -337,15 +337,8 @@ class YesNoFacet(WholeTableCounts, ColumnFacet):  # type: ignore[misc]
         sql = VOCABULARY_FACET_SQL.format(
             cols=", ".join(names), sql=self.sql, keys=", ".join(f"+{n}" for n in names)
         )
-        try:
-            rows = await self.ds.execute(
-                self.database,
-                sql,
-                self.params,
-                truncate=False,
-                custom_time_limit=self.ds.setting("facet_time_limit_ms"),
-            )
-        except QueryInterrupted:
+        rows = await self.count(sql, self.params)
+        if rows is None:
             return [], columns
         size = self.get_facet_size()
         pairs = self.get_querystring_pairs()
