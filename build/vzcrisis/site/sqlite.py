@@ -7,7 +7,16 @@ check (row counts, foreign keys).
 
 The transform works a record batch at a time and column by column (``sqlite_columns``): Arrow
 kernels build the JSON text, ISO dates and labels, one ``to_pylist`` per column makes the Python
-values, and ``executemany`` inserts the rows. Memory holds one batch per table, never a table.
+values, and ``insert_columns`` inserts them 64 rows per statement. Memory holds one or two
+batches per table (of at most ``BATCH_BYTES``), never a table.
+
+Two cores are used where the work allows it, with the bytes unchanged: the next batch is
+converted in a thread while one is inserted (``prefetched``); the full-text indexes are built in
+a database of their own by another thread while the tables, indexes and link tables are written,
+then copied in (``sqlite_fts``); the checks read the scratch database while ``VACUUM INTO``
+copies it. ``VACUUM INTO`` writes every table and index from its rows, in rowid (or key) order,
+so the scratch file's own layout never reaches the output: only the schema, the rowids and the
+rows (the FTS shadow tables' too) do.
 
 The database is deterministic: the same input gives a byte-identical file (rows are inserted in id
 order, nothing records a time). Its tables and rows are those the original row-by-row builder
@@ -21,12 +30,13 @@ from __future__ import annotations
 import os
 import sqlite3
 import types
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import sqlite_utils
 from venezuela_crisis import catalog
@@ -45,7 +55,17 @@ from .browsing import (
     link_role_index,
     link_sort_and_facets,
 )
-from .sqlite_columns import ascending, decoded, link_rows, ordered_batches, sqlite_column
+from .sqlite_columns import (
+    ascending,
+    citation_labels,
+    insert_columns,
+    link_columns,
+    ordered_batches,
+    prefetched,
+    source_label,
+    sqlite_column,
+)
+from .sqlite_fts import FTS_SCHEMA, FtsJob, build_fts, copy_fts
 
 DB_NAME = "venezuela-crisis"
 """Database name in Datasette (the file is ``venezuela-crisis.db``)."""
@@ -58,9 +78,6 @@ SKIPPED_FIELDS = frozenset({"citations"})
 
 FTS_COLUMNS: dict[str, tuple[str, ...]] = {s.name: s.fts for s in catalog.TABLES if s.fts}
 """Full-text search: table → searched columns (FTS5 table ``<table>_fts``, keyed by rowid)."""
-
-LABEL_MAX = 90
-"""Longest quote excerpt in a citation label."""
 
 
 def singular(table: str) -> str:
@@ -176,57 +193,6 @@ def browse_indexes() -> dict[str, list[Index]]:
     return out
 
 
-def source_label(row: dict[str, Any]) -> str:
-    """A readable name for an article, unique even without a headline or date."""
-    who = row.get("publisher") or row.get("origin") or ""
-    head = row.get("title") or f"Untitled {who} article".replace("  ", " ")
-    meta = [str(x) for x in (row.get("publisher"), row.get("published")) if x]
-    if not row.get("title") and not row.get("published"):
-        meta.append(str(row["id"]))
-    return f"{head} ({', '.join(meta)})" if meta else head
-
-
-def citation_label(row: dict[str, Any]) -> str:
-    """A readable name for a quote: excerpt, origin and the record it supports."""
-    return _citation_label(row["quote"], row["origin"], row["record_id"])
-
-
-def _citation_label(quote: Any, origin: Any, record_id: Any) -> str:
-    """`citation_label` of one row given as its three values."""
-    text = " ".join(str(quote).split())
-    if len(text) > LABEL_MAX:
-        text = text[: LABEL_MAX - 1].rstrip() + "…"
-    return f"“{text}” ({origin}) → {record_id}"
-
-
-PY_WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-"""Every character for which ``str.isspace()`` is true (what ``str.split()`` splits on)."""
-
-_UNTIDY = "^ | $|  |[" + "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE if c != " ") + "]"
-"""A quote whose whitespace is not single spaces between words (RE2 syntax)."""
-
-
-def citation_labels(batch: pa.RecordBatch) -> list[str]:
-    """`citation_label` of every row of `batch`: column-wise where the quote's whitespace is
-    already single spaces between words; other rows (and any null) go through `citation_label`."""
-    quote, origin, record_id = (decoded(batch.column(c)) for c in ("quote", "origin", "record_id"))
-    if not all(pa.types.is_string(a.type) for a in (quote, origin, record_id)):
-        rows = zip(quote.to_pylist(), origin.to_pylist(), record_id.to_pylist(), strict=True)
-        return [_citation_label(*row) for row in rows]
-    cut = pc.utf8_rtrim(pc.utf8_slice_codeunits(quote, 0, LABEL_MAX - 1), " ")
-    long = pc.greater(pc.utf8_length(quote), LABEL_MAX)
-    text = pc.if_else(long, pc.binary_join_element_wise(cut, "…", ""), quote)
-    label = pc.binary_join_element_wise("“", text, "” (", origin, ") → ", record_id, "")
-    labels: list[str] = label.to_pylist()
-    redo = pc.or_kleene(pc.match_substring_regex(quote, _UNTIDY), pc.is_null(label))
-    for i in pc.indices_nonzero(pc.fill_null(redo, True)).to_pylist():
-        labels[i] = _citation_label(quote[i].as_py(), origin[i].as_py(), record_id[i].as_py())
-    return labels
-
-
 def _sqlite_type(arrow_type: pa.DataType) -> type:
     """The column type for an Arrow type: integers and booleans INTEGER, floats REAL, else TEXT."""
     if pa.types.is_dictionary(arrow_type):
@@ -306,11 +272,16 @@ def _create_table(db: sqlite_utils.Database, table: str, data: Loaded) -> None:
 
 def _insert_rows(conn: sqlite3.Connection, table: str, data: Loaded) -> None:
     """Insert the rows of `table` in id order, converted for SQLite column by column, in
-    batches (sources and citations get their derived label)."""
+    batches (sources and citations get their derived label); the next batch is converted in
+    another thread while one is inserted."""
+    names = [*data.schema.names, *TABLES[table].spec.derived_columns]
+    for values in prefetched(_converted(table, data)):
+        insert_columns(conn, table, names, values)
+
+
+def _converted(table: str, data: Loaded) -> Iterator[list[list[Any]]]:
+    """The SQLite values of `table`, a batch at a time, column by column (then the labels)."""
     names = data.schema.names
-    extra = list(TABLES[table].spec.derived_columns)
-    cols = ", ".join(f"[{c}]" for c in [*names, *extra])
-    sql = f"INSERT INTO [{table}] ({cols}) VALUES ({', '.join('?' * (len(names) + len(extra)))})"
     for batch in ordered_batches(data.files, names, data.in_order):
         values = [sqlite_column(batch.column(c)) for c in names]
         if table == "sources":
@@ -318,15 +289,22 @@ def _insert_rows(conn: sqlite3.Connection, table: str, data: Loaded) -> None:
             values.append([source_label(r) for r in rows])
         elif table == "citations":
             values.append(citation_labels(batch))
-        conn.executemany(sql, zip(*values, strict=True))
+        yield values
 
 
 def _insert_links(conn: sqlite3.Connection, link: LinkTable, data: Loaded) -> None:
-    """Insert one row per (record, listed id, role) of `link`, in record id order."""
-    sql = f"INSERT INTO [{link.name}] ([{link.left}], [{link.right}], [role]) VALUES (?, ?, ?)"
+    """Insert one row per (record, listed id, role) of `link`, in record id order (converted a
+    batch ahead, like the rows)."""
+    names = [link.left, link.right, LINK_ROLE]
+    for values in prefetched(_link_batches(link, data)):
+        insert_columns(conn, link.name, names, values)
+
+
+def _link_batches(link: LinkTable, data: Loaded) -> Iterator[tuple[list[Any], ...]]:
+    """The rows of `link` as columns, a batch of records at a time."""
     for batch in ordered_batches(data.files, ["id", *link.roles], data.in_order):
         lists = [batch.column(role) for role in link.roles]
-        conn.executemany(sql, link_rows(batch.column("id"), lists, link.roles))
+        yield link_columns(batch.column("id"), lists, link.roles)
 
 
 BUILD_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
@@ -336,36 +314,55 @@ A bigger page cache (``cache_size``) was measured and left out: the same CPU tim
 records (4.7 s either way) and the same ``CREATE INDEX`` time at a million; only more memory."""
 
 
-def _write(db_path: Path, loaded: dict[str, Loaded]) -> None:
-    """Create and fill every table, index, link table and FTS index in `db_path`, in one
-    transaction, in the order (and so with the rowids and schema) of the original builder; each
-    table's page indexes (``browse_indexes``) follow its key indexes."""
+def _fts_jobs(loaded: dict[str, Loaded]) -> list[FtsJob]:
+    """The full-text indexes to build, last table first: the main build starts with the first,
+    so the two threads seldom hold the same table's columns at once."""
+    jobs: list[FtsJob] = []
+    for table, cols in reversed(FTS_COLUMNS.items()):
+        data = loaded[table]
+        types = {c: _sqlite_type(data.schema.field(c).type) for c in cols}
+        jobs.append(FtsJob(table, types, data.files, data.in_order))
+    return jobs
+
+
+def _write(db_path: Path, fts_path: Path, loaded: dict[str, Loaded]) -> None:
+    """Create and fill every table, index, link table and FTS index in `db_path`, in the order
+    (and so with the rowids and schema) of the original builder; each table's page indexes
+    (``browse_indexes``) follow its key indexes. The FTS indexes are built meanwhile in
+    `fts_path` by another thread (``sqlite_fts``) and copied in at the end."""
     conn = sqlite3.connect(db_path, isolation_level=None)
     keys, browse = key_indexes(), browse_indexes()
     try:
-        db = sqlite_utils.Database(conn)
-        for pragma in BUILD_PRAGMAS:
-            conn.execute(f"PRAGMA {pragma}")
+        with ThreadPoolExecutor(1, thread_name_prefix="fts") as pool:
+            fts = pool.submit(build_fts, fts_path, _fts_jobs(loaded), BUILD_PRAGMAS)
+            db = sqlite_utils.Database(conn)
+            for pragma in BUILD_PRAGMAS:
+                conn.execute(f"PRAGMA {pragma}")
+            conn.execute("BEGIN")
+            for table in TABLES:
+                _create_table(db, table, loaded[table])
+                _insert_rows(conn, table, loaded[table])
+                for index in [*keys[table], *browse.get(table, [])]:
+                    db[table].create_index(index)  # type: ignore[union-attr]
+            for link in link_tables():
+                t = db[link.name]
+                t.create(  # type: ignore[union-attr]
+                    {link.left: str, link.right: str, "role": str},
+                    pk=(link.left, link.right, "role"),
+                    foreign_keys=[(link.left, link.table, "id"), (link.right, link.target, "id")],
+                    not_null=[link.left, link.right, "role"],
+                )
+                _insert_links(conn, link, loaded[link.table])
+                for index in [*keys[link.name], *browse.get(link.name, [])]:
+                    t.create_index(index)  # type: ignore[union-attr]
+            conn.execute("COMMIT")
+            fts.result()
+        conn.execute(f"ATTACH ? AS [{FTS_SCHEMA}]", (str(fts_path),))
         conn.execute("BEGIN")
-        for table in TABLES:
-            _create_table(db, table, loaded[table])
-            _insert_rows(conn, table, loaded[table])
-            for index in [*keys[table], *browse.get(table, [])]:
-                db[table].create_index(index)  # type: ignore[union-attr]
-        for link in link_tables():
-            t = db[link.name]
-            t.create(  # type: ignore[union-attr]
-                {link.left: str, link.right: str, "role": str},
-                pk=(link.left, link.right, "role"),
-                foreign_keys=[(link.left, link.table, "id"), (link.right, link.target, "id")],
-                not_null=[link.left, link.right, "role"],
-            )
-            _insert_links(conn, link, loaded[link.table])
-            for index in [*keys[link.name], *browse.get(link.name, [])]:
-                t.create_index(index)  # type: ignore[union-attr]
-        for table, cols in FTS_COLUMNS.items():
-            db[table].enable_fts(list(cols), fts_version="FTS5")  # type: ignore[union-attr]
+        for table in FTS_COLUMNS:
+            copy_fts(conn, table)
         conn.execute("COMMIT")
+        conn.execute(f"DETACH [{FTS_SCHEMA}]")
     finally:
         conn.close()
 
@@ -390,19 +387,22 @@ def _compact(scratch: Path, out: Path) -> None:
         conn.close()
 
 
-def _check(db_path: Path, loaded: dict[str, Loaded]) -> None:
+def _check(db_path: Path, name: Path, loaded: dict[str, Loaded]) -> None:
     """Raise ReleaseError when a table's row count differs from its Parquet files' or a foreign
-    key dangles."""
+    key dangles; problems name the database as `name`.
+
+    Run on the built database while ``VACUUM INTO`` copies it (both only read it): the copy holds
+    the same rows, so checking the copy afterwards would only take longer."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
         problems = [
-            f"{db_path}: {t}: wrote {n} rows, expected {loaded[t].rows}"
+            f"{name}: {t}: wrote {n} rows, expected {loaded[t].rows}"
             for t in TABLES
             if (n := conn.execute(f"select count(*) from [{t}]").fetchone()[0]) != loaded[t].rows
         ]
         bad_fk = conn.execute("PRAGMA foreign_key_check").fetchall()
         problems += [
-            f"{db_path}: {t}: row {rid}: dangling reference to {p}" for t, rid, p, _ in bad_fk
+            f"{name}: {t}: row {rid}: dangling reference to {p}" for t, rid, p, _ in bad_fk
         ]
     finally:
         conn.close()
@@ -419,15 +419,18 @@ def build_sqlite(release_dir: Path, db_path: Path) -> None:
     """
     loaded = _load(release_dir)
     scratch = db_path.with_name(f".{db_path.name}.build")
+    fts = db_path.with_name(f".{db_path.name}.fts")
     tmp = db_path.with_name(f".{db_path.name}.tmp")
     try:
-        for path in (scratch, tmp):
+        for path in (scratch, fts, tmp):
             path.unlink(missing_ok=True)
-        _write(scratch, loaded)
-        _compact(scratch, tmp)
-        scratch.unlink()
-        _check(tmp, loaded)
+        _write(scratch, fts, loaded)
+        fts.unlink()
+        with ThreadPoolExecutor(1, thread_name_prefix="check") as pool:
+            checked = pool.submit(_check, scratch, db_path, loaded)
+            _compact(scratch, tmp)
+            checked.result()
         os.replace(tmp, db_path)
     finally:
-        for path in (scratch, tmp):
+        for path in (scratch, fts, tmp):
             path.unlink(missing_ok=True)

@@ -8,8 +8,13 @@ The JSON text is byte-identical to ``json.dumps(value, ensure_ascii=False)`` (``
 ``": "`` separators, only ``"``, ``\\`` and control characters escaped); a column with a type the
 vectorised encoder does not know (a float inside a list, a timestamp, ...) falls back to ``cell``.
 
-``ordered_batches`` yields a table's rows in id order, at most ``BATCH`` at a time, whatever its
-layout (one sorted file, several sorted files of a partitioned table, or unsorted files).
+The derived labels (``source_label``, ``citation_label``) are defined for one row;
+``citation_labels`` gives a batch's with Arrow kernels.
+
+``ordered_batches`` yields a table's rows in id order, at most ``BATCH`` rows and about
+``BATCH_BYTES`` at a time, whatever its layout (one sorted file, several sorted files of a
+partitioned table, or unsorted files). ``insert_columns`` inserts a batch given as columns, many
+rows per statement; ``prefetched`` computes the next batch in a thread while one is inserted.
 """
 
 from __future__ import annotations
@@ -17,16 +22,24 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+T = TypeVar("T")
+
 BATCH = 10_000
-"""Rows converted and inserted at once (one ``executemany``)."""
+"""Rows converted and inserted at once (one ``executemany``), at most."""
+
+BATCH_BYTES = 8 << 20
+"""Bytes of Parquet values (uncompressed) converted at once, about: a batch of long texts (the
+articles) has fewer rows. 10,000 articles at once held half a GiB more at a million records."""
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r"}
 _ESCAPES |= {"\t": "\\t"} | {chr(i): f"\\u{i:04x}" for i in range(32) if chr(i) not in "\b\f\n\r\t"}
@@ -152,12 +165,77 @@ def _json_structs(array: pa.StructArray) -> pa.Array | None:
     return pc.if_else(array.is_valid(), text, "null")
 
 
+# --- derived columns: readable labels ----------------------------------------------------------
+
+LABEL_MAX = 90
+"""Longest quote excerpt in a citation label."""
+
+
+def source_label(row: dict[str, Any]) -> str:
+    """A readable name for an article, unique even without a headline or date."""
+    who = row.get("publisher") or row.get("origin") or ""
+    head = row.get("title") or f"Untitled {who} article".replace("  ", " ")
+    meta = [str(x) for x in (row.get("publisher"), row.get("published")) if x]
+    if not row.get("title") and not row.get("published"):
+        meta.append(str(row["id"]))
+    return f"{head} ({', '.join(meta)})" if meta else head
+
+
+def citation_label(row: dict[str, Any]) -> str:
+    """A readable name for a quote: excerpt, origin and the record it supports."""
+    return _citation_label(row["quote"], row["origin"], row["record_id"])
+
+
+def _citation_label(quote: Any, origin: Any, record_id: Any) -> str:
+    """`citation_label` of one row given as its three values."""
+    text = " ".join(str(quote).split())
+    if len(text) > LABEL_MAX:
+        text = text[: LABEL_MAX - 1].rstrip() + "…"
+    return f"“{text}” ({origin}) → {record_id}"
+
+
+PY_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""Every character for which ``str.isspace()`` is true (what ``str.split()`` splits on)."""
+
+_UNTIDY = "^ | $|  |[" + "".join(f"\\x{{{ord(c):x}}}" for c in PY_WHITESPACE if c != " ") + "]"
+"""A quote whose whitespace is not single spaces between words (RE2 syntax)."""
+
+
+def citation_labels(batch: pa.RecordBatch) -> list[str]:
+    """`citation_label` of every row of `batch`: column-wise where the quote's whitespace is
+    already single spaces between words; other rows (and any null) go through `citation_label`."""
+    quote, origin, record_id = (decoded(batch.column(c)) for c in ("quote", "origin", "record_id"))
+    if not all(pa.types.is_string(a.type) for a in (quote, origin, record_id)):
+        rows = zip(quote.to_pylist(), origin.to_pylist(), record_id.to_pylist(), strict=True)
+        return [_citation_label(*row) for row in rows]
+    cut = pc.utf8_rtrim(pc.utf8_slice_codeunits(quote, 0, LABEL_MAX - 1), " ")
+    long = pc.greater(pc.utf8_length(quote), LABEL_MAX)
+    text = pc.if_else(long, pc.binary_join_element_wise(cut, "…", ""), quote)
+    label = pc.binary_join_element_wise("“", text, "” (", origin, ") → ", record_id, "")
+    labels: list[str] = label.to_pylist()
+    redo = pc.or_kleene(pc.match_substring_regex(quote, _UNTIDY), pc.is_null(label))
+    for i in pc.indices_nonzero(pc.fill_null(redo, True)).to_pylist():
+        labels[i] = _citation_label(quote[i].as_py(), origin[i].as_py(), record_id[i].as_py())
+    return labels
+
+
 def link_rows(
     ids: pa.Array, lists: Sequence[pa.Array], roles: Sequence[str]
 ) -> Iterator[tuple[Any, Any, str]]:
     """``(id, listed id, role)`` for each listed id, in row order, then role, then list order.
 
     `lists[k]` is the list column named `roles[k]`; null lists list nothing."""
+    left, right, role = link_columns(ids, lists, roles)
+    return zip(left, right, role, strict=True)
+
+
+def link_columns(
+    ids: pa.Array, lists: Sequence[pa.Array], roles: Sequence[str]
+) -> tuple[list[Any], list[Any], list[str]]:
+    """`link_rows` as three columns: ids, listed ids, roles."""
     keys: list[pa.Table] = []
     targets: list[Any] = []
     for k, values in enumerate(lists):
@@ -171,7 +249,52 @@ def link_rows(
     left = sqlite_column(pc.take(ids, links.column("row").combine_chunks()))
     right = [targets[i] for i in order.to_pylist()]
     role = [roles[k] for k in links.column("role").to_pylist()]
-    return zip(left, right, role, strict=True)
+    return left, right, role
+
+
+MAX_VARIABLES = 999
+"""Parameters of one statement at most (SQLite's limit before 3.32; later ones allow more)."""
+
+ROWS_PER_INSERT = 64
+"""Rows of one ``INSERT``: SQLite opens its cursors once per statement and Python binds a
+statement's values in one call, so 64 rows at once take 20-40% less time than one at a time."""
+
+
+def insert_columns(
+    conn: sqlite3.Connection, table: str, names: Sequence[str], values: Sequence[list[Any]]
+) -> None:
+    """Insert into `table` the rows given as columns (`values[j]` holds column `names[j]`), in
+    order: ``ROWS_PER_INSERT`` rows per statement. The rows, their rowids and their values are
+    those of one ``INSERT`` per row."""
+    k = len(names)
+    n = len(values[0]) if values else 0
+    per = max(1, min(ROWS_PER_INSERT, MAX_VARIABLES // k))
+    flat: list[Any] = [None] * (n * k)
+    for j, column in enumerate(values):
+        flat[j::k] = column  # a column of another length raises ValueError
+    head = f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in names)}) VALUES "
+    row = f"({', '.join('?' * k)})"
+    full, rest = divmod(n, per)
+    step = per * k
+    if full:
+        params = (flat[i : i + step] for i in range(0, full * step, step))
+        conn.executemany(head + ", ".join([row] * per), params)
+    if rest:
+        conn.execute(head + ", ".join([row] * rest), flat[full * step :])
+
+
+_END = object()
+"""What ``prefetched`` gets from an exhausted iterator."""
+
+
+def prefetched(items: Iterator[T]) -> Iterator[T]:
+    """The items of `items`, each computed in another thread while the caller holds the one
+    before (Arrow's kernels and SQLite's inserts run without Python's lock: they overlap)."""
+    with ThreadPoolExecutor(1, thread_name_prefix="prefetch") as pool:
+        coming = pool.submit(next, items, _END)
+        while (item := coming.result()) is not _END:
+            coming = pool.submit(next, items, _END)
+            yield cast(T, item)
 
 
 def ascending(handle: pq.ParquetFile) -> bool:
@@ -215,10 +338,26 @@ def ordered_batches(
 def _row_group_batches(
     handle: pq.ParquetFile, names: list[str], size: int
 ) -> Iterator[pa.RecordBatch]:
-    """Batches of at most `size` rows, one row group at a time (pyarrow cannot cut batches of
-    nested columns across row groups)."""
+    """Batches of at most `size` rows, and of about ``BATCH_BYTES`` of decoded values, one row
+    group at a time (pyarrow cannot cut batches of nested columns across row groups), decoded a
+    batch at a time: a row group of article texts is not held whole."""
+    size = min(size, batch_rows(handle, names))
     for index in range(handle.num_row_groups):
-        yield from handle.read_row_group(index, columns=names).to_batches(max_chunksize=size)
+        yield from handle.iter_batches(batch_size=size, row_groups=[index], columns=names)
+
+
+def batch_rows(handle: pq.ParquetFile, names: list[str]) -> int:
+    """Rows of `names` holding about ``BATCH_BYTES`` once decoded (from the file's column chunk
+    sizes), at least 1."""
+    meta = handle.metadata
+    wanted = set(names)
+    total = sum(
+        chunk.total_uncompressed_size
+        for group in range(meta.num_row_groups)
+        for column in range(meta.num_columns)
+        if (chunk := meta.row_group(group).column(column)).path_in_schema.split(".")[0] in wanted
+    )
+    return max(1, BATCH_BYTES * meta.num_rows // total) if total else BATCH
 
 
 def _merged(handles: list[pq.ParquetFile], names: list[str], size: int) -> Iterator[pa.RecordBatch]:

@@ -30,11 +30,10 @@ from vzcrisis.site.sqlite import (
     FTS_COLUMNS,
     browse_indexes,
     build_sqlite,
-    citation_label,
     columns,
     link_tables,
-    source_label,
 )
+from vzcrisis.site.sqlite_columns import citation_label, source_label
 from vzcrisis.synth.corpus import synth
 
 from tests.build import _datasette_sample as SAMPLE
@@ -179,6 +178,26 @@ def test_bad_input_names_every_problem_and_keeps_the_old_file(
     ]
     assert old.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_dangling_reference_is_named_and_nothing_is_written(
+    built: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    for f in built[0].glob("*.parquet"):
+        shutil.copy(f, tmp_path / f.name)
+    citations = pq.read_table(tmp_path / "citations.parquet")
+    sources = citations.column("source_id").to_pylist()
+    # the file's first citation is the 6th in id order (its rowid)
+    column = pa.array(["src-gone", *sources[1:]], citations.schema.field("source_id").type)
+    citations = citations.set_column(3, citations.schema.field("source_id"), column)
+    assert citations.column_names[3] == "source_id"
+    pq.write_table(citations, tmp_path / "citations.parquet")
+    with pytest.raises(ReleaseError) as err:
+        build_sqlite(tmp_path, tmp_path / "out.db")
+    assert (
+        str(err.value) == f"{tmp_path / 'out.db'}: citations: row 6: dangling reference to sources"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".parquet") == []
 
 
 # --- equality with the original row-by-row builder ---------------------------------------------

@@ -5,6 +5,8 @@ batch order."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -12,8 +14,18 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from vzcrisis.site.sqlite import PY_WHITESPACE, citation_label, citation_labels
-from vzcrisis.site.sqlite_columns import ascending, link_rows, ordered_batches, sqlite_column
+from vzcrisis.site import sqlite_columns
+from vzcrisis.site.sqlite_columns import (
+    PY_WHITESPACE,
+    ascending,
+    citation_label,
+    citation_labels,
+    insert_columns,
+    link_rows,
+    ordered_batches,
+    prefetched,
+    sqlite_column,
+)
 
 from tests.build._sqlite_reference import HOSTILE, reference_cell, typed
 
@@ -125,3 +137,68 @@ def test_batches_come_in_id_order_whatever_the_layout(tmp_path: Path) -> None:
         batches = list(ordered_batches(files, ["id", "n"], in_order, size=7))
         assert all(b.num_rows <= 7 for b in batches), layout
         assert pa.Table.from_batches(batches).to_pylist() == data.to_pylist(), layout
+
+
+def test_batches_of_long_texts_hold_fewer_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [f"id-{i:03d}" for i in range(100)]
+    data = pa.table({"id": ids, "text": [str(i % 10) * 1_000 for i in range(100)]})
+    pq.write_table(data, tmp_path / "t.parquet", compression="none", use_dictionary=False)
+    monkeypatch.setattr(sqlite_columns, "BATCH_BYTES", 10_000)  # about 10 texts
+    batches = list(ordered_batches([tmp_path / "t.parquet"], ["id", "text"], True, size=50))
+    assert [b.num_rows for b in batches] == [9] * 11 + [1]
+    assert pa.Table.from_batches(batches).to_pylist() == data.to_pylist()
+    assert [b.num_rows for b in ordered_batches([tmp_path / "t.parquet"], ["id"], True, 50)] == [
+        50,
+        50,
+    ]
+
+
+# --- inserting ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [0, 1, 63, 64, 65, 200])
+def test_rows_inserted_many_per_statement_are_those_inserted_one_by_one(n: int) -> None:
+    values: list[list[object]] = [
+        [f"r{i}" for i in range(n)],
+        [i if i % 3 else None for i in range(n)],
+        [1.5 * i for i in range(n)],
+        [
+            "7" if i % 2 else "x" for i in range(n)
+        ],  # text in an INTEGER column stays as SQLite wants
+    ]
+    names = ["id", "n", "f", "k"]
+    conns = [sqlite3.connect(":memory:") for _ in range(2)]
+    for conn in conns:
+        conn.execute("create table t (id text primary key, n integer, f real, k integer)")
+    insert_columns(conns[0], "t", names, values)
+    conns[1].executemany("insert into t values (?, ?, ?, ?)", zip(*values, strict=True))
+    sql = "select rowid, id, n, f, k, typeof(k) from t order by rowid"
+    rows = conns[0].execute(sql).fetchall()
+    assert len(rows) == n
+    assert rows == conns[1].execute(sql).fetchall()
+
+
+def test_a_wide_table_stays_within_the_statement_limit_and_columns_must_match() -> None:
+    conn = sqlite3.connect(":memory:")
+    names = [f"c{j}" for j in range(600)]  # one row per statement: 600 of at most 999 values
+    conn.execute(f"create table t ({', '.join(names)})")
+    insert_columns(conn, "t", names, [[j, j + 1] for j in range(600)])
+    assert conn.execute("select c0, c599 from t order by rowid").fetchall() == [(0, 599), (1, 600)]
+    with pytest.raises(ValueError):
+        insert_columns(conn, "t", ["c0", "c1"], [[1, 2], [3]])
+
+
+def test_prefetched_gives_every_item_in_order_and_passes_errors_on() -> None:
+    assert list(prefetched(iter(range(5)))) == [0, 1, 2, 3, 4]
+    assert list(prefetched(iter([]))) == []
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise KeyError("boom")
+
+    got: list[int] = []
+    with pytest.raises(KeyError, match="boom"):
+        got.extend(prefetched(failing()))
+    assert got == [1]
