@@ -504,3 +504,13 @@ def test_changes_json_and_vc_diff_agree_on_every_kind_of_change(base: Path, tmp_
         changes["changed"],
     )
     assert diff(base, new)["demands"]["changed"] == sorted(changes["changed"])
+
+
+def test_a_memory_limit_needs_a_spill_directory(base: Path) -> None:
+    from venezuela_crisis.format.diff import diff_layouts
+    from venezuela_crisis.format.layout import Layout
+    from venezuela_crisis.format.manifest import read_manifest
+
+    layout = Layout.from_manifest(base, read_manifest(base))
+    with pytest.raises(ValueError, match="a memory limit needs a directory to spill to"):
+        diff_layouts(layout, layout, memory_limit="64MB")

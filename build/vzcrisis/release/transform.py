@@ -27,7 +27,7 @@ reference accepted ones); the release checks them again, with the lines of the p
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Mapping
 from typing import Any
 
 import duckdb
@@ -37,14 +37,12 @@ from venezuela_crisis.format.evidence import OWN_SUFFIX
 from venezuela_crisis.models import CURATED_TABLES, TABLES
 from venezuela_crisis.models.base import Derived, references
 
+from ..records.texts import ArticleTexts
 from .sentences import context_bounds
 
-MEMORY_LIMIT = "320MB"
+MEMORY_LIMIT = "256MB"
 """DuckDB's memory for the release (it spills beyond): the process stays under 1 GiB at 1M
 records, with the article texts and one row group of the largest table in Arrow."""
-TEXT_BATCH = 1000
-"""Article texts converted to Arrow at once."""
-TEXTS_SCHEMA = pa.schema([("id", pa.string()), ("text", pa.string())])
 ACCEPTED = "_valid AND _status = 'accepted'"
 """Records the release takes: valid (the first with its id) and accepted (``records.columns``)."""
 
@@ -64,44 +62,12 @@ def accepted_view(table: str) -> str:
     return q(f"_accepted_{table}")
 
 
-def article_texts(texts: MutableMapping[str, str]) -> pa.Table:
-    """The articles (source id -> text, as validation read them) as an Arrow table (``id``,
-    ``text``), sorted by id; `texts` is emptied on the way, a batch at a time, so the texts are
-    never held twice."""
-    ids = sorted(texts)
-    batches = [
-        pa.record_batch(
-            [pa.array(part, pa.string()), pa.array([texts.pop(i) for i in part], pa.string())],
-            names=["id", "text"],
-        )
-        for part in (ids[at : at + TEXT_BATCH] for at in range(0, len(ids), TEXT_BATCH))
-    ]
-    return pa.Table.from_batches(batches, TEXTS_SCHEMA)
-
-
-class Texts(Mapping[str, str]):
-    """Source id -> text over the table of `article_texts` (a text is read when asked for)."""
-
-    def __init__(self, table: pa.Table) -> None:
-        self.rows = {str(sid): i for i, sid in enumerate(table.column("id").to_pylist())}
-        self.column = table.column("text")
-
-    def __getitem__(self, sid: str) -> str:
-        return str(self.column[self.rows[sid]].as_py())
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-
-def prepare(con: duckdb.DuckDBPyConnection, inputs: Mapping[str, str], texts: pa.Table) -> None:
+def prepare(con: duckdb.DuckDBPyConnection, inputs: Mapping[str, str], texts: ArticleTexts) -> None:
     """Create the views and tables the released rows are selected from (module docstring).
 
     `inputs`: curated table -> relation holding its records (typed columns of the model);
-    `texts`: the articles validation read (``article_texts``), scanned where sources.parquet is
-    written (``forget_texts`` after that)."""
+    `texts`: the articles validation read, scanned in place where sources.parquet is written
+    (``forget_texts`` after that)."""
     con.execute("SET enable_progress_bar = false")
     con.execute(f"SET memory_limit = {lit(MEMORY_LIMIT)}")
     for table in CURATED_TABLES:
@@ -114,7 +80,7 @@ def prepare(con: duckdb.DuckDBPyConnection, inputs: Mapping[str, str], texts: pa
         "CREATE OR REPLACE TABLE _released_sources AS "
         f"SELECT id, origin FROM {accepted_view('sources')}"
     )
-    con.register("_texts", texts)
+    con.register("_texts", texts.table)
     quotes = " UNION ALL ".join(
         f"SELECT {lit(table)} AS record_table, id AS record_id, _file, _line, "
         f"unnest(citations) AS c FROM {accepted_view(table)}"
@@ -135,7 +101,7 @@ def prepare(con: duckdb.DuckDBPyConnection, inputs: Mapping[str, str], texts: pa
         "CREATE OR REPLACE TABLE _context (source_id VARCHAR, char_start BIGINT, "
         "char_end BIGINT, context_start BIGINT, context_end BIGINT)"
     )
-    _insert(con, "_context", context_bounds(Texts(texts), spans))
+    _insert(con, "_context", context_bounds(texts, spans))
     del spans
     con.execute(
         "CREATE OR REPLACE TEMP VIEW _cited AS SELECT q.*, CASE WHEN q.attribution = 'own' "

@@ -18,6 +18,7 @@ from venezuela_crisis.models.base import CuratedRecord, references
 
 from ..records.load import ARTICLES_DIR, MAX_FILE_BYTES, Problem, RawRecord, content_hash
 from ..records.quotes import occurrences
+from ..records.texts import ArticleTexts
 
 LOOKALIKES = str.maketrans(
     {
@@ -227,7 +228,7 @@ def check_source_files(
     root: Path,
     sources: Mapping[str, SourceRecord],
     raws: Mapping[str, RawRecord],
-    texts: dict[str, str],
+    texts: dict[str, str] | ArticleTexts,
 ) -> list[Problem]:
     """`check_source_file` for every valid source, in id order; the texts read go into `texts`."""
     problems: list[Problem] = []
@@ -239,7 +240,7 @@ def check_source_files(
     return problems
 
 
-def check_quotes(raw: RawRecord, model: CuratedRecord, texts: dict[str, str]) -> list[Problem]:
+def check_quotes(raw: RawRecord, model: CuratedRecord, texts: Mapping[str, str]) -> list[Problem]:
     """Each quote is exactly ``text[char_start:char_end]`` of its source, and cited once."""
     problems: list[Problem] = []
     first: dict[tuple[str, int], int] = {}

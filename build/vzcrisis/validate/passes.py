@@ -32,6 +32,7 @@ from venezuela_crisis.models.base import CuratedRecord
 from ..records.jsonl import read_jsonl_record_file
 from ..records.load import Problem, RawRecord, read_record_file
 from ..records.schemas import published_versions, schema_path, schema_relpath
+from ..records.texts import ArticleTexts
 from . import cross_checks
 from .record_checks import SchemaCheck, check_record, schema_validator
 
@@ -171,7 +172,7 @@ class Context:
 
     root: Path
     index: Mapping[str, Entry] = field(default_factory=dict)
-    texts: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] | ArticleTexts = field(default_factory=dict)
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     complete: bool = True
     sink: Sink | None = None

@@ -44,7 +44,7 @@ class Project:
     """The curated project as loaded: article texts and valid records per table."""
 
     root: Path
-    texts: dict[str, str] = field(default_factory=dict)
+    texts: Mapping[str, str] = field(default_factory=dict)
     """Source id -> article text (UTF-8 decoded), for sources whose file checks passed."""
     records: dict[str, list[ValidRecord]] = field(
         default_factory=lambda: {t: [] for t in CURATED_TABLES}

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
@@ -43,11 +44,24 @@ class TableChanges:
 
 
 def diff_layouts(
-    old: Layout, new: Layout, tables: Sequence[str] = TABLE_NAMES
+    old: Layout,
+    new: Layout,
+    tables: Sequence[str] = TABLE_NAMES,
+    *,
+    memory_limit: str | None = None,
+    spill: Path | None = None,
 ) -> dict[str, TableChanges]:
-    """Per table of `tables`, what changed from release `old` to release `new`."""
+    """Per table of `tables`, what changed from release `old` to release `new`.
+
+    `memory_limit` bounds DuckDB's memory (e.g. ``"256MB"``; default: DuckDB's own, 80% of
+    RAM); beyond it DuckDB spills to the directory `spill` (required with a limit)."""
     with duckdb.connect(":memory:") as con:
         try:
+            if memory_limit is not None:
+                if spill is None:
+                    raise ValueError("a memory limit needs a directory to spill to")
+                con.execute(f"set memory_limit = {literal(memory_limit)}")
+                con.execute(f"set temp_directory = {literal(str(spill))}")
             for side, layout in zip(_SIDES, (old, new), strict=True):
                 for table in {*tables, CITATIONS}:
                     con.execute(f"create view {side}_{table} as {table_sql(con, layout, table)}")

@@ -15,6 +15,7 @@ import pytest
 from venezuela_crisis.format.evidence import sentence_bounds
 from vzcrisis.records.columns import Columns, read_columns
 from vzcrisis.records.load import content_hash, read_record_file, to_plain
+from vzcrisis.records.texts import articles
 from vzcrisis.release import sentences, transform
 from vzcrisis.release.build import build_release
 from vzcrisis.release.sentences import context_bounds
@@ -45,7 +46,7 @@ def mini(tmp_path: Path) -> Iterator[tuple[Columns, dict[str, str]]]:
 
 def test_a_clean_project_has_no_problem(mini: tuple[Columns, dict[str, str]]) -> None:
     columns, texts = mini
-    transform.prepare(columns.con, columns.tables, transform.article_texts(texts))
+    transform.prepare(columns.con, columns.tables, articles(texts))
     assert transform.problems(columns.con) == []
 
 
@@ -62,7 +63,7 @@ def test_references_to_rows_left_out(mini: tuple[Columns, dict[str, str]]) -> No
         "WHERE id = 'release-two-fishermen'"
     )
     con.execute("INSERT INTO actors SELECT * FROM actors WHERE id = 'examplia'")
-    transform.prepare(con, columns.tables, transform.article_texts(texts))
+    transform.prepare(con, columns.tables, articles(texts))
     starts = con.sql(
         "SELECT c.char_start FROM (SELECT unnest(citations) AS c FROM demands "
         "WHERE id = 'release-two-fishermen')"

@@ -11,7 +11,8 @@ mirrors one of those functions:
   counts only when every file loaded (`complete`);
 - quotes: no two citations of a record share (source, char_start); the quote is the article's
   text at its offsets (``substring`` counts code points, like Python's slicing; the text is
-  held in chunks so a citation reads only the chunks it spans);
+  held in chunks so a citation reads only the chunks it spans: ``ArticleTexts.chunks``, which
+  cuts them without copying);
 - dates: a record's date is not after the end of the publication period of every valid source
   it cites (an approximate publication date bounds nothing).
 """
@@ -26,6 +27,7 @@ from venezuela_crisis.models import CURATED_TABLES, TABLES, SourceRecord
 from venezuela_crisis.models.base import references
 
 from ...records.columns import lit, model_node, q
+from ...records.texts import ArticleTexts
 
 
 def _records(table: str, fields: list[str]) -> str:
@@ -107,12 +109,10 @@ def _date_query(table: str) -> str:
 
 
 def marked(
-    con: Any, texts: Mapping[str, str], sources: Mapping[str, SourceRecord], complete: bool
+    con: Any, texts: ArticleTexts, sources: Mapping[str, SourceRecord], complete: bool
 ) -> list[tuple[str, int, str]]:
     """(file, line, JSON text) of every record a check across records may refuse."""
-    ids = sorted(texts)
-    chunks = [[texts[i][k : k + CHUNK] for k in range(0, len(texts[i]), CHUNK)] for i in ids]
-    con.register("_texts", pa.table({"source": ids, "chunks": chunks}))
+    con.register("_texts", texts.chunks(CHUNK))
     valid = sorted(sources)
     published = [sources[s].published for s in valid]
     precision = [str(sources[s].published_precision or "") or None for s in valid]

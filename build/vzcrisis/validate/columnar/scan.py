@@ -28,6 +28,7 @@ from venezuela_crisis.models import CURATED_TABLES, TABLES, ReviewStatus, Source
 from ...progress import Progress
 from ...records import columns
 from ...records.load import Problem, RawRecord
+from ...records.texts import ArticleTexts
 from .. import cross_checks, passes
 from . import cross, pass1
 
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from ..project import Prepare, Project
 
 _IDS = (
-    "CREATE TEMP TABLE _ids (id VARCHAR, tbl VARCHAR, path VARCHAR, line INTEGER, "
+    "CREATE TABLE _ids (id VARCHAR, tbl VARCHAR, path VARCHAR, line INTEGER, "
     "id_line INTEGER, status VARCHAR, file_no INTEGER, seq INTEGER, py BOOLEAN)"
 )
 
@@ -87,8 +88,9 @@ def scan(
         for raw in _sql_sources(con, root):
             model = SourceRecord.model_validate_json(json.dumps(raw.data), strict=True)
             sources[raw.id], source_raws[raw.id] = model, raw
-        problems += cross_checks.check_source_files(root, sources, source_raws, ctx.texts)
-        project.texts = ctx.texts
+        texts = ctx.texts = ArticleTexts()  # held once, in Arrow (``records.texts``)
+        problems += cross_checks.check_source_files(root, sources, source_raws, texts)
+        project.texts = texts
         project.counts = _counts(con)
         ctx.sources = sources
         if visit is not None or sink is not None or prepare is not None:
@@ -99,7 +101,7 @@ def scan(
                 sink.prepare(ctx.index, sources, ctx.texts)
             problems += _pass2(ctx, files, jobs, progress)
         else:
-            marked = cross.marked(con, ctx.texts, sources, ctx.complete)
+            marked = cross.marked(con, texts, sources, ctx.complete)
             problems += _recheck(ctx, con, root, marked, python, jobs)
         if keep_columns:
             _verdicts(con)
@@ -162,7 +164,7 @@ def _index(
     con.register("_py_ids", pa.table(rows, schema=schema))
     con.execute("INSERT INTO _ids SELECT *, true FROM _py_ids")
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE _ids AS SELECT *, row_number() OVER "
+        "CREATE OR REPLACE TABLE _ids AS SELECT *, row_number() OVER "
         "(PARTITION BY id ORDER BY file_no, seq) AS rn FROM _ids"
     )
     for name in ("_file_nos", "_sql_files", "_py_ids"):
