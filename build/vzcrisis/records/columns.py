@@ -379,11 +379,6 @@ SCRATCH_PREFIX = "vzcrisis-columns-"
 (a later build removes those whose process is gone: ``release.build.remove_stale``)."""
 
 
-ALLOCATOR_FLUSH = "16MB"
-"""DuckDB hands freed memory back to the system once a task has used this much (its default,
-128 MB per thread, kept ~300 MB of the process's memory after the checks at 1M records)."""
-
-
 def connect(memory_limit: str = "512MB") -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A DuckDB database in a new temporary directory, bounded in memory (spills there)."""
     workdir = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
@@ -391,7 +386,6 @@ def connect(memory_limit: str = "512MB") -> tuple[duckdb.DuckDBPyConnection, Pat
     con.execute(f"SET memory_limit = {lit(memory_limit)}")
     con.execute(f"SET temp_directory = {lit(str(workdir / 'spill'))}")
     con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET allocator_flush_threshold = {lit(ALLOCATOR_FLUSH)}")
     return con, workdir
 
 
