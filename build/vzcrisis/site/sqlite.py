@@ -12,9 +12,9 @@ batches per table (of at most ``BATCH_BYTES``), never a table.
 
 Two cores are used where the work allows it, with the bytes unchanged: the next batch is
 converted in a thread while one is inserted (``prefetched``); the full-text indexes are built in
-a database of their own by another thread while the tables, indexes and link tables are written,
-then copied in (``sqlite_fts``); the checks read the scratch database while ``VACUUM INTO``
-copies it. ``VACUUM INTO`` writes every table and index from its rows, in rowid (or key) order,
+a database of their own by another thread while the indexes and link tables are written, then
+copied in (``sqlite_fts``); the checks read the scratch database while ``VACUUM INTO`` copies
+it. ``VACUUM INTO`` writes every table and index from its rows, in rowid (or key) order,
 so the scratch file's own layout never reaches the output: only the schema, the rowids and the
 rows (the FTS shadow tables' too) do.
 
@@ -65,7 +65,7 @@ from .sqlite_columns import (
     source_label,
     sqlite_column,
 )
-from .sqlite_fts import FTS_SCHEMA, FtsJob, build_fts, copy_fts
+from .sqlite_fts import build_fts, copy_fts, stage_fts
 
 DB_NAME = "venezuela-crisis"
 """Database name in Datasette (the file is ``venezuela-crisis.db``)."""
@@ -314,34 +314,31 @@ A bigger page cache (``cache_size``) was measured and left out: the same CPU tim
 records (4.7 s either way) and the same ``CREATE INDEX`` time at a million; only more memory."""
 
 
-def _fts_jobs(loaded: dict[str, Loaded]) -> list[FtsJob]:
-    """The full-text indexes to build, last table first: the main build starts with the first,
-    so the two threads seldom hold the same table's columns at once."""
-    jobs: list[FtsJob] = []
-    for table, cols in reversed(FTS_COLUMNS.items()):
-        data = loaded[table]
-        types = {c: _sqlite_type(data.schema.field(c).type) for c in cols}
-        jobs.append(FtsJob(table, types, data.files, data.in_order))
-    return jobs
-
-
 def _write(db_path: Path, fts_path: Path, loaded: dict[str, Loaded]) -> None:
     """Create and fill every table, index, link table and FTS index in `db_path`, in the order
     (and so with the rowids and schema) of the original builder; each table's page indexes
-    (``browse_indexes``) follow its key indexes. The FTS indexes are built meanwhile in
-    `fts_path` by another thread (``sqlite_fts``) and copied in at the end."""
+    (``browse_indexes``) follow its key indexes.
+
+    The rows of every table come first: then the searched columns are staged in `fts_path` and
+    another thread builds the FTS indexes there (``sqlite_fts``) while the indexes and link
+    tables are written; the FTS indexes are copied in at the end. (``VACUUM INTO`` groups tables
+    and indexes: writing an index later than its table changes nothing in the output.)"""
     conn = sqlite3.connect(db_path, isolation_level=None)
     keys, browse = key_indexes(), browse_indexes()
     try:
+        db = sqlite_utils.Database(conn)
+        for pragma in BUILD_PRAGMAS:
+            conn.execute(f"PRAGMA {pragma}")
+        conn.execute("BEGIN")
+        for table in TABLES:
+            _create_table(db, table, loaded[table])
+            _insert_rows(conn, table, loaded[table])
+        conn.execute("COMMIT")
+        stage_fts(conn, fts_path, FTS_COLUMNS, BUILD_PRAGMAS)
         with ThreadPoolExecutor(1, thread_name_prefix="fts") as pool:
-            fts = pool.submit(build_fts, fts_path, _fts_jobs(loaded), BUILD_PRAGMAS)
-            db = sqlite_utils.Database(conn)
-            for pragma in BUILD_PRAGMAS:
-                conn.execute(f"PRAGMA {pragma}")
+            fts = pool.submit(build_fts, fts_path, FTS_COLUMNS, BUILD_PRAGMAS)
             conn.execute("BEGIN")
             for table in TABLES:
-                _create_table(db, table, loaded[table])
-                _insert_rows(conn, table, loaded[table])
                 for index in [*keys[table], *browse.get(table, [])]:
                     db[table].create_index(index)  # type: ignore[union-attr]
             for link in link_tables():
@@ -357,12 +354,7 @@ def _write(db_path: Path, fts_path: Path, loaded: dict[str, Loaded]) -> None:
                     t.create_index(index)  # type: ignore[union-attr]
             conn.execute("COMMIT")
             fts.result()
-        conn.execute(f"ATTACH ? AS [{FTS_SCHEMA}]", (str(fts_path),))
-        conn.execute("BEGIN")
-        for table in FTS_COLUMNS:
-            copy_fts(conn, table)
-        conn.execute("COMMIT")
-        conn.execute(f"DETACH [{FTS_SCHEMA}]")
+        copy_fts(conn, fts_path, list(FTS_COLUMNS))
     finally:
         conn.close()
 

@@ -10,73 +10,99 @@ one filled inside the main database; copying those rows over gives the main data
 byte for byte (``VACUUM INTO`` then writes every table from its rows; pinned by
 ``test_sqlite_bytes``).
 
-``build_fts`` does that from the release's Parquet files: for each table a stand-in named like it,
-holding only the searched columns (same declared types, so the same stored values), then
-``enable_fts``. Tokenising runs inside SQLite without Python's lock, so the main build (rows,
-indexes, link tables) goes on meanwhile. ``copy_fts`` creates each index in the main database with
-the stored statement and replaces its shadow rows.
+Three steps: ``stage_fts`` copies the searched columns of the written tables (with their rowids)
+into a database of their own, under the tables' names, in SQL; ``build_fts`` fills the indexes
+there, with sqlite-utils as in place -- tokenising runs inside SQLite, without Python's lock, so
+the main build (its indexes and link tables) goes on meanwhile; ``copy_fts`` creates each index in
+the main database with the stored statement and gives its shadow tables their rows.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import sqlite_utils
 
-from .sqlite_columns import insert_columns, ordered_batches, sqlite_column
-
 FTS_SCHEMA = "fts"
-"""Name under which the main database attaches the file ``build_fts`` wrote."""
+"""Name under which the main database attaches the full-text database."""
 
 
-@dataclass(frozen=True)
-class FtsJob:
-    """One table's full-text index: the searched columns (name → declared type), in order, and
-    the Parquet files holding them."""
+def stage_fts(
+    conn: sqlite3.Connection,
+    path: Path,
+    tables: Mapping[str, Sequence[str]],
+    pragmas: Sequence[str],
+) -> None:
+    """Copy the `tables` columns (table → searched columns) of `conn`'s main database, rowids
+    and declared types included, into a new database at `path`; `conn` holds no transaction."""
+    conn.execute(f"ATTACH ? AS [{FTS_SCHEMA}]", (str(path),))
+    try:
+        for pragma in pragmas:
+            conn.execute(f"PRAGMA [{FTS_SCHEMA}].{pragma}")
+        conn.execute("BEGIN")
+        for table, cols in tables.items():
+            declared = {
+                name: kind for _, name, kind, *_ in conn.execute(f"PRAGMA table_info([{table}])")
+            }
+            names = ", ".join(f"[{c}]" for c in cols)
+            conn.execute(
+                f"CREATE TABLE [{FTS_SCHEMA}].[{table}] "
+                f"({', '.join(f'[{c}] {declared[c]}' for c in cols)})"
+            )
+            conn.execute(
+                f"INSERT INTO [{FTS_SCHEMA}].[{table}] (rowid, {names}) "
+                f"SELECT rowid, {names} FROM main.[{table}] ORDER BY rowid"
+            )
+        conn.execute("COMMIT")
+    finally:
+        _detach(conn)
 
-    table: str
-    columns: dict[str, type]
-    files: tuple[Path, ...]
-    in_order: bool
 
-
-def build_fts(path: Path, jobs: Sequence[FtsJob], pragmas: Sequence[str]) -> None:
-    """Write the full-text index of every job to a new database at `path`, one transaction."""
+def build_fts(path: Path, tables: Mapping[str, Sequence[str]], pragmas: Sequence[str]) -> None:
+    """Fill the full-text index of every table staged at `path`, in one transaction."""
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         db = sqlite_utils.Database(conn)
         for pragma in pragmas:
             conn.execute(f"PRAGMA {pragma}")
         conn.execute("BEGIN")
-        for job in jobs:
-            names = list(job.columns)
-            db[job.table].create(job.columns)  # type: ignore[union-attr]
-            read = names if "id" in names else ["id", *names]  # the order is the id's
-            for batch in ordered_batches(job.files, read, job.in_order):
-                values = [sqlite_column(batch.column(c)) for c in names]
-                insert_columns(conn, job.table, names, values)
-            db[job.table].enable_fts(names, fts_version="FTS5")  # type: ignore[union-attr]
+        for table, cols in tables.items():
+            db[table].enable_fts(list(cols), fts_version="FTS5")  # type: ignore[union-attr]
         conn.execute("COMMIT")
     finally:
         conn.close()
 
 
-def copy_fts(conn: sqlite3.Connection, table: str) -> None:
-    """Create `table`'s full-text index in the main database of `conn` with the statement stored
-    in the attached ``FTS_SCHEMA`` database, and give its shadow tables their rows there."""
-    fts = f"{table}_fts"
-    (sql,) = conn.execute(
-        f"SELECT sql FROM [{FTS_SCHEMA}].sqlite_schema WHERE name = ?", (fts,)
-    ).fetchone()
-    conn.execute(sql)
-    shadows = conn.execute(
-        f"SELECT name FROM [{FTS_SCHEMA}].sqlite_schema WHERE type = 'table' AND name LIKE ? "
-        "ESCAPE '\\' AND rootpage > 0 ORDER BY rowid",
-        (fts.replace("_", "\\_") + "\\_%",),
-    ).fetchall()
-    for (shadow,) in shadows:
-        conn.execute(f"DELETE FROM main.[{shadow}]")
-        conn.execute(f"INSERT INTO main.[{shadow}] SELECT * FROM [{FTS_SCHEMA}].[{shadow}]")
+def copy_fts(conn: sqlite3.Connection, path: Path, tables: Sequence[str]) -> None:
+    """Create the full-text index of each of `tables` in `conn`'s main database with the
+    statement stored at `path`, and give its shadow tables their rows there, in one transaction;
+    `conn` holds no transaction."""
+    conn.execute(f"ATTACH ? AS [{FTS_SCHEMA}]", (str(path),))
+    try:
+        conn.execute("BEGIN")
+        for table in tables:
+            fts = f"{table}_fts"
+            (sql,) = conn.execute(
+                f"SELECT sql FROM [{FTS_SCHEMA}].sqlite_schema WHERE name = ?", (fts,)
+            ).fetchone()
+            conn.execute(sql)
+            shadows = conn.execute(
+                f"SELECT name FROM [{FTS_SCHEMA}].sqlite_schema WHERE type = 'table' "
+                "AND name LIKE ? ESCAPE '\\' AND rootpage > 0",
+                (fts.replace("_", "\\_") + "\\_%",),
+            ).fetchall()
+            for (shadow,) in shadows:
+                conn.execute(f"DELETE FROM main.[{shadow}]")
+                conn.execute(f"INSERT INTO main.[{shadow}] SELECT * FROM [{FTS_SCHEMA}].[{shadow}]")
+        conn.execute("COMMIT")
+    finally:
+        _detach(conn)
+
+
+def _detach(conn: sqlite3.Connection) -> None:
+    """Detach the full-text database (after rolling back a transaction a failure left open)."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+    conn.execute(f"DETACH [{FTS_SCHEMA}]")

@@ -7,20 +7,29 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import sqlite_utils
 from vzcrisis.site.sqlite import DB_FILE, FTS_COLUMNS, build_sqlite
-from vzcrisis.site.sqlite_fts import FTS_SCHEMA, FtsJob, build_fts, copy_fts
+from vzcrisis.site.sqlite_fts import build_fts, copy_fts, stage_fts
 
 from tests.build import _datasette_sample as SAMPLE
 
 ROWS = [
-    ("n-01", "Maduro", '["Nicolás Maduro Moros"]'),
-    ("n-02", "Machado", "[]"),
-    ("n-03", None, '["a\\nb", "ç"]'),
+    (1, "Maduro", '["Nicolás Maduro Moros"]'),
+    (2, "Machado", "[]"),
+    (3, None, '["a\\nb", "ç"]'),
+    *((i, " ".join(f"w{(i * 7 + k) % 5003}" for k in range(90)), "[]") for i in range(4, 3004)),
 ]
-"""Three rows of an actors-like table, in id order; a null name."""
+"""Rows of a table with two searched columns, in rowid order (a null; 1.7 MB of words: FTS5
+writes several segments and merges them)."""
+
+
+def _table(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("create table people (id integer primary key, n text, a text not null)")
+    with conn:  # one transaction
+        conn.execute("begin")
+        conn.executemany("insert into people values (?, ?, ?)", ROWS)
+    return conn
 
 
 def _shadows(conn: sqlite3.Connection, table: str) -> dict[str, list[tuple[object, ...]]]:
@@ -36,32 +45,27 @@ def _shadows(conn: sqlite3.Connection, table: str) -> dict[str, list[tuple[objec
 
 
 def test_an_index_built_beside_equals_one_built_in_place(tmp_path: Path) -> None:
-    parquet = tmp_path / "people.parquet"
-    pq.write_table(
-        pa.table({k: [r[i] for r in ROWS] for i, k in enumerate(["id", "n", "a"])}), parquet
-    )
-    in_place = sqlite3.connect(tmp_path / "in_place.db", isolation_level=None)
-    db = sqlite_utils.Database(in_place)
-    db["people"].insert_all([dict(zip(["id", "n", "a"], r, strict=True)) for r in ROWS])
-    db["people"].enable_fts(["n", "a"], fts_version="FTS5")
+    in_place = _table(tmp_path / "in_place.db")
+    sqlite_utils.Database(in_place)["people"].enable_fts(["n", "a"], fts_version="FTS5")
 
-    job = FtsJob("people", {"n": str, "a": str}, (parquet,), in_order=True)
-    build_fts(tmp_path / "beside.db", [job], ("journal_mode = OFF",))
-    main = sqlite3.connect(tmp_path / "main.db", isolation_level=None)
-    sqlite_utils.Database(main)["people"].insert_all(
-        [dict(zip(["id", "n", "a"], r, strict=True)) for r in ROWS]
-    )
-    main.execute(f"ATTACH ? AS [{FTS_SCHEMA}]", (str(tmp_path / "beside.db"),))
-    copy_fts(main, "people")
+    main = _table(tmp_path / "main.db")
+    beside = tmp_path / "beside.db"
+    stage_fts(main, beside, {"people": ["n", "a"]}, ["journal_mode = OFF"])
+    build_fts(beside, {"people": ["n", "a"]}, ["journal_mode = OFF"])
+    copy_fts(main, beside, ["people"])
 
     with closing(in_place), closing(main):
         expected = _shadows(in_place, "people")
         assert sorted(expected) == [f"people_fts_{s}" for s in ("config", "data", "docsize", "idx")]
+        assert len(expected["people_fts_data"]) > 100  # several segments, merged
         assert _shadows(main, "people") == expected
         sql = "select sql from sqlite_schema where name = 'people_fts'"
         assert main.execute(sql).fetchall() == in_place.execute(sql).fetchall()
         hits = "select rowid from people_fts where people_fts match 'moros'"
         assert main.execute(hits).fetchall() == [(1,)]
+        assert main.execute("pragma database_list").fetchall() == [
+            (0, "main", str(tmp_path / "main.db"))
+        ]
 
 
 def test_every_index_of_a_built_database_matches_its_table(tmp_path: Path) -> None:
