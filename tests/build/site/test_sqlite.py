@@ -28,6 +28,7 @@ from vzcrisis.release.build import build_release
 from vzcrisis.site.sqlite import (
     DB_FILE,
     FTS_COLUMNS,
+    _dangling,
     browse_indexes,
     build_sqlite,
     columns,
@@ -198,6 +199,19 @@ def test_a_dangling_reference_is_named_and_nothing_is_written(
         str(err.value) == f"{tmp_path / 'out.db'}: citations: row 6: dangling reference to sources"
     )
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix != ".parquet") == []
+
+
+def test_dangling_rows_are_those_of_sqlite_foreign_key_check(
+    built: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    shutil.copy(built[0] / "venezuela-crisis.db", tmp_path / "x.db")
+    with closing(sqlite3.connect(tmp_path / "x.db", isolation_level=None)) as conn:
+        assert _dangling(conn) == []
+        conn.execute("delete from sources where rowid = 1")
+        conn.execute("delete from events where rowid = 2")
+        expected = conn.execute("pragma foreign_key_check").fetchall()
+        assert len(expected) > 2
+        assert sorted(_dangling(conn)) == sorted((t, rid, p) for t, rid, p, _ in expected)
 
 
 # --- equality with the original row-by-row builder ---------------------------------------------
