@@ -379,6 +379,11 @@ SCRATCH_PREFIX = "vzcrisis-columns-"
 (a later build removes those whose process is gone: ``release.build.remove_stale``)."""
 
 
+CHECKPOINT = "256MB"
+"""Write-ahead log size at which DuckDB writes the database file: its default (16 MB) wrote it
+after nearly every record file's INSERT, 30% of the columnar pass's time at 100,000 records."""
+
+
 def connect(memory_limit: str = "512MB") -> tuple[duckdb.DuckDBPyConnection, Path]:
     """A DuckDB database in a new temporary directory, bounded in memory (spills there)."""
     workdir = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
@@ -386,6 +391,7 @@ def connect(memory_limit: str = "512MB") -> tuple[duckdb.DuckDBPyConnection, Pat
     con.execute(f"SET memory_limit = {lit(memory_limit)}")
     con.execute(f"SET temp_directory = {lit(str(workdir / 'spill'))}")
     con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET checkpoint_threshold = {lit(CHECKPOINT)}")
     return con, workdir
 
 

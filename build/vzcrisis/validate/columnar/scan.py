@@ -104,7 +104,7 @@ def scan(
             marked = cross.marked(con, texts, sources, ctx.complete)
             problems += _recheck(ctx, con, root, marked, python, jobs)
         if keep_columns:
-            _verdicts(con)
+            _verdicts(con, [columns._rel(p, root) for p in python])
             project.columns, kept = cols, True
         return problems
     finally:
@@ -284,12 +284,29 @@ def _recheck(
     return problems + _pass2(ctx, python, jobs, None)
 
 
-def _verdicts(con: Any) -> None:
-    """Fill ``_status`` (the effective status) and ``_valid`` (the record pass 2 hands on)."""
-    for table in CURATED_TABLES:
-        name = columns.q(table)
-        con.execute(
-            f"UPDATE {name} SET _status = f.status, _valid = (f.rn = 1 AND f.status IS NOT "
-            f"NULL) FROM _ids f WHERE f.path = {name}._file AND f.line = {name}._line"
-        )
-        con.execute(f"UPDATE {name} SET _valid = false WHERE _valid IS NULL")
+def _verdicts(con: Any, python: Sequence[str]) -> None:
+    """Settle ``_status`` (the effective status) and ``_valid`` (the record pass 2 hands on: the
+    first with its id, valid on its own). Pass 1 set both for the files it checked, ``_valid``
+    as "valid on its own"; only the few rows that differ are updated: a later record with a
+    taken id, a record without an id, and every record of a file the per-record path checked
+    (`python`, relative paths: its verdicts are that path's)."""
+    con.register("_python_files", pa.table({"path": pa.array(python, pa.string())}))
+    try:
+        for table in CURATED_TABLES:
+            name = columns.q(table)
+            row = f"f.path = {name}._file AND f.line = {name}._line"
+            con.execute(
+                f"UPDATE {name} SET _valid = false FROM _ids f WHERE {row} AND f.rn > 1 "
+                f"AND NOT f.py"
+            )
+            con.execute(f"UPDATE {name} SET _valid = false WHERE _valid AND coalesce(id, '') = ''")
+            con.execute(
+                f"UPDATE {name} SET _valid = false, _status = NULL "
+                "WHERE _file IN (SELECT path FROM _python_files)"
+            )
+            con.execute(
+                f"UPDATE {name} SET _status = f.status, _valid = (f.rn = 1 AND f.status IS NOT "
+                f"NULL) FROM _ids f WHERE {row} AND f.py"
+            )
+    finally:
+        con.unregister("_python_files")
