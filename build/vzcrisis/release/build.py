@@ -292,6 +292,7 @@ def _publish(
             changes = diff_release(version, previous_dir, previous_schemas, tables, schema_versions)
             check_version(version, changes)
             date = release_date or latest_review_date_of(tables)
+            _give_back_memory()
             _write(tmp, root, version, date, previous, tables, changes)
         except OSError as exc:
             raise ReleaseError(f"writing {shown} failed: {exc}; nothing was published") from exc
@@ -338,21 +339,29 @@ def latest_review_date(rows: Rows) -> dt.date:
 
 
 def latest_review_date_of(tables: Mapping[str, pa.Table]) -> dt.date:
-    """`latest_review_date` over Arrow tables (the `review.date` of every released row)."""
+    """`latest_review_date` over Arrow tables (the `review.date` of every released row); a
+    release being written is read a row group at a time, the dates only (the whole ``review``
+    column is ~500 MB at a million records)."""
     dates: list[dt.date] = []
     for table in tables:
-        data = (
-            tables.read(table, ["review"])
-            if isinstance(tables, ReleasedTables) and "review" in tables.column_names(table)
-            else tables[table]
-        )
-        if "review" in data.column_names and data.num_rows:
-            latest = pc.max(pc.struct_field(data.column("review"), "date")).as_py()
-            if latest is not None:
-                dates.append(latest)
+        if isinstance(tables, ReleasedTables):
+            if "review" not in tables.column_names(table):
+                continue
+            for path in tables.layout[table].files:
+                handle = pq.ParquetFile(tables.directory / path)
+                for batch in handle.iter_batches(columns=["review.date"]):
+                    dates.extend(_latest(batch.column("review")))
+        elif "review" in tables[table].column_names:
+            dates.extend(_latest(tables[table].column("review")))
     if not dates:
         raise ReleaseError("no released record has a review date; pass --date YYYY-MM-DD")
     return max(dates)
+
+
+def _latest(review: pa.Array | pa.ChunkedArray) -> list[dt.date]:
+    """The latest `date` of a `review` column (none when every one is null)."""
+    latest = pc.max(pc.struct_field(review, "date")).as_py() if len(review) else None
+    return [latest] if latest is not None else []
 
 
 def write_parquet(data: pa.Table, path: Path) -> None:
