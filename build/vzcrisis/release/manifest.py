@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,11 +47,23 @@ def write_json(path: Path, data: Any) -> None:
         handle.write("\n")
 
 
+HASH_THREADS = 2
+"""Files hashed side by side (``hashlib`` lets go of the GIL while it hashes)."""
+
+
+def sha256_files(paths: Sequence[Path]) -> dict[Path, str]:
+    """`sha256_file` of every path, hashed side by side."""
+    with ThreadPoolExecutor(HASH_THREADS) as pool:
+        return dict(zip(paths, pool.map(sha256_file, paths), strict=True))
+
+
 def file_entries(directory: Path) -> dict[str, dict[str, Any]]:
     """``{relpath: {"bytes": N, "sha256": hex}}`` for every file of a release but the manifest."""
+    files = release_files(directory)
+    hashes = sha256_files([directory / rel for rel in files])
     return {
-        rel: {"bytes": (directory / rel).stat().st_size, "sha256": sha256_file(directory / rel)}
-        for rel in release_files(directory)
+        rel: {"bytes": (directory / rel).stat().st_size, "sha256": hashes[directory / rel]}
+        for rel in files
     }
 
 
@@ -74,8 +87,10 @@ def input_files(root: Path) -> list[str]:
 def inputs_sha256(root: Path) -> str:
     """Deterministic sha256 over the input files: one ``relpath NUL sha256 LF`` line per file."""
     digest = hashlib.sha256()
-    for rel in input_files(root):
-        digest.update(f"{rel}\0{sha256_file(root / rel)}\n".encode())
+    files = input_files(root)
+    hashes = sha256_files([root / rel for rel in files])
+    for rel in files:
+        digest.update(f"{rel}\0{hashes[root / rel]}\n".encode())
     return digest.hexdigest()
 
 
