@@ -133,10 +133,11 @@ class TableColumns:
         valid = pc.is_valid(found.field("values"))
         counts = found.field("counts").filter(valid)
         shown = values.take(found.field("values").filter(valid))
-        order = pc.sort_indices(
+        order = pc.select_k_unstable(  # the values differ: no tie is left unordered
             pa.table({"n": counts, "v": shown}),
+            min(limit, len(counts)),
             sort_keys=[("n", "descending"), ("v", "ascending")],
-        )[:limit]
+        )
         return list(zip(shown.take(order).to_pylist(), counts.take(order).to_pylist(), strict=True))
 
 
