@@ -8,7 +8,7 @@ check (row counts, foreign keys).
 The transform works a record batch at a time and column by column (``sqlite_columns``): Arrow
 kernels build the JSON text, ISO dates and labels, one ``to_pylist`` per column makes the Python
 values, and ``insert_columns`` inserts them 64 rows per statement. Memory holds one or two
-batches per table (of at most ``BATCH_BYTES``), never a table.
+batches per table (of about ``BATCH_BYTES`` at most), never a table.
 
 Two cores are used where the work allows it, with the bytes unchanged: the next batch is
 converted in a thread while one is inserted (``prefetched``); the full-text indexes are built in
