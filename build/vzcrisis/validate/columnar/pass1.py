@@ -105,8 +105,7 @@ def _check_file(root: Path, con: Any, rows: columns.FileRows) -> set[int] | None
             f"CASE WHEN {ok} AND _seq NOT IN (SELECT _seq FROM _marked) "
             'THEN _v."review"."status" END'
         )
-        # _valid: valid on its own, until ``scan._verdicts`` knows which record is first with its id
-        insert = columns.insert_select(rows.table, (status, f"({status}) IS NOT NULL"), "_parsed")
+        insert = columns.insert_select(rows.table, (status, "NULL"), "_parsed")
         into, select = insert.split(" SELECT ", 1)
         con.execute(f"{into} WITH {', '.join(ctes)} SELECT {select}")
         assert rows.rows is not None
