@@ -167,8 +167,7 @@ def targets(results: dict[str, Any]) -> list[str]:
                             "query sorts every hit by date (~40 ms: 'strike' matches about a "
                             "fifth of the synthetic events) and the hit count (~30 ms). A "
                             "faster plan needs statistics (ANALYZE) in the database: new SQLite "
-                            "bytes for new releases, a format decision. The p50 moves with the "
-                            "machine's load (126-155 ms over three runs on 2026-11-30)."
+                            "bytes for new releases, a format decision."
                             if page == "FTS search"
                             else ""
                         )
