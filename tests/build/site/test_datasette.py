@@ -21,7 +21,6 @@ from vzcrisis.release.build import build_release
 from vzcrisis.site.metadata import LABEL_COLUMNS, build_metadata
 from vzcrisis.site.serve import PLUGINS, TEMPLATES
 from vzcrisis.site.sqlite import DB_FILE, build_sqlite, link_tables
-from vzcrisis.synth.corpus import synth
 
 DB = "venezuela-crisis"
 ROOT = Path(__file__).resolve().parents[3]
@@ -151,15 +150,6 @@ async def test_array_facet_counts_each_row_once(tmp_path: Path) -> None:
     assert counts == [("a", 2), ("b", 2), ("c", 1)]
     facet_sql = [t["sql"] for t in traces if "json_each" in t["sql"]]
     assert facet_sql and all("inner.*" not in sql for sql in facet_sql)
-
-
-@pytest.fixture(scope="session")
-def synth_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 2,000-record synthetic corpus (lists of actors, sanctions, disputes), released."""
-    project = tmp_path_factory.mktemp("synth") / "project"
-    synth(project, 2000, seed=0, fmt="jsonl", schema_dir=ROOT / "schema")
-    build_release(project, "1.0.0")
-    return project / "releases" / "1.0.0" / DB_FILE
 
 
 def _held(conn: sqlite3.Connection, table: str, column: str, where: str) -> dict[str, int]:

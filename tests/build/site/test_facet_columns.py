@@ -11,11 +11,8 @@ import pyarrow as pa
 import pytest
 from datasette.app import Datasette
 from datasette.tracer import capture_traces
-from vzcrisis.release.build import build_release
 from vzcrisis.site.facet_columns import TableColumns, hits_sql
 from vzcrisis.site.metadata import build_metadata
-from vzcrisis.site.sqlite import DB_FILE
-from vzcrisis.synth.corpus import synth
 
 from tests.build._site import site
 
@@ -23,15 +20,6 @@ DB = "venezuela-crisis"
 ROOT = Path(__file__).resolve().parents[3]
 UNHURRIED = {"facet_time_limit_ms": 60_000, "sql_time_limit_ms": 60_000}
 """No time limit: what is compared is the values (a loaded machine may pass 200 ms)."""
-
-
-@pytest.fixture(scope="module")
-def synth_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 2,000-record synthetic corpus, released by the real builder."""
-    project = tmp_path_factory.mktemp("synth-facets") / "project"
-    synth(project, 2000, seed=0, fmt="jsonl", schema_dir=ROOT / "schema")
-    build_release(project, "1.0.0")
-    return project / "releases" / "1.0.0" / DB_FILE
 
 
 def _facets(data: dict[str, Any]) -> dict[str, Any]:
