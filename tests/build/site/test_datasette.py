@@ -10,6 +10,8 @@ import importlib.util
 import json
 import shutil
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -404,13 +406,12 @@ async def test_home_page_describes_the_data(sample: Datasette) -> None:
 
 
 async def test_vocabulary_facets_of_a_filtered_page_are_counted_in_one_pass(
-    synth_db: Path,
+    synth_db: Path, plain: Callable[..., AbstractContextManager[Datasette]]
 ) -> None:
     """On a filtered or searched page of a mutable database (no columns held in memory:
     ``test_facet_columns``), the vocabulary and yes/no facets (events: type and date_precision;
     demands: category, status, disputed; sanctions: kind, status) come from one query, with
     Datasette's own results: values, counts, order, links, truncation."""
-    plain = Datasette(immutables=[str(synth_db)], metadata=build_metadata(), settings=UNHURRIED)
     mutable = Datasette(
         [str(synth_db)],
         metadata=build_metadata(),
@@ -438,7 +439,8 @@ async def test_vocabulary_facets_of_a_filtered_page_are_counted_in_one_pass(
             one = f"select {', '.join(columns)}, count(*) as count from ("
             assert len([q for q in counted if one in q]) == 1, counted
             assert not [q for q in counted if q.lstrip().startswith(f"select {columns[1]} ")]
-            theirs = (await _json(plain, path))["facet_results"]
+            with plain(synth_db, **UNHURRIED) as datasette:
+                theirs = (await _json(datasette, path))["facet_results"]
             theirs = theirs.get("results", theirs)
             for column in columns:
                 if column == "disputed":  # ours reads no/yes, as its cells do

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -12,11 +14,12 @@ import pytest
 from datasette.app import Datasette
 from datasette.tracer import capture_traces
 from vzcrisis.site.facet_columns import TableColumns, hits_sql
-from vzcrisis.site.metadata import build_metadata
 
 from tests.build._site import site
 
 DB = "venezuela-crisis"
+Plain = Callable[..., AbstractContextManager[Datasette]]
+"""The ``plain`` fixture: Datasette over a database without our plugins."""
 ROOT = Path(__file__).resolve().parents[3]
 UNHURRIED = {"facet_time_limit_ms": 60_000, "sql_time_limit_ms": 60_000}
 """No time limit: what is compared is the values (a loaded machine may pass 200 ms)."""
@@ -41,18 +44,20 @@ full-text index; with a filter, the table)."""
 
 
 @pytest.mark.parametrize("table", list(PAGES))
-async def test_searched_and_filtered_pages_count_like_datasette(synth_db: Path, table: str) -> None:
+async def test_searched_and_filtered_pages_count_like_datasette(
+    synth_db: Path, plain: Plain, table: str
+) -> None:
     """The page's rows, their count, and every facet's values, counts, order and truncation
     equal plain Datasette's (no plugin); the held facets come from one query."""
     ours = site(synth_db, **UNHURRIED)
-    plain = Datasette(immutables=[str(synth_db)], metadata=build_metadata(), settings=UNHURRIED)
     checked, truncated = 0, False
     for args in PAGES[table]:
         path = f"/{DB}/{table}.json?_extra=facet_results&{args}"
         traces: list[dict[str, Any]] = []
         with capture_traces(traces):
             got = (await ours.client.get(path)).json()
-        expected = (await plain.client.get(path)).json()
+        with plain(synth_db, **UNHURRIED) as theirs:
+            expected = (await theirs.client.get(path)).json()
         assert got["filtered_table_rows_count"] == expected["filtered_table_rows_count"] > 0
         assert got["rows"] == expected["rows"], args
         facets = _facets(got)
@@ -70,7 +75,7 @@ async def test_searched_and_filtered_pages_count_like_datasette(synth_db: Path, 
     assert checked >= 8 and truncated
 
 
-async def test_an_actors_page_counts_like_datasette(synth_db: Path) -> None:
+async def test_an_actors_page_counts_like_datasette(synth_db: Path, plain: Plain) -> None:
     """A filter on a list of ids (``actors__arraycontains``, which our plugin also answers from
     the link table) with a search: the same count and facets as plain Datasette."""
     conn = sqlite3.connect(synth_db)
@@ -81,8 +86,8 @@ async def test_an_actors_page_counts_like_datasette(synth_db: Path) -> None:
     conn.close()
     path = f"/{DB}/events.json?_extra=facet_results&_search=the&actors__arraycontains={actor}"
     got = (await site(synth_db, **UNHURRIED).client.get(path)).json()
-    plain = Datasette(immutables=[str(synth_db)], metadata=build_metadata(), settings=UNHURRIED)
-    expected = (await plain.client.get(path)).json()
+    with plain(synth_db, **UNHURRIED) as theirs:
+        expected = (await theirs.client.get(path)).json()
     assert got["filtered_table_rows_count"] == expected["filtered_table_rows_count"] > 3
     assert _facets(got) == _facets(expected)
     actors = dict(_facets(got)["actors"][0])
