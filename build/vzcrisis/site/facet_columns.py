@@ -10,12 +10,14 @@ and for a list of ids the distinct ids of each row). A page then asks SQLite onc
 of its rows (`hits_sql`: for a search, the full-text index alone), and every facet takes those
 rows' codes and counts them (``value_counts``): a few milliseconds in place of a pass each.
 
-Nothing is kept per query: the rowids of a page's rows live in the request (its ASGI scope) and
-are shared by its facets only. The counts are Datasette's: rows per non-null value (for a list,
-rows holding the id, an id repeated in one list counted once), by count then value as SQLite
-orders them. Held columns: vocabularies, yes/no and ISO date columns (``cells``), the columns
-of the facets a table page offers (``browsing``), lists of ids (``sqlite.link_tables``) of our
-database; any other facet is counted by SQL as before.
+Nothing is kept per query: the rowids of a page's rows live in the request (`PAGE`, set per
+request by the ``vz_search`` plugin; else the request's ASGI scope) and are shared by its
+facets, and on a searched page by its row count and first rows (``vz_search``: `first_rowids`
+orders the hits by the page's sort column, ranked once per server). The counts are Datasette's:
+rows per non-null value (for a list, rows holding the id, an id repeated in one list counted
+once), by count then value as SQLite orders them. Held columns: vocabularies, yes/no and ISO
+date columns (``cells``), the columns of the facets a table page offers (``browsing``), lists of
+ids (``sqlite.link_tables``) of our database; any other facet is counted by SQL as before.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from contextvars import ContextVar
 from typing import Any
 
 import pyarrow as pa
@@ -60,6 +63,12 @@ STORE_ATTR = "_vzcrisis_facet_columns"
 HITS_KEY = "vzcrisis.facet_hits"
 """Key of the request's ASGI scope holding the positions of its rows, per facet query."""
 
+PAGE: ContextVar[dict[tuple[str, str], pa.Array | None] | None] = ContextVar(
+    "vzcrisis_page", default=None
+)
+"""The positions of the rows of the request being answered, per query listing them: a fresh
+dict per request (``vz_search``'s ASGI wrapper), never shared between requests."""
+
 SEARCH = re.compile(
     r"rowid in \(select rowid from (\[?\w+\]?) where \1 match ((?:escape_fts\()?:search\)?)\)"
 )
@@ -89,6 +98,10 @@ class TableColumns:
         self.columns: dict[str, tuple[pa.Array, pa.Array] | None] = {}
         """column → (codes, values): int32 codes per row (a list of codes for a list column);
         None when a value could not be held (the facet is counted by SQL)."""
+        self.ranks: dict[tuple[str, bool], pa.Array | None] = {}
+        """(column, descending) → each row's place in ``order by column [desc]`` (ties by
+        rowid, NULLs first ascending and last descending, as SQLite orders them); None when
+        the column cannot be ranked (values of mixed types)."""
 
     def load(self, conn: Any, columns: list[str]) -> None:
         """Read `columns` not read yet (runs in Datasette's SQL thread)."""
@@ -106,6 +119,39 @@ class TableColumns:
                 values = [v for (v,) in conn.execute(sql)]
                 is_list = (self.table, column) in LISTS
                 self.columns[column] = _list_codes(values) if is_list else _codes(values)
+
+    def load_rank(self, conn: Any, column: str, descending: bool) -> None:
+        """Rank the rows by `column` (runs in Datasette's SQL thread; reads the rowids first if
+        needed, and the column unless held as codes)."""
+        self.load(conn, [])
+        with self.lock:
+            if (column, descending) in self.ranks:
+                return
+            held = self.columns.get(column)
+            if held is not None and not isinstance(held[0], pa.ListArray):
+                codes, values = held
+                values = values.take(codes)
+            else:
+                name = escape_sqlite(self.table)
+                sql = f"select {escape_sqlite(column)} from {name} order by rowid"
+                try:
+                    values = pa.array([v for (v,) in conn.execute(sql)])
+                except (pa.ArrowInvalid, pa.ArrowTypeError):
+                    self.ranks[(column, descending)] = None
+                    return
+            self.ranks[(column, descending)] = _ranks(values, descending)
+
+    def first_rowids(
+        self, column: str, descending: bool, positions: pa.Array, k: int
+    ) -> list[int] | None:
+        """The rowids of the first `k` rows at `positions` in ``order by column [desc]``, in
+        that order (ties by rowid); None when the column is not ranked."""
+        ranks = self.ranks.get((column, descending))
+        if ranks is None or self.rowids is None:
+            return None
+        keys = ranks.take(positions)
+        first = pc.select_k_unstable(keys, min(k, len(keys)), sort_keys=[("", "ascending")])
+        return list(self.rowids.take(positions.take(first)).to_pylist())
 
     def positions(self, text: str | None) -> pa.Array:
         """Positions of the rows whose rowids `text` lists (``group_concat``), rowids of no
@@ -139,6 +185,19 @@ class TableColumns:
             sort_keys=[("n", "descending"), ("v", "ascending")],
         )
         return list(zip(shown.take(order).to_pylist(), counts.take(order).to_pylist(), strict=True))
+
+
+def _ranks(values: pa.Array, descending: bool) -> pa.Array:
+    """Each value's place (from 1) in SQLite's ``order by [desc]``: ties in order of position
+    (the rows are in rowid order); NULLs last descending, first ascending (Arrow ranks them
+    last either way: moved to the front)."""
+    how = "descending" if descending else "ascending"
+    ranks = pc.rank(values, sort_keys=how, tiebreaker="first")
+    if not descending and values.null_count:
+        nulls, others = values.null_count, len(values) - values.null_count
+        front = pc.subtract(ranks, pa.scalar(others, ranks.type))
+        ranks = pc.if_else(pc.is_null(values), front, pc.add(ranks, pa.scalar(nulls, ranks.type)))
+    return pc.cast(ranks, pa.uint32())
 
 
 def _codes(values: list[Any]) -> tuple[pa.Array, pa.Array] | None:
@@ -187,6 +246,45 @@ def hits_sql(sql: str, table: str) -> str | None:
     return f"select group_concat(rowid) from {name} where {where}"
 
 
+def store(ds: Datasette, table: str) -> TableColumns:
+    """The `TableColumns` of `table` held by the Datasette instance."""
+    stores: dict[str, TableColumns] | None = getattr(ds, STORE_ATTR, None)
+    if stores is None:
+        stores = {}
+        setattr(ds, STORE_ATTR, stores)
+    return stores.setdefault(table, TableColumns(table))
+
+
+async def page_positions(
+    ds: Datasette,
+    database: str,
+    table: str,
+    sql: str,
+    params: Any,
+    time_limit: int,
+    scope: dict[str, Any] | None = None,
+) -> pa.Array | None:
+    """The positions in `table` of the rows `sql` (`hits_sql`) lists, run once per request
+    (its `PAGE`, else its ASGI `scope`) within `time_limit` ms; None when it timed out."""
+    page = PAGE.get()
+    hits: dict[tuple[str, str], pa.Array | None] = (
+        page if page is not None else {} if scope is None else scope.setdefault(HITS_KEY, {})
+    )
+    key = (sql, repr(sorted(dict(params or {}).items())))
+    if key not in hits:
+        columns_of = store(ds, table)
+        if columns_of.rowids is None:
+            await ds.get_database(database).execute_fn(lambda conn: columns_of.load(conn, []))
+        try:
+            rows = await ds.execute(
+                database, sql, params, truncate=False, custom_time_limit=time_limit
+            )
+            hits[key] = columns_of.positions(rows.rows[0][0])
+        except QueryInterrupted:
+            hits[key] = None
+    return hits[key]
+
+
 async def facet_counts(
     facet: Any, columns: list[str], limit: int
 ) -> dict[str, Counts | None] | None:
@@ -198,33 +296,17 @@ async def facet_counts(
     sql = hits_sql(facet.sql, table) if wanted else None
     if sql is None:
         return None
-    stores: dict[str, TableColumns] | None = getattr(ds, STORE_ATTR, None)
-    if stores is None:
-        stores = {}
-        setattr(ds, STORE_ATTR, stores)
-    store = stores.setdefault(table, TableColumns(table))
-    db = ds.get_database(database)
-    if store.rowids is None or any(c not in store.columns for c in wanted):
-        await db.execute_fn(lambda conn: store.load(conn, wanted))
-    hits: dict[tuple[str, str], pa.Array | None] = facet.request.scope.setdefault(HITS_KEY, {})
-    key = (sql, repr(sorted(dict(facet.params or {}).items())))
-    if key not in hits:
-        try:
-            rows = await ds.execute(
-                database,
-                sql,
-                facet.params,
-                truncate=False,
-                custom_time_limit=ds.setting("facet_time_limit_ms"),
-            )
-            hits[key] = store.positions(rows.rows[0][0])
-        except QueryInterrupted:
-            hits[key] = None
-    positions = hits[key]
+    columns_of = store(ds, table)
+    if columns_of.rowids is None or any(c not in columns_of.columns for c in wanted):
+        await ds.get_database(database).execute_fn(lambda conn: columns_of.load(conn, wanted))
+    limit_ms = ds.setting("facet_time_limit_ms")
+    positions = await page_positions(
+        ds, database, table, sql, facet.params, limit_ms, facet.request.scope
+    )
     out: dict[str, Counts | None] = {}
     for column in wanted:
         if positions is None:
             out[column] = None
-        elif store.columns.get(column) is not None:
-            out[column] = store.counts(column, positions, limit)
+        elif columns_of.columns.get(column) is not None:
+            out[column] = columns_of.counts(column, positions, limit)
     return out
