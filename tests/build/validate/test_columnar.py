@@ -25,7 +25,7 @@ from pydantic import BaseModel
 from venezuela_crisis.errors import OutOfMemoryError
 from venezuela_crisis.models import TABLES
 from venezuela_crisis.models.base import CitationRef, Quantity, Review
-from vzcrisis.records.columns import project_files, read_struct
+from vzcrisis.records.columns import lit, project_files, read_struct
 from vzcrisis.records.load import content_hash
 from vzcrisis.synth.corpus import synth
 from vzcrisis.validate import passes
@@ -290,6 +290,23 @@ def test_integral_floats(corpus: Path, tmp_path: Path) -> None:
         "review.content_hash: changed since it was accepted; re-review it",
         "amount_usd: expected integer or null, got number 100.5",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "fraction"),
+    [
+        ('{"amount_usd": 1000.0}', True),
+        ('{"char_start":12e3}', True),
+        ('{"value": -1.5}', True),
+        ('{"value": 118}', False),
+        ('{"content_hash": "sha256:55e9ab"}', False),  # a hash is no number (10% of hashes)
+        ('{"date_text": "at 10:30.5"}', False),
+    ],
+)
+def test_only_numbers_with_a_fraction_rebuild_the_canonical_text(text: str, fraction: bool) -> None:
+    """The exact (slow) canonical text is for records holding such a number, not for hashes."""
+    sql = f"SELECT regexp_matches(?, {lit(rules.FRACTION)})"
+    assert duckdb.connect().execute(sql, [text]).fetchone() == (fraction,)
 
 
 def test_files_without_records(tmp_path: Path) -> None:

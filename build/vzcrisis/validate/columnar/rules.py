@@ -44,9 +44,10 @@ EXEMPT = frozenset({"citations[].quote"})
 INTEGER_TYPES = "('BIGINT', 'UBIGINT')"
 """JSON types DuckDB gives an integer. A number written with a fraction or exponent (118.0) is
 a DOUBLE: JSON Schema and the model take it when it is integral (checked on its value)."""
-FRACTION = ":[ ]*-?[0-9]+[.eE]"
-"""A number written with a fraction or exponent after a key: the hash then needs the number as
-written (Python writes 118.0 back as 118.0), so the canonical text is rebuilt exactly."""
+FRACTION = '":[ ]*-?[0-9]+[.eE]'
+"""A number written with a fraction or exponent after a key (its closing quote: a hash such as
+``"sha256:55e9…"`` holds no number): the hash then needs the number as written (Python writes
+118.0 back as 118.0), so the canonical text is rebuilt exactly."""
 _UPPER_ESCAPES = ("0B", "0E", "0F", "1A", "1B", "1C", "1D", "1E", "1F")
 """Control characters DuckDB's JSON writer escapes as ``\\u00XX`` in upper case, where Python's
 ``json.dumps`` writes lower case (every other character is written alike)."""
@@ -186,7 +187,7 @@ def _object(node: Node, level: Level, keys: str, path: str, prefix: str, v: str)
     """Conditions on one object: its keys (unknown, duplicate) and every property."""
     parts = [f"{keys} IS NOT NULL", f"len({keys}) = len(list_distinct({keys}))"]
     if node.closed:
-        parts.append(f"list_has_all({_list([k for k, _ in node.properties])}, {keys})")
+        parts.append(f"list_has_all({_list(sorted(k for k, _ in node.properties))}, {keys})")
     sub = Level(
         level.json,
         v,
@@ -196,7 +197,7 @@ def _object(node: Node, level: Level, keys: str, path: str, prefix: str, v: str)
         prefix or "$.",
         level.lists,
     )
-    for name, child in node.properties:
+    for name, child in sorted(node.properties):  # sorted: the same checks of two schemas are one
         where = f"{path}.{name}" if path else name
         if child.kind == "object" and prefix:
             raise Unsupported(f"{where}: an object inside an object")
