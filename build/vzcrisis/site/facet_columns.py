@@ -255,6 +255,11 @@ def store(ds: Datasette, table: str) -> TableColumns:
     return stores.setdefault(table, TableColumns(table))
 
 
+def hits_key(sql: str, params: Any) -> tuple[str, str]:
+    """The key of a query listing a page's rows (`hits_sql`) and its parameters in `PAGE`."""
+    return sql, repr(sorted(dict(params or {}).items()))
+
+
 async def page_positions(
     ds: Datasette,
     database: str,
@@ -270,7 +275,7 @@ async def page_positions(
     hits: dict[tuple[str, str], pa.Array | None] = (
         page if page is not None else {} if scope is None else scope.setdefault(HITS_KEY, {})
     )
-    key = (sql, repr(sorted(dict(params or {}).items())))
+    key = hits_key(sql, params)
     if key not in hits:
         columns_of = store(ds, table)
         if columns_of.rowids is None:

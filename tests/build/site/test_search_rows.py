@@ -1,6 +1,7 @@
-"""A searched page's count and first rows taken from its list of hits (``vz_search`` plugin,
-``facet_columns.TableColumns.first_rowids``): the rows, their order, the count, the facets and
-the next page equal plain Datasette's; every other page keeps Datasette's queries."""
+"""A searched or filtered page's count and first rows taken from the list of its rows
+(``vz_search`` plugin, ``facet_columns.TableColumns.first_rowids``): the rows, their order, the
+count, the facets and the next page equal plain Datasette's; every other page keeps
+Datasette's queries."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ ROWS = re.compile(r"^select .* order by (?!count desc)[^()]+ limit \d+\s*$", re.
 
 SEARCHED = {
     "events": [
+        "type=ASSAULT&_size=5",
+        "type=ASSAULT&date_precision=day&_sort=date&_size=4",
+        "date_precision=day&_sort_desc=type&_size=6",
         "_search=strike",
         "_search=the&_size=5",
         "_search=the&_sort=date&_size=7",
@@ -42,14 +46,15 @@ SEARCHED = {
         "_search=the&_sort=disputed&_size=4",
         "_search=zzzz",
     ],
-    "demands": ["_search=the", "_search=the&_sort_desc=category&_size=9"],
+    "demands": ["_search=the", "_search=the&_sort_desc=category&_size=9", "status=open&_size=3"],
     "sanctions": ["_search=the&_size=20"],
     "sources": ["_search=the&_size=3"],
     "disputes": ["_search=the&_size=6"],
     "citations": ["_search=the&_size=50"],
 }
-"""Searches alone, sorted by each table's default or another held column (vocabularies,
-yes/no, dates: many ties, and undated events), small pages so the first rows are few of many."""
+"""Searches alone and filters by values alone (by an indexed column, by a column without an
+index), sorted by each table's default or another held column (vocabularies, yes/no, dates:
+many ties, and undated events), small pages so the first rows are few of many."""
 
 
 def _facets(data: dict[str, Any]) -> dict[str, Any]:
@@ -81,11 +86,11 @@ async def _compare(
 
 
 @pytest.mark.parametrize("table", list(SEARCHED))
-async def test_searched_pages_show_what_datasette_shows(
+async def test_searched_and_filtered_pages_show_what_datasette_shows(
     synth_db: Path, plain: Plain, table: str
 ) -> None:
-    """Datasette's count and row query are not run: one query lists the hits, one fetches
-    the page's rows; the page is Datasette's own (no plugin)."""
+    """Datasette's count and row query are not run: one query lists the rows, one fetches
+    the page's first rows; the page is Datasette's own (no plugin)."""
     paths = [f"/{DB}/{table}.json?_extra=facet_results&{args}" for args in SEARCHED[table]]
     cut = False
     for got, sql in await _compare(site(synth_db, **UNHURRIED), plain, synth_db, paths):
@@ -98,14 +103,17 @@ async def test_searched_pages_show_what_datasette_shows(
 
 
 async def test_other_pages_keep_datasettes_queries(synth_db: Path, plain: Plain) -> None:
-    """A later page, a search with a filter, a sort on a column not held, and a raw search
-    that is not valid FTS run Datasette's own queries, with the same results."""
+    """A later page, a search with a filter, another kind of filter, a sort on a column not
+    held, and a raw search that is not valid FTS run Datasette's own queries, with the same
+    results."""
     ours = site(synth_db, **UNHURRIED)
     page = f"/{DB}/events.json?_search=the&_size=5"
     ((first, _),) = await _compare(ours, plain, synth_db, [page])
     paths = [
         f"{page}&_next={first['next']}",
         f"/{DB}/events.json?_search=the&type=ASSAULT&_size=5",
+        f"/{DB}/events.json?type__in=ASSAULT,ACCUSE&_size=5",
+        f"/{DB}/events.json?type=ASSAULT&_size=5&_next={first['next']}",
         f"/{DB}/events.json?_search=the&_sort=summary&_size=5",
     ]
     for got, sql in await _compare(ours, plain, synth_db, paths):
@@ -168,32 +176,46 @@ def test_first_rowids_order_like_sqlite(tmp_path: Path) -> None:
     )
 
 
-async def test_rows_come_from_the_hits_only_when_sqlite_reads_them_by_rowid(
+async def test_rows_come_from_the_list_only_when_sqlite_reads_them_in_rowid_order(
     tmp_path: Path,
 ) -> None:
-    """The row query's plan and its fetch's must look up each hit by rowid, then sort (ties
-    in rowid order, as the ranks order them), over a table without a collation."""
+    """The row query's plan (and its fetch's) must read the rows in rowid order -- a search's
+    hits by rowid; a filter's, the whole table or one value of a one-column index -- then
+    sort (ties in the order they come, as the ranks order them), over a table without a
+    collation."""
     spec = importlib.util.spec_from_file_location("vz_search_checked", PLUGINS / "vz_search.py")
     assert spec is not None and spec.loader is not None
     plugin = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(plugin)
     conn = sqlite3.connect(tmp_path / "t.db")
-    conn.execute("create table t (id text primary key, v text)")
+    conn.execute("create table t (id text primary key, v text, a text, b text, c text, d text)")
     conn.execute("create index iv on t (v)")
+    conn.execute("create index ia on t (a)")
+    conn.execute("create index ibc on t (b, c)")
     conn.execute("create table u (id text primary key, v text collate nocase)")
     conn.execute("create table h (r integer primary key)")
     conn.close()
     ds = Datasette(immutables=[str(tmp_path / "t.db")])
     rows = plugin.SearchRows(ds, ds.get_database("t"))
-    fetch = f"select * from t where {plugin.FETCH} order by v limit 5"
     checks = {
-        ("t", "rowid in (select r from h)"): True,
-        ("t", "+rowid in (select r from h)"): False,  # SQLite walks the index on v
-        ("u", "rowid in (select r from h)"): False,  # a collation
+        ("t", "rowid in (select r from h)", True, "v"): True,
+        ("t", "+rowid in (select r from h)", True, "v"): False,  # SQLite walks the index on v
+        ("u", "rowid in (select r from h)", True, "v"): False,  # a collation
+        ("t", '"a" = :p0', False, "v"): True,  # one value of the index on a
+        ("t", '"c" = :p0', False, "d"): True,  # the whole table
+        ("t", '"c" = :p0', False, "v"): False,  # the index on v, no sort
+        ("t", '"b" = :p0', False, "v"): False,  # one value of b: rows in order of c
     }
-    for (table, where), expected in checks.items():
-        sql = f"select * from {table} where {where} order by v limit 5"
-        assert await rows._reads_by_rowid(sql, {}, table, fetch.replace(" t ", f" {table} ")) is (
-            expected
-        ), where
-    assert len(rows.plans) == 3
+    for (table, where, search, column), expected in checks.items():
+        sql = f"select * from {table} where {where} order by {column} limit 5"
+        fetch = f"select * from {table} where {plugin.FETCH} order by {column} limit 5"
+        params = {"p0": "x"} if ":p0" in where else {}
+        found = await rows._in_rowid_order(sql, params, table, fetch, search)
+        assert found is expected, (where, column)
+    assert len(rows.plans) == 7
+    searched = plugin.SearchRows(ds, ds.get_database("t"))  # a search's hits: by rowid only
+    sql, fetch = (
+        'select * from t where "a" = :p0 order by v limit 5',
+        f"select * from t where {plugin.FETCH} order by v limit 5",
+    )
+    assert not await searched._in_rowid_order(sql, {"p0": "x"}, "t", fetch, True)
