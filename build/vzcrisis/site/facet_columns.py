@@ -12,12 +12,13 @@ rows' codes and counts them (``value_counts``): a few milliseconds in place of a
 
 Nothing is kept per query: the rowids of a page's rows live in the request (`PAGE`, set per
 request by the ``vz_search`` plugin; else the request's ASGI scope) and are shared by its
-facets, and on a searched page by its row count and first rows (``vz_search``: `first_rowids`
-orders the hits by the page's sort column, ranked once per server). The counts are Datasette's:
-rows per non-null value (for a list, rows holding the id, an id repeated in one list counted
-once), by count then value as SQLite orders them. Held columns: vocabularies, yes/no and ISO
-date columns (``cells``), the columns of the facets a table page offers (``browsing``), lists of
-ids (``sqlite.link_tables``) of our database; any other facet is counted by SQL as before.
+facets, and on a searched or filtered page by its row count and first rows (``vz_search``:
+`first_rowids` orders the rows by the page's sort column, ranked once per server). The counts
+are Datasette's: rows per non-null value (for a list, rows holding the id, an id repeated in
+one list counted once), by count then value as SQLite orders them. Held columns: vocabularies,
+yes/no and ISO date columns (``cells``), the columns of the facets a table page offers
+(``browsing``), lists of ids (``sqlite.link_tables``) of our database; any other facet is
+counted by SQL as before.
 """
 
 from __future__ import annotations

@@ -19,8 +19,9 @@ Settings (documented in ``SETTINGS``):
   memory after one query listing its rows (``facet_columns``: ~20 ms for 100,000 hits at 1M
   records); only that query, or a facet counted by SQL, can time out: the page names the facet
   and a narrower filter shows it, where a higher limit would slow every such page. On a page
-  with a search alone that query also gives the page its count and rows (the ``vz_search``
-  plugin), so it runs first, within ``sql_time_limit_ms`` like the row query it replaces.
+  with a search alone or filtered by values alone, that query also gives the page its count
+  and rows (the ``vz_search`` plugin), so it runs first, within ``sql_time_limit_ms`` like the
+  row query it replaces.
 """
 
 from __future__ import annotations

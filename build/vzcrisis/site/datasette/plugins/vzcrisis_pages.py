@@ -14,8 +14,8 @@
 * ``suggest_facets`` is off (it ran ~60 queries per table page, 800 ms at 100k records); table
   pages list instead the facets worth a click, chosen in ``browsing.MORE_FACETS``, as
   Datasette's "Suggested facets" line -- no SQL until one is clicked.
-* Facets are the ``vz_facets`` plugin's; a searched page's count and first rows, the
-  ``vz_search`` plugin's (from the list of its hits the facets are counted from).
+* Facets are the ``vz_facets`` plugin's; the count and first rows of a searched or filtered
+  page, the ``vz_search`` plugin's (from the list of its rows the facets are counted from).
 """
 
 from __future__ import annotations
