@@ -70,7 +70,7 @@ BY_INDEX = re.compile(r"SEARCH \w+ USING (?:COVERING )?INDEX (?P<i>\w+) \(\w+=\?
 """A plan's loop over the rows of one value of a one-column index (rowid order within it)."""
 
 FETCH = "rowid in (select value from json_each(:vz_rowids))"
-"""The condition of the row query taking the page's rows by rowid, in place of the search."""
+"""The condition of the row query taking the page's rows by rowid, in place of its own."""
 
 KEPT_PLANS = 256
 """Row query texts whose plan a server keeps checked (texts differ by columns, sort, size)."""
@@ -85,8 +85,8 @@ def rankable(table: str, column: str) -> bool:
 
 
 class SearchRows:
-    """Our database's ``execute``: a searched page's count and rows from its hits (module
-    docstring); every other query goes to Datasette's own ``execute``."""
+    """Our database's ``execute``: a searched or filtered page's count and rows from the list
+    of its rows (module docstring); every other query goes to Datasette's own ``execute``."""
 
     def __init__(self, ds: Datasette, db: Database) -> None:
         self.ds, self.db = ds, db
@@ -210,7 +210,8 @@ class SearchRows:
 
 @hookimpl
 def startup(datasette: Datasette) -> None:
-    """Our database, served immutable, answers searched pages through `SearchRows`."""
+    """Our database, served immutable, answers searched and filtered pages through
+    `SearchRows`."""
     db = datasette.databases.get(DB_NAME)
     if db is not None and not db.is_mutable and not isinstance(db.execute, SearchRows):
         db.execute = SearchRows(datasette, db)
@@ -218,7 +219,7 @@ def startup(datasette: Datasette) -> None:
 
 @hookimpl
 def asgi_wrapper(datasette: Datasette) -> Callable[[Any], Any]:
-    """Each HTTP request gets its own `PAGE`: the hits listed while answering it, dropped
+    """Each HTTP request gets its own `PAGE`: the rows listed while answering it, dropped
     when it is answered."""
 
     def wrap(app: Any) -> Any:
