@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from venezuela_crisis.errors import InputError
+from venezuela_crisis.format.evidence import sentence_breaks
 
 _FOLD = {
     **dict.fromkeys("“”„‟″«»", '"'),
@@ -23,46 +24,6 @@ _FOLD = {
 }
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "gen",
-        "sen",
-        "rep",
-        "gov",
-        "st",
-        "jr",
-        "sr",
-        "lt",
-        "col",
-        "adm",
-        "sgt",
-        "capt",
-        "pres",
-        "vs",
-        "etc",
-        "inc",
-        "corp",
-        "u.s",
-        "u.n",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
-_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9ÁÉÍÓÚÑ])|\n")
 
 
 class QuoteNotFound(InputError):
@@ -172,17 +133,13 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def sentences(text: str) -> list[Span]:
-    """Split a text into sentences with offsets (line breaks always end a sentence)."""
+    """Split a text into sentences with offsets, by the release's rule
+    (``format.evidence.sentence_breaks``: line breaks always end a sentence)."""
     spans: list[Span] = []
     start = 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.end() if m.group() != "\n" else m.start()
-        words = text[start : m.start() + 1].split()
-        last = words[-1].lower().rstrip(".") if words else ""
-        if m.group() != "\n" and last.lstrip("(\"“'‘") in _ABBREVIATIONS:
-            continue
+    for _, end, after in sentence_breaks(text):
         _add_span(spans, text, start, end)
-        start = end
+        start = after
     _add_span(spans, text, start, len(text))
     return spans
 

@@ -9,6 +9,7 @@ that anyone can recompute them from the released rows (``tests/sdk/test_evidence
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 OWN_SUFFIX = " (own writing)"
 """An article's own writing is its own origin: ``<source id> (own writing)``."""
@@ -39,26 +40,37 @@ ABBREVIATION = re.compile(
 """A period that ends an abbreviation ("U.S.", "Nov.", "Mr.") rather than a sentence."""
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """``(s, e)``: the smallest run of whole sentences of `text` holding ``text[start:end]``.
+def sentence_breaks(text: str) -> Iterator[tuple[int, int, int]]:
+    """Every sentence end of `text`, in order: ``(at, end, next)``, where the end's match starts
+    (`at`), where its sentence stops (`end`: after the punctuation and closing marks, or before a
+    line break) and where the next sentence may start (`next`).
 
     Sentences end at ``.``, ``!`` or ``?`` (with any closing quote or bracket) followed by
     whitespace, unless the period closes an abbreviation ("U.S.", "Nov.", "Mr."), and at every
-    line break (headlines, paragraphs). Leading and trailing whitespace is left out.
+    line break (headlines, paragraphs). The one rule of the release's sentence context and of
+    the curation tools' sentences.
     """
-    s, e = 0, len(text)
     for match in SENTENCE_END.finditer(text):
-        stop = match.end()
         if (
             match.group() != "\n"
             and match.group()[0] == "."
             and ABBREVIATION.search(text[max(0, match.start() - 12) : match.start() + 1])
         ):
             continue
-        if stop <= start:
-            s = stop
-        elif match.start() >= end:
-            e = stop if match.group() != "\n" else match.start()
+        end = match.end() if match.group() != "\n" else match.start()
+        yield match.start(), end, match.end()
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(s, e)``: the smallest run of whole sentences of `text` (``sentence_breaks``) holding
+    ``text[start:end]``. Leading and trailing whitespace is left out.
+    """
+    s, e = 0, len(text)
+    for at, stop, after in sentence_breaks(text):
+        if after <= start:
+            s = after
+        elif at >= end:
+            e = stop
             break
     while s < start and text[s].isspace():
         s += 1
