@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from venezuela_crisis.format.evidence import sentence_bounds
 from vzcrisis.records.quotes import (
     AmbiguousQuote,
     Match,
@@ -90,6 +91,18 @@ def test_sentences_skip_abbreviations_and_keep_offsets() -> None:
         "Later he said \u201cno.\u201d",
     ]
     assert all(TEXT[s.start : s.end] == s.text for s in spans)
+
+
+def test_sentences_are_the_releases_sentences(root: Path) -> None:
+    """A curation sentence is the context the release gives a quote inside it (one rule). (A
+    quote ending with its sentence's period gets the next sentence too: the released rule.)"""
+    for path in sorted((root / "seeds/articles").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        spans = sentences(text)
+        assert len(spans) > 10, path.name
+        for span in spans:
+            inside = (span.start, span.start + 1)
+            assert sentence_bounds(text, *inside) == (span.start, span.end), span.text
 
 
 def test_nearest_prefers_shared_words() -> None:
