@@ -7,7 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from vzcrisis.records.columns import read_columns, table_columns
+from vzcrisis.records.columns import read_columns
+from vzcrisis.records.nodes import table_columns
 
 MINI = Path(__file__).resolve().parents[2] / "fixtures" / "mini"
 HEADER = '{"schema_version": "1.1.0", "table": "disputes"}\n'

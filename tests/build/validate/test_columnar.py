@@ -25,8 +25,9 @@ from pydantic import BaseModel
 from venezuela_crisis.errors import OutOfMemoryError
 from venezuela_crisis.models import TABLES
 from venezuela_crisis.models.base import CitationRef, Quantity, Review
-from vzcrisis.records.columns import lit, project_files, read_struct
+from vzcrisis.records.columns import project_files
 from vzcrisis.records.load import content_hash
+from vzcrisis.records.nodes import lit, read_struct
 from vzcrisis.synth.corpus import synth
 from vzcrisis.validate import passes
 from vzcrisis.validate.columnar import pass1, rules

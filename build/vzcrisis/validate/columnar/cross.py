@@ -26,7 +26,7 @@ import pyarrow as pa
 from venezuela_crisis.models import CURATED_TABLES, TABLES, SourceRecord
 from venezuela_crisis.models.base import references
 
-from ...records.columns import lit, model_node, q
+from ...records.nodes import lit, model_node, q
 from ...records.texts import ArticleTexts
 
 

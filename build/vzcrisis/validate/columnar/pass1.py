@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ...progress import Progress
-from ...records import columns
+from ...records import columns, nodes
 from ...records.schemas import schema_path
 from . import rules
 
@@ -111,7 +111,7 @@ def _check_file(root: Path, con: Any, rows: columns.FileRows) -> set[int] | None
         assert rows.rows is not None
         name = rows.rows["_file"][0].as_py() if len(rows.rows) else ""
         result = con.execute(
-            f"SELECT _line FROM {columns.q(rows.table)} WHERE _file = ? AND _status IS NULL",
+            f"SELECT _line FROM {nodes.q(rows.table)} WHERE _file = ? AND _status IS NULL",
             [name],
         ).fetchall()
         return {line for (line,) in result}

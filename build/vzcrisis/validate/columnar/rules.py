@@ -28,7 +28,7 @@ from functools import cache
 
 from venezuela_crisis.format.versions import is_version, parse_version
 
-from ...records.columns import Node, lit, model_node, q, schema_node
+from ...records.nodes import Node, lit, model_node, q, schema_node
 from ..cross_checks import ATTRIBUTION_FROM
 
 UNSAFE = (

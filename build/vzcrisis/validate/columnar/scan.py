@@ -26,7 +26,7 @@ import pyarrow as pa
 from venezuela_crisis.models import CURATED_TABLES, TABLES, ReviewStatus, SourceRecord
 
 from ...progress import Progress
-from ...records import columns
+from ...records import columns, nodes
 from ...records.load import Problem, RawRecord
 from ...records.texts import ArticleTexts
 from .. import cross_checks, passes
@@ -124,7 +124,7 @@ def _index(
     for table in CURATED_TABLES:
         con.execute(
             f"INSERT INTO _ids SELECT id, '{table}', _file, _line, _id_line, _status, file_no, "
-            f"_line, false FROM {columns.q(table)} JOIN _file_nos ON path = _file "
+            f"_line, false FROM {nodes.q(table)} JOIN _file_nos ON path = _file "
             "WHERE _file IN (SELECT path FROM _sql_files) AND id IS NOT NULL AND id <> ''"
         )
     rows: dict[str, list[Any]] = {k: [] for k in ("id", "tbl", "path", "line", "id_line")}
@@ -295,7 +295,7 @@ def _verdicts(con: Any, python: Sequence[str]) -> None:
     con.register("_python_files", pa.table({"path": pa.array(python, pa.string())}))
     try:
         for table in CURATED_TABLES:
-            name = columns.q(table)
+            name = nodes.q(table)
             row = f"f.path = {name}._file AND f.line = {name}._line"
             con.execute(f"UPDATE {name} SET _valid = _status IS NOT NULL")
             con.execute(
