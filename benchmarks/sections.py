@@ -240,9 +240,10 @@ def datasette(corpus: Corpus, requests: int) -> dict[str, Any]:
     )
     base = f"http://127.0.0.1:{port}"
     db = "venezuela-crisis"
-    # the page's main SQL as Datasette runs it: events are sorted by date (metadata `sort`)
+    # the page's main SQL as Datasette runs it: events newest first (`metadata.default_sort`:
+    # `sort_desc` date, undated last)
     pages = {
-        "table page": (f"/{db}/events", "select * from events order by date limit 101"),
+        "table page": (f"/{db}/events", "select * from events order by date desc limit 101"),
         "faceted page": (
             f"/{db}/events?_facet=type",
             "select type, count(*) from events group by type order by 2 desc",
@@ -252,12 +253,12 @@ def datasette(corpus: Corpus, requests: int) -> dict[str, Any]:
         # immutable)
         "filtered page": (
             f"/{db}/events?type=ASSAULT",
-            "select * from events where type = 'ASSAULT' order by date limit 101",
+            "select * from events where type = 'ASSAULT' order by date desc limit 101",
         ),
         "FTS search": (
             f"/{db}/events?_search=strike",
             "select * from events where rowid in (select rowid from events_fts "
-            "where events_fts match 'strike') order by date limit 101",
+            "where events_fts match 'strike') order by date desc limit 101",
         ),
     }
     out: dict[str, Any] = {}
