@@ -123,23 +123,33 @@ def _table_changes(con: duckdb.DuckDBPyConnection, table: str) -> TableChanges:
         cited = f", cited as materialized ({_cited_sql(con, table)})"
         flags.append("n.id in (select id from cited)")
         names.append("citations")
-    query = (
-        f"with o as (select {po} from o_{table}), n as (select {pn} from n_{table}){cited}, "
-        "d as (select o.id as old_id, n.id as new_id, "
+    con.execute(
+        f"create or replace temp table d as with o as (select {po} from o_{table}), "
+        f"n as (select {pn} from n_{table}){cited} "
+        "select o.id as old_id, n.id as new_id, "
         f"[{', '.join(flags)}] as differs from o full join n on o.id = n.id "
-        f"where o.id is null or n.id is null or {' or '.join(flags) or 'false'}) "
-        "select list(new_id) filter (where old_id is null) as added, "
-        "list(old_id) filter (where new_id is null) as removed, "
-        "list({'id': new_id, 'differs': differs}) "
-        "filter (where old_id is not null and new_id is not null) as changed from d"
+        f"where o.id is null or n.id is null or {' or '.join(flags) or 'false'}"
     )
-    found = con.sql(query).fetchall()[0]
-    changed = {
-        str(row["id"]): [c for c, d in zip(names, row["differs"], strict=True) if d]
-        for row in found[2] or []
-    }
+    # each list sorted by DuckDB (byte order of UTF-8: code point order, as Python sorts) and
+    # handed over in Arrow: at a million ids, no second copy in a set or a list of rows
+    added = _ids(con, "select distinct new_id from d where old_id is null order by 1")
+    removed = _ids(con, "select distinct old_id from d where new_id is null order by 1")
+    changed = con.sql(
+        "select new_id, differs from d where old_id is not null and new_id is not null order by 1"
+    ).to_arrow_table()
+    con.execute("drop table d")
     return TableChanges(
-        added=sorted({str(i) for i in found[0] or []}),
-        removed=sorted({str(i) for i in found[1] or []}),
-        changed=dict(sorted(changed.items())),
+        added=added,
+        removed=removed,
+        changed={
+            str(i): [c for c, d in zip(names, differs, strict=True) if d]
+            for i, differs in zip(
+                changed.column(0).to_pylist(), changed.column(1).to_pylist(), strict=True
+            )
+        },
     )
+
+
+def _ids(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    """The one text column of `sql`'s rows, through Arrow."""
+    return [str(i) for i in con.sql(sql).to_arrow_table().column(0).to_pylist()]
