@@ -189,6 +189,20 @@ def markdown(results: dict[str, Any]) -> str:
         "|" + "---|" * len(HEADER),
     ]
     lines += ["| " + " | ".join(r) + " |" for r in rows(results)]
+    found = targets.phases(results)
+    if found is not None:
+        size, phases = found
+        lines += [
+            "",
+            f"## Where the release's time goes ({size:,} records)",
+            "",
+            "Each phase timed inside the same `vzcrisis release` run (`benchmarks/phases.py`; "
+            "a phase excludes the timed phases it calls).",
+            "",
+            "| phase | seconds | share | x the floor |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| {n} | {sec:.1f} | {share:.0%} | {x:.1f}x |" for n, sec, share, x in phases]
     goals = targets.targets(results)
     if goals:
         lines += ["", "## Targets", ""] + [f"- {g}" for g in goals]

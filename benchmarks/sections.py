@@ -3,6 +3,7 @@ it is divided by, measured in the same run on the same data."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import sqlite3
@@ -24,6 +25,8 @@ from vzcrisis.records.jsonl import jsonl_record_files
 from vzcrisis.validate.passes import default_jobs
 
 VZCRISIS = str(Path(PY).with_name("vzcrisis"))
+PHASES = Path(__file__).resolve().with_name("phases.py")
+"""``vzcrisis`` with a timer on each phase: the release runs through it (``build``)."""
 VERSION = "1.0.0"
 
 
@@ -81,11 +84,16 @@ def build(
 ) -> dict[str, Any]:
     """End to end: ``vzcrisis release`` as a subprocess (it validates every record first, then
     writes the release), building releases/`version` (`clean`: after removing every release of
-    the corpus); then, with `validate`, ``vzcrisis validate`` alone."""
+    the corpus), with its phases timed (``phases.py``); then, with `validate`, ``vzcrisis
+    validate`` alone."""
     if clean:
         shutil.rmtree(corpus.path / "releases", ignore_errors=True)
     root = ["--root", str(corpus.path)]
-    r_wall, r_rss, _, r_pss = run_child([VZCRISIS, "release", "--version", version, *root])
+    with tempfile.TemporaryDirectory(prefix="vzbench-phases-") as tmp:
+        timings = Path(tmp) / "phases.json"
+        release = [PY, str(PHASES), str(timings), "release", "--version", version, *root]
+        r_wall, r_rss, _, r_pss = run_child(release)
+        phases = json.loads(timings.read_text()) if timings.is_file() else {}
     out = {
         "records": corpus.records,
         "format": corpus.fmt,
@@ -94,6 +102,7 @@ def build(
         "records_per_s": corpus.records / r_wall,
         "peak_rss_mib": r_rss,
         "peak_tree_pss_mib": r_pss,
+        "phases": phases,
     }
     if validate:
         v_wall, v_rss, _, v_pss = run_child([VZCRISIS, "validate", *root])

@@ -56,6 +56,41 @@ def _at(size: int) -> str:
     return f"at {size:,} records" + ("" if size == TARGET_SIZE else " (1M not built in this run)")
 
 
+OTHER_PHASE = "other (start-up, imports, release date, renaming)"
+
+
+def phases(results: dict[str, Any]) -> tuple[int, list[tuple[str, float, float, float]]] | None:
+    """The largest build's release phases (``benchmarks/phases.py``), slowest first: (phase,
+    seconds, share of the release's wall time, seconds / the floor's), the release's time
+    outside every timed phase last."""
+    sizes = built(results)
+    if not sizes:
+        return None
+    size = max(sizes)
+    b = sizes[size]
+    timed = (b.get("phases") or {}).get("seconds") or {}
+    floor = results.get("floors", {}).get(str(size), {}).get("seconds")
+    if not timed or not floor:
+        return None
+    wall = b["release_s"]
+    items = sorted(timed.items(), key=lambda kv: -kv[1])
+    items.append((OTHER_PHASE, max(0.0, wall - sum(timed.values()))))
+    return size, [(name, sec, sec / wall, sec / floor) for name, sec in items]
+
+
+def _phase_why(results: dict[str, Any]) -> str:
+    found = phases(results)
+    if found is None:
+        return ""
+    _, rows = found
+    top = [r for r in rows if r[0] != OTHER_PHASE][:2]
+    parts = [f"{name} {sec:.1f} s ({x:.1f}x the floor by itself)" for name, sec, _, x in top]
+    text = " Measured in this run (phases below): the largest phases are " + " and ".join(parts)
+    if all(r[3] > BUILD_FLOOR_TARGET for r in top):
+        return text + "; each alone takes longer than the whole target allows."
+    return text + "."
+
+
 def build_targets(results: dict[str, Any]) -> list[str]:
     sizes = built(results)
     if not sizes:
@@ -79,7 +114,7 @@ def build_targets(results: dict[str, Any]) -> list[str]:
                 "the article texts read into the sources, rows sorted by id, the SQLite "
                 "database with full-text and page indexes, codebook and datapackage written, "
                 "every file's sha256 computed and verified."
-            )
+            ) + _phase_why(results)
             share = _validate_share(sizes)
             if share:
                 text += " " + share

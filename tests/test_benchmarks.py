@@ -45,6 +45,10 @@ def test_quick_benchmark_runs_every_section(tmp_path: Path) -> None:
     assert "## Targets" in report and "| release diff |" in report, report
     assert "- Cold start <= 1.3x: `VenezuelaCrisis().demands(" in report, report
     assert "- Build <= 3x the floor at 200 records (1M not built in this run)" in report, report
+    phases = results["build"]["200"]["phases"]
+    assert phases["unwrapped"] == [], phases
+    assert set(phases["seconds"]) == set(bench_module("phases").PHASES), phases
+    assert "## Where the release's time goes (200 records)" in report, report
 
 
 def test_readme_quotes_the_committed_results() -> None:
@@ -109,3 +113,37 @@ def test_targets_say_met_or_missed_by_how_much() -> None:
         "fetch of those rows; the rest is Python: cell rendering and the template (~19 ms), "
         "facet counting (~8 ms), routing (~7 ms)."
     )
+
+
+def test_phases_say_where_the_release_time_goes() -> None:
+    targets, report = bench_module("targets"), bench_module("report")
+    seconds = {"validate: columnar pass 1": 30.0, "release: SQLite": 25.0, "release: verify": 1.0}
+    build = {"release_s": 60.0, "records_per_s": 16_666.0, "peak_rss_mib": 900.0}
+    results = {
+        "floors": {"1000000": {"seconds": 6.0, "records_per_s": 166_666.0, "peak_rss_mib": 1.0}},
+        "build": {"1000000": {**build, "floor_ratio": 10.0, "phases": {"seconds": seconds}}},
+    }
+    assert targets.phases(results) == (
+        1_000_000,
+        [
+            ("validate: columnar pass 1", 30.0, 0.5, 5.0),
+            ("release: SQLite", 25.0, 25.0 / 60.0, 25.0 / 6.0),
+            ("release: verify", 1.0, 1.0 / 60.0, 1.0 / 6.0),
+            (targets.OTHER_PHASE, 4.0, 4.0 / 60.0, 4.0 / 6.0),
+        ],
+    )
+    assert targets.targets(results)[0].endswith(
+        " Measured in this run (phases below): the largest phases are validate: columnar pass "
+        "1 30.0 s (5.0x the floor by itself) and release: SQLite 25.0 s (4.2x the floor by "
+        "itself); each alone takes longer than the whole target allows."
+    )
+    results |= {"machine": dict.fromkeys(("cpu", "cores", "ram_gib", "os", "python"), "?")}
+    results["machine"] |= {"duckdb": "?", "pyarrow": "?", "pydantic": "?"}
+    results |= {"date": "d", "command": "c", "seed": 0}
+    assert (
+        "| phase | seconds | share | x the floor |\n|---|---|---|---|\n"
+        "| validate: columnar pass 1 | 30.0 | 50% | 5.0x |\n"
+        "| release: SQLite | 25.0 | 42% | 4.2x |\n"
+        "| release: verify | 1.0 | 2% | 0.2x |\n"
+        f"| {targets.OTHER_PHASE} | 4.0 | 7% | 0.7x |\n"
+    ) in report.markdown(results)
