@@ -85,7 +85,10 @@ def _phase_why(results: dict[str, Any]) -> str:
     _, rows = found
     top = [r for r in rows if r[0] != OTHER_PHASE][:2]
     parts = [f"{name} {sec:.1f} s ({x:.1f}x the floor by itself)" for name, sec, _, x in top]
-    text = " Measured in this run (phases below): the largest phases are " + " and ".join(parts)
+    text = (
+        ' Measured in this run ("Where the release\'s time goes", above): the largest phases are '
+    )
+    text += " and ".join(parts)
     if all(r[3] > BUILD_FLOOR_TARGET for r in top):
         return text + "; each alone takes longer than the whole target allows."
     return text + "."

@@ -133,9 +133,10 @@ def test_phases_say_where_the_release_time_goes() -> None:
         ],
     )
     assert targets.targets(results)[0].endswith(
-        " Measured in this run (phases below): the largest phases are validate: columnar pass "
-        "1 30.0 s (5.0x the floor by itself) and release: SQLite 25.0 s (4.2x the floor by "
-        "itself); each alone takes longer than the whole target allows."
+        ' Measured in this run ("Where the release\'s time goes", above): the largest phases '
+        "are validate: columnar pass 1 30.0 s (5.0x the floor by itself) and release: SQLite "
+        "25.0 s (4.2x the floor by itself); each alone takes longer than the whole target "
+        "allows."
     )
     results |= {"machine": dict.fromkeys(("cpu", "cores", "ram_gib", "os", "python"), "?")}
     results["machine"] |= {"duckdb": "?", "pyarrow": "?", "pydantic": "?"}
