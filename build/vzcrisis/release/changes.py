@@ -30,12 +30,12 @@ from venezuela_crisis.format.layout import TableFiles as Files
 from venezuela_crisis.format.manifest import read_manifest
 from venezuela_crisis.format.versions import LEVELS, bump_of, next_version, parse_version
 
-from ..records.columns import SCRATCH_PREFIX
+from ..records.columns import SCRATCH_PREFIX, STEP_MEMORY
 from .table_files import ReleasedTables
 
-MEMORY_LIMIT = "256MB"
-"""DuckDB's memory for the diff (it spills beyond): comparing two releases of a million records
-column by column otherwise took 600 MB more than any other step."""
+MEMORY_LIMIT = STEP_MEMORY
+"""DuckDB's memory for the diff: with DuckDB's default, comparing two releases of a million
+records column by column took 600 MB more than any other step."""
 
 
 def new_layout(tables: ReleasedTables, schema_versions: dict[str, str]) -> Layout:

@@ -37,12 +37,13 @@ from venezuela_crisis.format.evidence import OWN_SUFFIX
 from venezuela_crisis.models import CURATED_TABLES, TABLES
 from venezuela_crisis.models.base import Derived, references
 
+from ..records.columns import STEP_MEMORY
 from ..records.texts import ArticleTexts
 from .sentences import context_bounds
 
-MEMORY_LIMIT = "256MB"
-"""DuckDB's memory for the release (it spills beyond): the process stays under 1 GiB at 1M
-records, with the article texts and one row group of the largest table in Arrow."""
+MEMORY_LIMIT = STEP_MEMORY
+"""DuckDB's memory for the release, beside the article texts and one row group of the largest
+table in Arrow."""
 ACCEPTED = "_valid AND _status = 'accepted'"
 """Records the release takes: valid (the first with its id) and accepted (``records.columns``)."""
 

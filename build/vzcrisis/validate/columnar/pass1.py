@@ -41,10 +41,9 @@ class Pass1:
     """Read files -> lines of the records the queries marked (for the differential tests)."""
 
 
-MEMORY_LIMIT = "256MB"
-"""DuckDB's memory in the columnar validation (it spills to disk beyond). The process stays under
-1 GiB at a million records: the article texts are held once in Arrow (``records.texts``), the id
-index is a table of the on-disk database, not a temporary one held in memory."""
+MEMORY_LIMIT = columns.STEP_MEMORY
+"""DuckDB's memory in the columnar validation (the id index is a table of the on-disk
+database, not a temporary one held in memory)."""
 
 
 def run(

@@ -152,7 +152,7 @@ class SearchRows:
 
     def _listed(self, table: str, where: str, params: Any) -> Any | None:
         """The positions of the page's rows if this request listed them already, else None."""
-        sql = hits_sql(f"select * from {table} where {where}", table)
+        sql = _hits_sql(table, where)
         page = PAGE.get()
         return None if sql is None or page is None else page.get(hits_key(sql, params))
 
@@ -160,7 +160,7 @@ class SearchRows:
         self, table: str, where: str, params: Any, time_limit: int | None
     ) -> Any | None:
         """The positions of the page's hits (`facet_columns.page_positions`, once a request)."""
-        sql = hits_sql(f"select * from {table} where {where}", table)
+        sql = _hits_sql(table, where)
         if sql is None:
             return None
         limit = time_limit or self.ds.sql_time_limit_ms
@@ -206,6 +206,11 @@ class SearchRows:
             return True
         width = await self.execute("select count(*) from pragma_index_info(:i)", {"i": index["i"]})
         return bool(width.first()[0] == 1)
+
+
+def _hits_sql(table: str, where: str) -> str | None:
+    """The query listing the rows of a page of `table` under `where` (``hits_sql``)."""
+    return hits_sql(f"select * from {table} where {where}", table)
 
 
 @hookimpl
